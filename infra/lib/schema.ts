@@ -35,3 +35,8 @@ export const retentionDays = z
   .number()
   .int()
   .refine((days) => (CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(days), `must be one of the retention periods CloudWatch Logs accepts: ${CLOUDWATCH_RETENTION_DAYS.join(", ")}`);
+
+/** An exact chart version such as 1.26.2; floating ranges would let an upgrade change security settings unseen. */
+export const chartVersion = z
+  .string()
+  .regex(/^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/, "must be an exact chart version such as 1.26.2, not a range");
