@@ -43,22 +43,23 @@ function crossFieldRules(config: ParsedPlatform, environment: Environment, ctx: 
     issue(["cluster", "mode"], `"existing" is for the local environment; ${environment} builds EKS (mode: eks)`, cluster.mode);
   }
   if (cluster.mode === "eks") {
-    const vpc = parseCidr(cluster.vpc.cidr)!;
+    // Field-level errors are already reported; cross-field rules only look at values that parsed.
+    const vpc = parseCidr(cluster.vpc.cidr);
     const subnets = [
-      ...cluster.vpc.privateSubnetCidrs.map((text, i) => ({ text, path: ["cluster", "vpc", "privateSubnetCidrs", i] })),
-      ...cluster.vpc.publicSubnetCidrs.map((text, i) => ({ text, path: ["cluster", "vpc", "publicSubnetCidrs", i] })),
-    ];
+      ...cluster.vpc.privateSubnetCidrs.map((text, i) => ({ text, parsed: parseCidr(text), path: ["cluster", "vpc", "privateSubnetCidrs", i] })),
+      ...cluster.vpc.publicSubnetCidrs.map((text, i) => ({ text, parsed: parseCidr(text), path: ["cluster", "vpc", "publicSubnetCidrs", i] })),
+    ].filter((subnet) => subnet.parsed !== undefined);
     subnets.forEach((subnet, i) => {
-      const parsed = parseCidr(subnet.text)!;
-      if (!within(vpc, parsed)) issue(subnet.path, `must lie inside the VPC CIDR ${cluster.vpc.cidr}`, subnet.text);
+      if (vpc && !within(vpc, subnet.parsed!)) issue(subnet.path, `must lie inside the VPC CIDR ${cluster.vpc.cidr}`, subnet.text);
       subnets.slice(0, i).forEach((other) => {
-        if (overlaps(parseCidr(other.text)!, parsed)) issue(subnet.path, `overlaps ${other.text} (${other.path.join(".")})`, subnet.text);
+        if (overlaps(other.parsed!, subnet.parsed!)) issue(subnet.path, `overlaps ${other.text} (${keyOf(other.path)})`, subnet.text);
       });
     });
     if (cluster.vpc.publicSubnetCidrs.length !== cluster.vpc.privateSubnetCidrs.length) {
       issue(["cluster", "vpc", "publicSubnetCidrs"], `needs one public subnet (for the NAT gateway) per private subnet: ${cluster.vpc.privateSubnetCidrs.length}`, cluster.vpc.publicSubnetCidrs);
     }
-    if (overlaps(vpc, parseCidr(cluster.serviceCidr)!)) {
+    const serviceCidr = parseCidr(cluster.serviceCidr);
+    if (vpc && serviceCidr && overlaps(vpc, serviceCidr)) {
       issue(["cluster", "serviceCidr"], `overlaps the VPC CIDR ${cluster.vpc.cidr}; Kubernetes service addresses must not collide with node and pod addresses`, cluster.serviceCidr);
     }
 
@@ -70,7 +71,8 @@ function crossFieldRules(config: ParsedPlatform, environment: Environment, ctx: 
       issue(["cluster", "endpoint", "publicAccessCidrs"], "is set but publicAccess is false; remove the list or enable publicAccess", endpoint.publicAccessCidrs);
     }
     endpoint.publicAccessCidrs.forEach((text, i) => {
-      if (isOpenToWorld(parseCidr(text)!)) {
+      const parsed = parseCidr(text);
+      if (parsed && isOpenToWorld(parsed)) {
         issue(["cluster", "endpoint", "publicAccessCidrs", i], "must not open the API endpoint to the whole internet; list your office, VPN or CI egress ranges", text);
       }
     });
@@ -170,7 +172,11 @@ function keyOf(path: PropertyKey[]): string {
 }
 
 function problemsOf(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      // A typo in a key name is named itself, not its parent.
+      return issue.keys.map((key) => `${keyOf([...issue.path, key])}: is not a known key; valid keys here are listed in README.md#configuration`);
+    }
     const given = "input" in issue ? ` (got ${describeValue(issue.input)})` : "";
     const key = issue.path.length > 0 ? keyOf(issue.path) : `${PROJECT}:<root>`;
     return `${key}: ${issue.message}${given}`;
