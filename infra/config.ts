@@ -9,9 +9,14 @@ import { resolveServiceRef, serviceSchema, type ServiceConfig } from "./services
 
 export const PROJECT = "secure-platform";
 
+// Public in the SDK's JavaScript, though not in its typings: which config keys the CLI decrypted.
+const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+
 export interface PlatformConfig {
   stack: string;
   environment: Environment;
+  /** Top-level keys whose value is secret in the stack config; their values must stay pulumi.secret. */
+  secretKeys: string[];
   /** Protect data-bearing resources (KMS keys, cluster, log groups, buckets) from deletion. */
   protect: boolean;
   cluster: ClusterConfig;
@@ -171,13 +176,14 @@ function keyOf(path: PropertyKey[]): string {
   return key;
 }
 
-function problemsOf(error: z.ZodError): string[] {
+function problemsOf(error: z.ZodError, secretKeys: string[]): string[] {
   return error.issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys") {
       // A typo in a key name is named itself, not its parent.
       return issue.keys.map((key) => `${keyOf([...issue.path, key])}: is not a known key; valid keys here are listed in README.md#configuration`);
     }
-    const given = "input" in issue ? ` (got ${describeValue(issue.input)})` : "";
+    const secret = secretKeys.includes(String(issue.path[0]));
+    const given = !("input" in issue) ? "" : secret ? " (value not shown: it is a secret)" : ` (got ${describeValue(issue.input)})`;
     const key = issue.path.length > 0 ? keyOf(issue.path) : `${PROJECT}:<root>`;
     return `${key}: ${issue.message}${given}`;
   });
@@ -187,7 +193,7 @@ function problemsOf(error: z.ZodError): string[] {
  * Validates raw stack configuration (the `secure-platform:*` keys without their prefix) and applies the
  * environment's defaults. Throws ConfigError naming every invalid key; never returns a partial config.
  */
-export function parsePlatformConfig(stack: string, raw: Record<string, unknown>): PlatformConfig {
+export function parsePlatformConfig(stack: string, raw: Record<string, unknown>, secretKeys: string[] = []): PlatformConfig {
   const environmentValue = raw["environment"] ?? (ENVIRONMENTS as readonly string[]).find((e) => e === stack);
   const environment = z.enum(ENVIRONMENTS).safeParse(environmentValue);
   if (!environment.success) {
@@ -196,11 +202,12 @@ export function parsePlatformConfig(stack: string, raw: Record<string, unknown>)
     ]);
   }
   const parsed = platformSchema(environment.data).safeParse({ ...raw, environment: environment.data }, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(stack, problemsOf(parsed.error));
+  if (!parsed.success) throw new ConfigError(stack, problemsOf(parsed.error, secretKeys));
   const config = parsed.data;
   return {
     stack,
     environment: config.environment,
+    secretKeys,
     protect: ENVIRONMENT_DEFAULTS[config.environment].protect,
     cluster: config.cluster,
     namespaces: config.namespaces,
@@ -211,12 +218,14 @@ export function parsePlatformConfig(stack: string, raw: Record<string, unknown>)
 /** Reads every `secure-platform:*` key of the running stack and validates it. */
 export function loadPlatformConfig(): PlatformConfig {
   const raw: Record<string, unknown> = {};
+  const secretKeys: string[] = [];
   const prefix = `${PROJECT}:`;
   for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
     if (!key.startsWith(prefix)) continue;
     raw[key.slice(prefix.length)] = parseConfigValue(value);
+    if (runtimeConfig.isConfigSecret(key)) secretKeys.push(key.slice(prefix.length));
   }
-  return parsePlatformConfig(pulumi.getStack(), raw);
+  return parsePlatformConfig(pulumi.getStack(), raw, secretKeys);
 }
 
 /** Structured config arrives as JSON text; plain values as strings. */

@@ -2,7 +2,7 @@
 import { Command, Option } from "commander";
 import { ConfigError } from "../infra/config";
 import { renderStack } from "./render/render";
-import { listStacks, StackNotFoundError } from "./render/stack-file";
+import { listStacks, readStackFile, readStackFileAt, StackFileError } from "./render/stack-file";
 import { formatSummary } from "./render/summary";
 
 const EXIT_BAD_INPUT = 2;
@@ -10,13 +10,18 @@ const EXIT_BAD_INPUT = 2;
 async function main(argv: string[]): Promise<number> {
   const program = new Command("plan")
     .description("Render a stack from stacks/Pulumi.<stack>.yaml without the Pulumi CLI, a cluster or a cloud account")
-    .requiredOption("-s, --stack <name>", `stack to render (${listStacks().join(", ")})`)
+    .option("-s, --stack <name>", `stack to render from stacks/ (${listStacks().join(", ")})`)
+    .option("--stack-file <path>", "render this stack file instead (its name Pulumi.<stack>.yaml gives the stack)")
     .addOption(new Option("-f, --format <format>", "output format").choices(["summary", "json"]).default("summary"))
     .exitOverride()
     .parse(argv);
-  const { stack, format } = program.opts<{ stack: string; format: "summary" | "json" }>();
-
-  const rendered = await renderStack(stack);
+  const { stack, stackFile, format } = program.opts<{ stack?: string; stackFile?: string; format: "summary" | "json" }>();
+  if (!stack && !stackFile) {
+    process.stderr.write("plan: give --stack <name> or --stack-file <path>\n");
+    return EXIT_BAD_INPUT;
+  }
+  const file = stackFile ? readStackFileAt(stackFile, stack) : readStackFile(stack!);
+  const rendered = await renderStack(file.stack, { stackFile: file });
   if (format === "json") {
     const resources = rendered.resources.map(({ type, name, urn, parent, inputs, protect, dependsOn }) => ({ type, name, urn, parent, inputs, protect, dependsOn }));
     process.stdout.write(`${JSON.stringify({ stack: rendered.stack, resources, outputs: rendered.outputs }, null, 2)}\n`);
@@ -32,7 +37,7 @@ main(process.argv).then(
     const code = (error as { code?: string }).code;
     if (code === "commander.helpDisplayed" || code === "commander.version") process.exit(0);
     if (code?.startsWith("commander.")) process.exit(EXIT_BAD_INPUT);
-    if (error instanceof ConfigError || error instanceof StackNotFoundError) {
+    if (error instanceof ConfigError || error instanceof StackFileError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(EXIT_BAD_INPUT);
     }
