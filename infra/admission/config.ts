@@ -33,6 +33,9 @@ export const DEFAULT_EXEMPT_NAMESPACES = [{
 /** Sigstore policy-controller chart (https://sigstore.github.io/helm-charts). */
 export const POLICY_CONTROLLER_CHART = { chart: "policy-controller", repo: "https://sigstore.github.io/helm-charts", version: "0.10.5" } as const;
 
+/** The webhook image the chart deploys (pinned by digest in the chart's values). */
+export const POLICY_CONTROLLER_IMAGE = "ghcr.io/sigstore/policy-controller/policy-controller";
+
 const registryPrefix = z
   .string()
   .transform((value) => (value.endsWith("/") ? value : `${value}/`))
@@ -116,6 +119,13 @@ export function admissionRules(admission: AdmissionConfig, applicationNamespaces
     }
   });
   const { signatures } = admission;
+  const controller = signatures.policyController;
+  if (signatures.enabled && !exempt.has(controller.namespace) && !admission.allowedRegistries.some((prefix) => POLICY_CONTROLLER_IMAGE.startsWith(prefix))) {
+    issue(at("allowedRegistries"), `must allow the policy-controller's own image (${POLICY_CONTROLLER_IMAGE}), e.g. with ghcr.io/sigstore/, or its pods are denied`, admission.allowedRegistries);
+  }
+  if (signatures.enabled && applicationNamespaces.includes(controller.namespace)) {
+    issue(at("signatures", "policyController", "namespace"), "is an application namespace; the controller gets a namespace of its own", controller.namespace);
+  }
   if (signatures.noMatchPolicy === "warn" && environment !== "local") {
     issue(at("signatures", "noMatchPolicy"), `"warn" admits unsigned images; it is for the local environment only, ${environment} uses "deny"`, signatures.noMatchPolicy);
   }

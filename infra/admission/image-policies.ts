@@ -62,12 +62,25 @@ function celList(values: readonly string[]): string {
   return `[${values.map(celString).join(", ")}]`;
 }
 
-/** Every container, init container and ephemeral container of the pod spec, each as {container, image}. */
+/**
+ * Every container, init container and ephemeral container of the pod spec, each as {container, image}.
+ * An UPDATE is judged on the images it brings in: images the old object already ran are not judged
+ * again, so metadata changes and finalizer removal on workloads admitted under an earlier list go through.
+ */
 function containerVariables(podSpec: string): Variable[] {
-  const list = (field: string) => `(has(${podSpec}.${field}) ? ${podSpec}.${field} : [])`;
+  const list = (spec: string, field: string) => `(has(${spec}.${field}) ? ${spec}.${field} : [])`;
+  const all = (spec: string) => `${list(spec, "containers")} + ${list(spec, "initContainers")} + ${list(spec, "ephemeralContainers")}`;
+  const oldPodSpec = podSpec.replace(/^object\./, "oldObject.");
   return [
-    { name: "containers", expression: `${list("containers")} + ${list("initContainers")} + ${list("ephemeralContainers")}` },
-    { name: "images", expression: "variables.containers.map(c, {'container': c.name, 'image': has(c.image) ? c.image : ''})" },
+    { name: "containers", expression: all(podSpec) },
+    {
+      name: "previousImages",
+      expression: `request.operation == 'UPDATE' ? (${all(oldPodSpec)}).filter(c, has(c.image)).map(c, c.image) : []`,
+    },
+    {
+      name: "images",
+      expression: "variables.containers.map(c, {'container': c.name, 'image': has(c.image) ? c.image : ''}).filter(i, !(i.image in variables.previousImages))",
+    },
   ];
 }
 

@@ -21,8 +21,8 @@ function problems(admission: unknown, extra: Record<string, unknown> = {}): stri
 
 describe("admission: configuration", () => {
   it("defaults: the platform's image sources, kube-system exempt with a reason, signatures on", () => {
-    const { admission } = parse({ allowedRegistries: ["registry.example.com"], signatures: signed });
-    assert.deepEqual(admission.allowedRegistries, ["registry.example.com/"]);
+    const { admission } = parse({ allowedRegistries: ["registry.example.com", "ghcr.io/sigstore/"], signatures: signed });
+    assert.deepEqual(admission.allowedRegistries, ["registry.example.com/", "ghcr.io/sigstore/"]);
     assert.equal(admission.requireDigest, false);
     assert.equal(admission.exemptNamespaces[0]!.name, "kube-system");
     assert.ok(admission.signatures.enabled);
@@ -41,7 +41,7 @@ describe("admission: configuration", () => {
         nodeGroups: [{ name: "g", instanceTypes: ["m6i.large"], minSize: 3, desiredSize: 3, maxSize: 6 }],
         accessEntries: [{ principalArn: "arn:aws:iam::777788889999:role/deployer", access: "cluster-admin" }],
       },
-      admission: { allowedRegistries: ["registry.example.com/"], signatures: signed },
+      admission: { allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/"], signatures: signed },
     });
     assert.equal(prod.admission.requireDigest, true);
   });
@@ -56,32 +56,38 @@ describe("admission: configuration", () => {
   it("rejects an empty list, duplicates, and exempting an application namespace", () => {
     assert.ok(problems({ allowedRegistries: [], signatures: signed }).some((p) => p.startsWith("secure-platform:admission.allowedRegistries:")));
     assert.ok(problems({ allowedRegistries: ["registry.example.com/", "registry.example.com"], signatures: signed }).some((p) => p.startsWith("secure-platform:admission.allowedRegistries[1]: is listed twice")));
-    const found = problems({ allowedRegistries: ["registry.example.com/"], exemptNamespaces: [{ name: "shop", reason: "the shop team asked for it politely" }], signatures: signed });
+    const found = problems({ allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/"], exemptNamespaces: [{ name: "shop", reason: "the shop team asked for it politely" }], signatures: signed });
     assert.ok(found.some((p) => p.startsWith("secure-platform:admission.exemptNamespaces[0].name: is an application namespace")), found.join("; "));
   });
 
   it("requires a reason for every exemption", () => {
-    const found = problems({ allowedRegistries: ["registry.example.com/"], exemptNamespaces: [{ name: "legacy" }], signatures: signed });
+    const found = problems({ allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/"], exemptNamespaces: [{ name: "legacy" }], signatures: signed });
     assert.ok(found.some((p) => p.startsWith("secure-platform:admission.exemptNamespaces[0].reason:")), found.join("; "));
   });
 
   it("requires signature policies with a named identity or key, over allowed registries", () => {
-    assert.ok(problems({ allowedRegistries: ["registry.example.com/"] }).some((p) => p.startsWith("secure-platform:admission.signatures.policies: must name at least one policy")));
-    const noAuthority = problems({ allowedRegistries: ["registry.example.com/"], signatures: { policies: [{ name: "ci", images: ["registry.example.com/**"] }] } });
+    assert.ok(problems({ allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/"] }).some((p) => p.startsWith("secure-platform:admission.signatures.policies: must name at least one policy")));
+    const noAuthority = problems({ allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/"], signatures: { policies: [{ name: "ci", images: ["registry.example.com/**"] }] } });
     assert.ok(noAuthority.some((p) => p.startsWith("secure-platform:admission.signatures.policies[0]: needs at least one keyless identity or public key")));
-    const anyone = problems({ allowedRegistries: ["registry.example.com/"], signatures: { policies: [{ name: "ci", images: ["registry.example.com/**"], keyless: [{ issuer: "https://token.actions.githubusercontent.com" }] }] } });
+    const anyone = problems({ allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/"], signatures: { policies: [{ name: "ci", images: ["registry.example.com/**"], keyless: [{ issuer: "https://token.actions.githubusercontent.com" }] }] } });
     assert.ok(anyone.some((p) => p.includes("keyless[0]: needs exactly one of subject or subjectRegExp")), anyone.join("; "));
-    const outside = problems({ allowedRegistries: ["registry.example.com/"], signatures: { policies: [{ ...signed.policies[0], images: ["quay.io/**"] }] } });
+    const outside = problems({ allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/"], signatures: { policies: [{ ...signed.policies[0], images: ["quay.io/**"] }] } });
     assert.ok(outside.some((p) => p.startsWith("secure-platform:admission.signatures.policies[0].images[0]: names images outside the allowed registries")));
-    const badRegExp = problems({ allowedRegistries: ["registry.example.com/"], signatures: { policies: [{ ...signed.policies[0], keyless: [{ issuer: "https://token.actions.githubusercontent.com", subjectRegExp: "^(unclosed" }] }] } });
+    const badRegExp = problems({ allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/"], signatures: { policies: [{ ...signed.policies[0], keyless: [{ issuer: "https://token.actions.githubusercontent.com", subjectRegExp: "^(unclosed" }] }] } });
     assert.ok(badRegExp.some((p) => p.includes("subjectRegExp: is not a valid regular expression")));
   });
 
+  it("requires the policy-controller's own image to be allowed, and a namespace of its own", () => {
+    const found = problems({ allowedRegistries: ["registry.example.com/"], signatures: { ...signed, policyController: { namespace: "shop" } } });
+    assert.ok(found.some((p) => p.startsWith("secure-platform:admission.allowedRegistries: must allow the policy-controller's own image")), found.join("; "));
+    assert.ok(found.some((p) => p.startsWith("secure-platform:admission.signatures.policyController.namespace: is an application namespace")), found.join("; "));
+  });
+
   it("allows noMatchPolicy warn in local only", () => {
-    parse({ allowedRegistries: ["registry.example.com/"], signatures: { ...signed, noMatchPolicy: "warn" } });
+    parse({ allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/"], signatures: { ...signed, noMatchPolicy: "warn" } });
     const found = (() => {
       try {
-        parsePlatformConfig("dev", { environment: "dev", cluster: { mode: "existing", name: "x", context: "y", kubernetesVersion: "1.33" }, admission: { allowedRegistries: ["registry.example.com/"], signatures: { ...signed, noMatchPolicy: "warn" } } });
+        parsePlatformConfig("dev", { environment: "dev", cluster: { mode: "existing", name: "x", context: "y", kubernetesVersion: "1.33" }, admission: { allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/"], signatures: { ...signed, noMatchPolicy: "warn" } } });
       } catch (error) {
         return (error as ConfigError).problems;
       }
@@ -91,7 +97,7 @@ describe("admission: configuration", () => {
   });
 
   it("lets a stack turn signature verification off without policies", () => {
-    const { admission } = parse({ allowedRegistries: ["registry.example.com/"], signatures: { enabled: false } });
+    const { admission } = parse({ allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/"], signatures: { enabled: false } });
     assert.equal(admission.signatures.enabled, false);
   });
 });

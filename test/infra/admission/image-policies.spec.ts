@@ -48,7 +48,9 @@ function expectedRules(environment: "dev" | "prod", request: AdmissionRequest): 
   const config = admissionConfig(environment);
   if (config.exemptNamespaces.some((ns) => ns.name === request.namespace)) return new Set();
   const digestHere = config.requireDigest && ["shop", "payments"].includes(request.namespace);
-  const rules = imagesOf(request.object).flatMap((image) => imageVerdict(image, { allowedRegistries: config.allowedRegistries, requireDigest: digestHere }).violations.map((v) => v.rule));
+  // An UPDATE is judged on the images it brings in.
+  const previous = request.operation === "UPDATE" && request.oldObject ? imagesOf(request.oldObject) : [];
+  const rules = imagesOf(request.object).filter((image) => !previous.includes(image)).flatMap((image) => imageVerdict(image, { allowedRegistries: config.allowedRegistries, requireDigest: digestHere }).violations.map((v) => v.rule));
   return new Set(rules);
 }
 
@@ -164,6 +166,22 @@ describe("admission: image policies evaluated with CEL", () => {
     const after = create("Deployment", "shop", one("quay.io/evil/miner:1.0"));
     const decision = clusters.dev.review({ ...after, operation: "UPDATE", oldObject: before.object });
     assert.equal(decision.allowed, false);
+  });
+
+  it("judges an UPDATE on the images it brings in, not those the object already ran", () => {
+    // A workload admitted before the list was narrowed: removing a finalizer or a label change still goes through.
+    const running = create("Deployment", "shop", one("quay.io/legacy/app:1.0"));
+    const relabelled = create("Deployment", "shop", one("quay.io/legacy/app:1.0"));
+    (relabelled.object.metadata as { labels: Record<string, string> }).labels = { app: "api", tier: "web" };
+    const update = clusters.dev.review({ ...relabelled, operation: "UPDATE", oldObject: running.object });
+    assert.deepEqual(update.denials, []);
+    // The same object as a CREATE is judged in full.
+    assert.equal(clusters.dev.review(relabelled).allowed, false);
+    // A debug container added to a running pod is judged; the pod's own containers are not judged again.
+    const debug = addEphemeralContainer("shop", one("quay.io/legacy/app:1.0"), { name: "debug", image: "nginx" });
+    const decision = clusters.dev.review(debug);
+    assert.deepEqual([...deniedRules(decision)], ["floating-tag"]);
+    assert.match(decision.denials[0]!.message, /^image nginx of container debug /);
   });
 
   it("leaves objects that carry no pod alone", () => {
