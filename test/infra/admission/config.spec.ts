@@ -83,6 +83,12 @@ describe("admission: configuration", () => {
     assert.ok(found.some((p) => p.startsWith("secure-platform:admission.signatures.policyController.namespace: is an application namespace")), found.join("; "));
   });
 
+  it("accepts only https issuers and PEM public keys", () => {
+    const found = problems({ allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/"], signatures: { policies: [{ name: "ci", images: ["registry.example.com/**"], keyless: [{ issuer: "http://issuer.example.com", subject: "x" }], publicKeys: ["not a key"] }] } });
+    assert.ok(found.some((p) => p.startsWith("secure-platform:admission.signatures.policies[0].keyless[0].issuer: must be the https URL of the OIDC issuer")), found.join("; "));
+    assert.ok(found.some((p) => p.startsWith("secure-platform:admission.signatures.policies[0].publicKeys[0]: must be a PEM public key")), found.join("; "));
+  });
+
   it("allows noMatchPolicy warn in local only", () => {
     parse({ allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/"], signatures: { ...signed, noMatchPolicy: "warn" } });
     const found = (() => {

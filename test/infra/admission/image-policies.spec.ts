@@ -155,6 +155,22 @@ describe("admission: image policies evaluated with CEL", () => {
     });
   }
 
+  it("evaluates every validation and its messageExpression to a denial naming the image, for every shape", () => {
+    const seen = new Set<string>();
+    for (const kind of ["Pod", "Deployment", "CronJob", "PodTemplate"] as const) {
+      // Malformed, unlisted and floating at once; in a prod application namespace, also without digest.
+      const decision = clusters.prod.review(create(kind, "shop", one("quay.io/Bad/app")));
+      assert.deepEqual(decision.errors, []);
+      for (const denial of decision.denials) {
+        assert.match(denial.message, /^image quay\.io\/Bad\/app of container app /);
+        seen.add(`${denial.policy}#${denial.validation}`);
+      }
+    }
+    const { policies } = imagePolicies(admissionConfig("prod"));
+    const all = policies.flatMap((p) => (p.spec as { validations: unknown[] }).validations.map((_, i) => `${p.metadata.name}#${i}`));
+    assert.deepEqual([...seen].sort(), all.sort());
+  });
+
   it("counts further offending images in the message", () => {
     const request = create("Pod", "shop", { containers: [{ name: "a", image: "quay.io/x/a:1" }, { name: "b", image: "quay.io/x/b:1" }], initContainers: [{ name: "c", image: "quay.io/x/c:1" }] });
     const [denial] = clusters.dev.review(request).denials;
