@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { admissionRules, admissionSchema, type AdmissionConfig } from "./admission/config";
 import { clusterSchema, type ClusterConfig } from "./cluster/config";
 import { ENVIRONMENT_DEFAULTS, ENVIRONMENTS, type Environment } from "./environments";
 import { isOpenToWorld, overlaps, parseCidr, within } from "./lib/cidr";
@@ -22,6 +23,7 @@ export interface PlatformConfig {
   cluster: ClusterConfig;
   namespaces: NamespaceConfig[];
   services: ServiceConfig[];
+  admission: AdmissionConfig;
 }
 
 function platformShape(environment: Environment) {
@@ -30,6 +32,7 @@ function platformShape(environment: Environment) {
     cluster: clusterSchema(ENVIRONMENT_DEFAULTS[environment]),
     namespaces: z.array(namespaceSchema).default([]),
     services: z.array(serviceSchema).default([]),
+    admission: admissionSchema(environment).default(admissionSchema(environment).parse({})),
   });
 }
 
@@ -150,6 +153,8 @@ function crossFieldRules(config: ParsedPlatform, environment: Environment, ctx: 
       }
     });
   });
+
+  admissionRules(config.admission, [...namespaceNames], environment, issue);
 }
 
 /** A configuration error: every problem, each naming its key, the value given and what is valid. */
@@ -212,6 +217,7 @@ export function parsePlatformConfig(stack: string, raw: Record<string, unknown>,
     cluster: config.cluster,
     namespaces: config.namespaces,
     services: config.services,
+    admission: config.admission,
   };
 }
 
