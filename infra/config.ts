@@ -6,6 +6,7 @@ import { isOpenToWorld, overlaps, parseCidr, within } from "./lib/cidr";
 import { quantityValue } from "./lib/quantity";
 import { namespaceSchema, type NamespaceConfig } from "./namespaces/config";
 import { resolveServiceRef, serviceSchema, type ServiceConfig } from "./services/config";
+import { resolveVaultConfig, vaultRules, vaultSchema, type VaultConfig } from "./vault/config";
 
 export const PROJECT = "secure-platform";
 
@@ -17,6 +18,7 @@ export interface PlatformConfig {
   cluster: ClusterConfig;
   namespaces: NamespaceConfig[];
   services: ServiceConfig[];
+  vault: VaultConfig;
 }
 
 function platformShape(environment: Environment) {
@@ -25,6 +27,7 @@ function platformShape(environment: Environment) {
     cluster: clusterSchema(ENVIRONMENT_DEFAULTS[environment]),
     namespaces: z.array(namespaceSchema).default([]),
     services: z.array(serviceSchema).default([]),
+    vault: vaultSchema(environment).prefault({}),
   });
 }
 
@@ -121,6 +124,8 @@ function crossFieldRules(config: ParsedPlatform, environment: Environment, ctx: 
     if (quantityValue(d.memoryLimit) > quantityValue(q.limitsMemory)) issue([...path, "containerDefaults", "memoryLimit"], `must fit in the namespace quota limitsMemory (${q.limitsMemory})`, d.memoryLimit);
   });
 
+  vaultRules(config.vault, { environment, clusterMode: config.cluster.mode, services: config.services }, issue);
+
   const services = new Set(config.services.map((s) => `${s.namespace}/${s.name}`));
   const seen = new Set<string>();
   config.services.forEach((service, i) => {
@@ -199,6 +204,7 @@ export function parsePlatformConfig(stack: string, raw: Record<string, unknown>)
     cluster: config.cluster,
     namespaces: config.namespaces,
     services: config.services,
+    vault: resolveVaultConfig(config.vault, config.cluster.mode),
   };
 }
 

@@ -12,3 +12,7 @@ export const clusterEndpoint = platform.cluster.endpoint;
 /** Marked secret: it names the cluster and its CA; fetch it with `pulumi stack output kubeconfig --show-secrets`. */
 export const kubeconfig = platform.cluster.kubeconfig ? pulumi.secret(platform.cluster.kubeconfig) : undefined;
 export const namespaces = pulumi.all(platform.namespaces.map((namespace) => namespace.name));
+/** Where `pulumi up` reached Vault, the Secrets Manager secret holding its recovery keys (EKS), and the snapshot bucket. */
+export const vaultAddress = platform.vault.server.address;
+export const vaultRecoverySecretArn = platform.vault.server.recoverySecretArn;
+export const vaultSnapshotBucket = platform.vault.backups.bucket;

@@ -1,10 +1,12 @@
 import { createCluster, type PlatformCluster } from "./cluster";
 import type { PlatformConfig } from "./config";
 import { AppNamespace } from "./namespaces/app-namespace";
+import { createVault, type PlatformVault } from "./vault";
 
 export interface Platform {
   cluster: PlatformCluster;
   namespaces: AppNamespace[];
+  vault: PlatformVault;
 }
 
 /** Wires the platform's components in order; each component owns its resources. */
@@ -16,5 +18,6 @@ export function createPlatform(config: PlatformConfig): Platform {
     provider: cluster.provider,
     dependsOn: cluster.ready,
   }));
-  return { cluster, namespaces };
+  const vault = createVault(config, cluster, namespaces.map((n, i) => ({ name: config.namespaces[i]!.name, resource: n })));
+  return { cluster, namespaces, vault };
 }
