@@ -76,6 +76,7 @@ export function deployerPolicyRules(): PolicyRule[] {
     { path: "sys/auth", capabilities: ["read"], reason: "list auth methods" },
     { path: `sys/auth/${MOUNTS.kubernetesAuth}`, capabilities: ["create", "read", "update", "delete", "sudo"], reason: "enable the Kubernetes auth method" },
     { path: `sys/auth/${MOUNTS.kubernetesAuth}/tune`, capabilities: ["read", "update"], reason: "tune the Kubernetes auth method" },
+    { path: `sys/mounts/auth/${MOUNTS.kubernetesAuth}/tune`, capabilities: ["read", "update"], reason: "read the auth method's tuning (the provider's path)" },
     { path: `auth/${MOUNTS.kubernetesAuth}/config`, capabilities: crud, reason: "configure the Kubernetes auth method" },
     { path: `auth/${MOUNTS.kubernetesAuth}/role/*`, capabilities: crud, reason: "one role per service" },
     { path: "sys/mounts", capabilities: ["read"], reason: "list secrets engines" },
@@ -91,6 +92,8 @@ export function deployerPolicyRules(): PolicyRule[] {
     { path: `${MOUNTS.database}/rotate-root/*`, capabilities: ["update"], reason: "rotate the connection's root credential" },
     { path: "sys/policies/acl/*", capabilities: crud, reason: "per-service policies" },
     { path: `sys/policies/acl/${DEPLOYER_POLICY}`, capabilities: ["deny"], reason: "the deployer cannot widen its own policy" },
+    { path: "sys/policy/*", capabilities: crud, reason: "the same policies through the older endpoint some clients use" },
+    { path: `sys/policy/${DEPLOYER_POLICY}`, capabilities: ["deny"], reason: "nor through the older endpoint" },
     { path: "sys/audit", capabilities: ["read", "sudo"], reason: "list audit devices" },
     { path: "sys/audit/*", capabilities: ["create", "read", "update", "delete", "sudo"], reason: "the audit devices" },
   ];

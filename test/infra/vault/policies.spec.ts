@@ -150,7 +150,7 @@ describe("vault policies", () => {
       assert.ok(allows(rules, path, capability), `deployer cannot ${capability} ${path}`);
     }
     for (const path of [
-      `sys/policies/acl/${DEPLOYER_POLICY}`, "secret/data/shop/orders/config", "database/creds/shop.orders", "database/static-creds/payments.payments-api",
+      `sys/policies/acl/${DEPLOYER_POLICY}`, `sys/policy/${DEPLOYER_POLICY}`, "secret/data/shop/orders/config", "database/creds/shop.orders", "database/static-creds/payments.payments-api",
       "transit/decrypt/shop.orders", "transit/export/encryption-key/shop.orders", "sys/seal", "sys/storage/raft/snapshot", "sys/generate-root/attempt", "sys/raw/core",
     ]) {
       assert.deepEqual(capabilitiesOn(rules, path), [], path);
