@@ -34,26 +34,26 @@ export class VaultBackups extends pulumi.ComponentResource {
     const ns = VAULT_NAMESPACE;
     const parent = { parent: this };
     const kept = { parent: this, protect: args.protect };
-    const aws_ = args.cluster.aws;
+    const awsContext = args.cluster.aws;
     let annotations: Record<string, pulumi.Output<string>> = {};
     let env: Record<string, pulumi.Input<string> | undefined> = {};
     const extraVolumes: Parameters<typeof jobPodSpec>[0]["extraVolumes"] = [];
     const deps = [...args.dependsOn];
 
-    if (aws_) {
+    if (awsContext) {
       const tags = { "secure-platform/cluster": args.clusterName };
       const key = new aws.kms.Key(`${name}-key`, {
         description: `${args.clusterName}: Vault Raft snapshots`,
         enableKeyRotation: true,
         rotationPeriodInDays: 365,
         deletionWindowInDays: args.kmsDeletionWindowDays,
-        policy: pulumi.all([aws_.partition, aws_.accountId]).apply(([partition, accountId]) =>
-          JSON.stringify(keyPolicy({ partition, accountId, region: aws_.region }))),
+        policy: pulumi.all([awsContext.partition, awsContext.accountId]).apply(([partition, accountId]) =>
+          JSON.stringify(keyPolicy({ partition, accountId, region: awsContext.region }))),
         tags,
       }, kept);
       new aws.kms.Alias(`${name}-key`, { name: `alias/${args.clusterName}-vault-snapshots`, targetKeyId: key.keyId }, parent);
       const bucket = new aws.s3.Bucket(`${name}-bucket`, {
-        bucket: pulumi.interpolate`${args.clusterName}-vault-snapshots-${aws_.accountId}`,
+        bucket: pulumi.interpolate`${args.clusterName}-vault-snapshots-${awsContext.accountId}`,
         forceDestroy: false,
         tags,
       }, kept);
@@ -85,13 +85,13 @@ export class VaultBackups extends pulumi.ComponentResource {
           abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
         }],
       }, parent);
-      const role = aws_.workloadIdentity.roleFor(`${name}-snapshot`, {
+      const role = awsContext.workloadIdentity.roleFor(`${name}-snapshot`, {
         namespace: ns,
         serviceAccount: JOB_NAMES.snapshot,
-        policy: pulumi.all([bucket.arn, key.arn]).apply(([bucketArn, keyArn]) => JSON.stringify(snapshotUploadPolicy({ bucketArn, keyArn, region: aws_.region }))),
+        policy: pulumi.all([bucket.arn, key.arn]).apply(([bucketArn, keyArn]) => JSON.stringify(snapshotUploadPolicy({ bucketArn, keyArn, region: awsContext.region }))),
       }, parent);
       annotations = role.serviceAccountAnnotations;
-      env = { BUCKET: bucket.bucket, KMS_KEY_ARN: key.arn, AWS_REGION: aws_.region };
+      env = { BUCKET: bucket.bucket, KMS_KEY_ARN: key.arn, AWS_REGION: awsContext.region };
       this.bucket = bucket.bucket;
     } else {
       const claim = new k8s.core.v1.PersistentVolumeClaim(`${name}-volume`, snapshotVolumeClaim(ns, "5Gi", config.storageClass), { parent: this, dependsOn: args.dependsOn });
@@ -104,7 +104,7 @@ export class VaultBackups extends pulumi.ComponentResource {
     const manifest = cronJob(JOB_NAMES.snapshot, ns, config.backups.schedule, jobPodSpec({
       serviceAccount: JOB_NAMES.snapshot,
       image: config.toolsImage,
-      script: snapshotScript(aws_ ? "s3" : "volume"),
+      script: snapshotScript(awsContext ? "s3" : "volume"),
       env: { VAULT_ADDR: `https://${RELEASE_NAME}-active.${ns}.svc:${VAULT_PORT}`, VAULT_ROLE: SNAPSHOT_ROLE, ...env },
       kubernetesApi: false,
       vaultToken: true,

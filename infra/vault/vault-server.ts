@@ -67,16 +67,16 @@ export class VaultServer extends pulumi.ComponentResource {
     let bootstrapAnnotations: Record<string, pulumi.Output<string>> = {};
     let sealArgs: { region?: string; kmsKeyId?: pulumi.Output<string> } = {};
     let recoverySecretArn: pulumi.Output<string> | undefined;
-    const aws_ = args.cluster.aws;
+    const awsContext = args.cluster.aws;
     if (config.unseal === "aws-kms") {
-      if (!aws_) throw new Error("vault.unseal aws-kms needs an EKS cluster");
+      if (!awsContext) throw new Error("vault.unseal aws-kms needs an EKS cluster");
       const key = new aws.kms.Key(`${name}-unseal`, {
         description: `${args.clusterName}: Vault auto-unseal and recovery material`,
         enableKeyRotation: true,
         rotationPeriodInDays: 365,
         deletionWindowInDays: args.kmsDeletionWindowDays,
-        policy: pulumi.all([aws_.partition, aws_.accountId]).apply(([partition, accountId]) =>
-          JSON.stringify(keyPolicy({ partition, accountId, region: aws_.region }))),
+        policy: pulumi.all([awsContext.partition, awsContext.accountId]).apply(([partition, accountId]) =>
+          JSON.stringify(keyPolicy({ partition, accountId, region: awsContext.region }))),
         tags: { "secure-platform/cluster": args.clusterName },
       }, { parent: this, protect: args.protect });
       new aws.kms.Alias(`${name}-unseal`, { name: `alias/${args.clusterName}-vault-unseal`, targetKeyId: key.keyId }, parent);
@@ -88,19 +88,19 @@ export class VaultServer extends pulumi.ComponentResource {
         tags: { "secure-platform/cluster": args.clusterName },
       }, { parent: this, protect: args.protect });
       recoverySecretArn = recovery.arn;
-      const server = aws_.workloadIdentity.roleFor(`${name}-server`, {
+      const server = awsContext.workloadIdentity.roleFor(`${name}-server`, {
         namespace: ns,
         serviceAccount: SERVER_SERVICE_ACCOUNT,
         policy: key.arn.apply((arn) => JSON.stringify(unsealPolicy(arn))),
       }, parent);
-      const bootstrap = aws_.workloadIdentity.roleFor(`${name}-bootstrap`, {
+      const bootstrap = awsContext.workloadIdentity.roleFor(`${name}-bootstrap`, {
         namespace: ns,
         serviceAccount: JOB_NAMES.bootstrap,
-        policy: pulumi.all([recovery.arn, key.arn]).apply(([secretArn, keyArn]) => JSON.stringify(bootstrapPolicy({ secretArn, keyArn, region: aws_.region }))),
+        policy: pulumi.all([recovery.arn, key.arn]).apply(([secretArn, keyArn]) => JSON.stringify(bootstrapPolicy({ secretArn, keyArn, region: awsContext.region }))),
       }, parent);
       serverAnnotations = server.serviceAccountAnnotations;
       bootstrapAnnotations = bootstrap.serviceAccountAnnotations;
-      sealArgs = { region: aws_.region, kmsKeyId: key.keyId };
+      sealArgs = { region: awsContext.region, kmsKeyId: key.keyId };
     }
     this.recoverySecretArn = recoverySecretArn;
 
@@ -119,7 +119,7 @@ export class VaultServer extends pulumi.ComponentResource {
       env: {},
       kubernetesApi: true,
       withCa: false,
-    })), { parent: this, dependsOn: [tlsAccount, ...tlsRbac] });
+    })), { parent: this, dependsOn: [tlsAccount, ...tlsRbac], customTimeouts: { create: "15m", update: "15m" } });
 
     const values = pulumi.all([sealArgs.kmsKeyId ?? "", pulumi.output(serverAnnotations)]).apply(([kmsKeyId, annotations]) =>
       vaultValues({
@@ -163,11 +163,11 @@ export class VaultServer extends pulumi.ComponentResource {
         DEPLOYER_POLICY: deployerPolicy,
         DEPLOYER_PRINCIPALS: local ? undefined : JSON.stringify(args.deployerPrincipalArns),
         AWS_AUTH_HEADER: local ? undefined : authHeader,
-        AWS_REGION: aws_?.region,
+        AWS_REGION: awsContext?.region,
         RECOVERY_SECRET_ID: local ? undefined : `${args.clusterName}/vault/recovery`,
       },
       kubernetesApi: local,
-    }), 1800), { parent: this, dependsOn: bootstrapDeps });
+    }), 1800), { parent: this, dependsOn: bootstrapDeps, customTimeouts: { create: "35m", update: "35m" } });
 
     if (local) {
       // kind has no KMS: a CronJob unseals restarted pods with the key the bootstrap job kept. Local only.
@@ -188,15 +188,18 @@ export class VaultServer extends pulumi.ComponentResource {
 
     // The Vault provider, configured from what the jobs produced: the CA they published, and a login
     // that is never the root token (AWS IAM on EKS; the local-only deployer token on kind).
-    const ca = k8s.core.v1.ConfigMap.get(`${name}-ca`, `${ns}/${CA_CONFIGMAP}`, { parent: this, dependsOn: [tlsJob] });
+    // Each read's id waits on its job's status: unknown while a preview plans the job, so nothing is read
+    // before the job has written it; known once the job has run, so later previews read the real object.
+    const afterJob = (jobResource: k8s.batch.v1.Job, id: string) => jobResource.status.apply(() => id);
+    const ca = k8s.core.v1.ConfigMap.get(`${name}-ca`, afterJob(tlsJob, `${ns}/${CA_CONFIGMAP}`), { parent: this, dependsOn: [tlsJob] });
     const caCertFile = ca.data.apply((data) => writeCaFile(args.stack, data?.["ca.crt"] ?? ""));
     this.address = config.address;
     let login: Pick<vault.ProviderArgs, "authLoginAws" | "token">;
     if (local) {
-      const tokenSecret = k8s.core.v1.Secret.get(`${name}-deployer-token`, `${ns}/vault-deployer-token-insecure-local`, { parent: this, dependsOn: [this.bootstrap] });
+      const tokenSecret = k8s.core.v1.Secret.get(`${name}-deployer-token`, afterJob(this.bootstrap, `${ns}/vault-deployer-token-insecure-local`), { parent: this, dependsOn: [this.bootstrap] });
       login = { token: pulumi.secret(tokenSecret.data.apply((data) => Buffer.from(data?.["token"] ?? "", "base64").toString("utf8"))) };
     } else {
-      login = { authLoginAws: { role: DEPLOYER_POLICY, headerValue: authHeader, awsRegion: aws_?.region } };
+      login = { authLoginAws: { role: DEPLOYER_POLICY, headerValue: authHeader, awsRegion: awsContext?.region } };
     }
     this.provider = new vault.Provider(`${name}-provider`, {
       address: config.address,
