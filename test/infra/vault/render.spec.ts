@@ -222,6 +222,29 @@ describe("vault in the rendered stacks", function () {
         }
       });
 
+      it("gives every job script each variable it reads", async () => {
+        const rendering = await rendered(stack);
+        const pods = [
+          ...ofType(rendering, T.job).map((j) => (j.inputs as any).spec.template.spec),
+          ...ofType(rendering, T.cronJob).map((c) => (c.inputs as any).spec.jobTemplate.spec.template.spec),
+        ];
+        for (const pod of pods) {
+          const container = pod.containers[0];
+          // Single-quoted text is literal to the shell (jq programs use their own $variables).
+          const script = (container.command[2] as string).replace(/'[^']*'/g, "''");
+          const assigned = new Set([...script.matchAll(/(?:^|[\s;(])([A-Za-z_][A-Za-z0-9_]*)=/g), ...script.matchAll(/\bfor ([a-z_]+) in/g)].map((m) => m[1]!));
+          const used = new Set([...script.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!).filter((v) => !assigned.has(v)));
+          const env = new Set(container.env.map((e: any) => e.name));
+          for (const variable of used) assert.ok(env.has(variable), `${pod.serviceAccountName}: $${variable} is not set`);
+          for (const e of container.env) assert.notEqual(e.value, undefined, `${pod.serviceAccountName}: ${e.name}`);
+        }
+        const bootstrap = byName(rendering, T.job, "vault-bootstrap").inputs as any;
+        const env = Object.fromEntries(bootstrap.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+        const deployer = await parsePolicy(env.DEPLOYER_POLICY);
+        assert.deepEqual(capabilitiesOn(deployer, "secret/data/shop/orders/config"), []);
+        assert.equal(env.DEPLOYER_POLICY_NAME, "platform-deployer");
+      });
+
       it("opens Vault's port to the namespaces that use it, and only those", async () => {
         const rendering = await rendered(stack);
         const clients = [...new Set(vaultServices.map((s) => s.namespace))].sort();
