@@ -31,13 +31,13 @@ if kubectl -n ${args.namespace} get secret vault-tls -o name >/dev/null 2>&1; th
 else
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days ${args.validityDays} \\
     -subj "/CN=Vault CA (${args.namespace})" -keyout ca.key -out ca.crt \\
-    -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+    -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign"
   openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=vault.${args.namespace}.svc" \\
-    -keyout tls.key -out tls.csr 2>/dev/null
+    -keyout tls.key -out tls.csr
   printf '%s\\n' "subjectAltName=${san}" "keyUsage=critical,digitalSignature,keyEncipherment" \\
     "extendedKeyUsage=serverAuth,clientAuth" "basicConstraints=critical,CA:FALSE" > server.ext
   openssl x509 -req -in tls.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days ${args.validityDays} \\
-    -extfile server.ext -out tls.crt 2>/dev/null
+    -extfile server.ext -out tls.crt
   rm -f ca.key tls.csr
   kubectl -n ${args.namespace} create secret generic vault-tls --from-file=ca.crt --from-file=tls.crt --from-file=tls.key
   rm -f tls.key
