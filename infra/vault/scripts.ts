@@ -70,7 +70,9 @@ rm -f unseal.json`;
     ? `# The deployer logs in with its own AWS identity (IAM auth): no long-lived Vault token exists.
 printf '%s' '{"type":"aws","description":"platform deployer (pulumi up)"}' > body.json
 api -o /dev/null -H @root.header -X POST -d @body.json "$VAULT_ADDR/v1/sys/auth/aws"
-jq -n --arg header "$AWS_AUTH_HEADER" '{iam_server_id_header_value: $header}' > body.json
+# Regional STS on both sides: the deployer signs for sts.<region>, and Vault sends the request there.
+jq -n --arg header "$AWS_AUTH_HEADER" --arg region "$AWS_REGION" \
+  '{iam_server_id_header_value: $header, sts_region: $region, sts_endpoint: ("https://sts." + $region + ".amazonaws.com")}' > body.json
 api -o /dev/null -H @root.header -X POST -d @body.json "$VAULT_ADDR/v1/auth/aws/config/client"
 jq -n --argjson principals "$DEPLOYER_PRINCIPALS" --arg policy "$DEPLOYER_POLICY_NAME" \\
   '{auth_type: "iam", bound_iam_principal_arn: $principals, resolve_aws_unique_ids: false,

@@ -199,7 +199,8 @@ export class VaultServer extends pulumi.ComponentResource {
       const tokenSecret = k8s.core.v1.Secret.get(`${name}-deployer-token`, afterJob(this.bootstrap, `${ns}/vault-deployer-token-insecure-local`), { parent: this, dependsOn: [this.bootstrap] });
       login = { token: pulumi.secret(tokenSecret.data.apply((data) => Buffer.from(data?.["token"] ?? "", "base64").toString("utf8"))) };
     } else {
-      login = { authLoginAws: { role: DEPLOYER_POLICY, headerValue: authHeader, awsRegion: awsContext?.region } };
+      const region = awsContext!.region;
+      login = { authLoginAws: { role: DEPLOYER_POLICY, headerValue: authHeader, awsRegion: region, awsStsEndpoint: `https://sts.${region}.amazonaws.com` } };
     }
     this.provider = new vault.Provider(`${name}-provider`, {
       address: config.address,

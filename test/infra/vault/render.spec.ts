@@ -266,7 +266,10 @@ describe("vault in the rendered stacks", function () {
         assert.equal(provider.skipTlsVerify, "false");
         if (config.vault.unseal === "aws-kms") {
           assert.equal(provider.token, undefined, "the deployer logs in with AWS IAM, no token");
-          assert.equal(JSON.parse(provider.authLoginAws).role, "platform-deployer");
+          const login = JSON.parse(provider.authLoginAws);
+          assert.equal(login.role, "platform-deployer");
+          assert.equal(login.headerValue, `${config.cluster.name}-vault`);
+          assert.equal(login.awsStsEndpoint, `https://sts.${login.awsRegion}.amazonaws.com`);
         } else {
           assert.equal(provider.token, "[secret]");
         }

@@ -203,7 +203,9 @@ describe("vault job scripts, run", function () {
     ]);
     assert.ok(writes.every((w) => w.token === ROOT_TOKEN));
     assert.equal(JSON.parse(writes[0]!.body).policy, renderPolicy(deployerPolicyRules()));
-    assert.deepEqual(JSON.parse(writes[2]!.body), { iam_server_id_header_value: "platform-prod-vault" });
+    assert.deepEqual(JSON.parse(writes[2]!.body), {
+      iam_server_id_header_value: "platform-prod-vault", sts_region: "eu-west-1", sts_endpoint: "https://sts.eu-west-1.amazonaws.com",
+    });
     const role = JSON.parse(writes[3]!.body);
     assert.deepEqual(role.bound_iam_principal_arn, ["arn:aws:iam::777788889999:role/platform-deployer-prod"]);
     assert.deepEqual(role.token_policies, ["platform-deployer"]);
