@@ -7,6 +7,11 @@ import { formatSummary } from "./render/summary";
 
 const EXIT_BAD_INPUT = 2;
 
+/** Writes to stdout and waits until it is flushed: a pipe drops what is pending at process.exit. */
+function print(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
 async function main(argv: string[]): Promise<number> {
   const program = new Command("plan")
     .description("Render a stack from stacks/Pulumi.<stack>.yaml without the Pulumi CLI, a cluster or a cloud account")
@@ -24,9 +29,9 @@ async function main(argv: string[]): Promise<number> {
   const rendered = await renderStack(file.stack, { stackFile: file });
   if (format === "json") {
     const resources = rendered.resources.map(({ type, name, urn, parent, inputs, protect, dependsOn }) => ({ type, name, urn, parent, inputs, protect, dependsOn }));
-    process.stdout.write(`${JSON.stringify({ stack: rendered.stack, resources, outputs: rendered.outputs }, null, 2)}\n`);
+    await print(`${JSON.stringify({ stack: rendered.stack, resources, outputs: rendered.outputs }, null, 2)}\n`);
   } else {
-    process.stdout.write(`${formatSummary(rendered)}\n`);
+    await print(`${formatSummary(rendered)}\n`);
   }
   return 0;
 }
