@@ -4,8 +4,10 @@ import { clusterSchema, type ClusterConfig } from "./cluster/config";
 import { ENVIRONMENT_DEFAULTS, ENVIRONMENTS, type Environment } from "./environments";
 import { isOpenToWorld, overlaps, parseCidr, within } from "./lib/cidr";
 import { quantityValue } from "./lib/quantity";
+import { meshRules, meshSchema, type MeshConfig } from "./mesh/config";
 import { namespaceSchema, type NamespaceConfig } from "./namespaces/config";
 import { resolveServiceRef, serviceSchema, type ServiceConfig } from "./services/config";
+import { serviceMeshRules } from "./services/rules";
 
 export const PROJECT = "secure-platform";
 
@@ -17,6 +19,7 @@ export interface PlatformConfig {
   cluster: ClusterConfig;
   namespaces: NamespaceConfig[];
   services: ServiceConfig[];
+  mesh: MeshConfig;
 }
 
 function platformShape(environment: Environment) {
@@ -25,6 +28,7 @@ function platformShape(environment: Environment) {
     cluster: clusterSchema(ENVIRONMENT_DEFAULTS[environment]),
     namespaces: z.array(namespaceSchema).default([]),
     services: z.array(serviceSchema).default([]),
+    mesh: meshSchema(environment).prefault({}),
   });
 }
 
@@ -143,6 +147,8 @@ function crossFieldRules(config: ParsedPlatform, environment: Environment, ctx: 
       }
     });
   });
+  meshRules(config.mesh, config.namespaces.map((n) => n.name), environment, issue);
+  serviceMeshRules(config.services, issue);
 }
 
 /** A configuration error: every problem, each naming its key, the value given and what is valid. */
@@ -199,6 +205,7 @@ export function parsePlatformConfig(stack: string, raw: Record<string, unknown>)
     cluster: config.cluster,
     namespaces: config.namespaces,
     services: config.services,
+    mesh: config.mesh,
   };
 }
 

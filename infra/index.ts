@@ -12,3 +12,11 @@ export const clusterEndpoint = platform.cluster.endpoint;
 /** Marked secret: it names the cluster and its CA; fetch it with `pulumi stack output kubeconfig --show-secrets`. */
 export const kubeconfig = platform.cluster.kubeconfig ? pulumi.secret(platform.cluster.kubeconfig) : undefined;
 export const namespaces = pulumi.all(platform.namespaces.map((namespace) => namespace.name));
+export const meshRootNamespace = platform.mesh.rootNamespace;
+/** In-cluster service addresses; the ingress load balancer's address is on that service once it is provisioned. */
+export const gatewayAddresses = {
+  ingress: platform.mesh.gateways.ingress.service,
+  egress: platform.mesh.gateways.egress.service,
+};
+/** Per service ("namespace/name"), the SPIFFE ID that authorization policies and peers see. */
+export const serviceIdentities = platform.services.identities;
