@@ -66,6 +66,11 @@ export function meshSchema(environment: Environment) {
     })),
     egressGateway: gateway.default(gateway.parse({})),
     /**
+     * Requests and limits of the injected sidecar. Istio's default limit (2 CPUs, 1Gi per pod) would exhaust an
+     * application namespace's quota after a handful of pods.
+     */
+    sidecarResources: resources.default({ cpuRequest: "50m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "256Mi" }),
+    /**
      * INSECURE: accept plain text beside mutual TLS mesh-wide (PeerAuthentication PERMISSIVE). Only for a
      * local cluster while migrating workloads into the mesh; rejected in every other environment.
      */

@@ -31,9 +31,9 @@ export interface GatewayAddress {
 }
 
 const CNI_REASON =
-  "istio-cni-node installs the CNI plugin and its configuration on every node (hostPath /opt/cni/bin, /etc/cni/net.d) " +
-  "and runs as root to program traffic redirection in pod network namespaces; only the privileged level admits it. " +
-  "It is alone in this namespace so that istiod and the gateways stay restricted.";
+  "istio-cni-node installs the CNI plugin and its configuration on every node (hostPath /opt/cni/bin, /etc/cni/net.d, /proc) " +
+  "and runs as root with NET_ADMIN, NET_RAW, SYS_ADMIN, SYS_PTRACE and DAC_OVERRIDE to program traffic redirection in pod " +
+  "network namespaces; only the privileged level admits it. It is alone in this namespace so that istiod and the gateways stay restricted.";
 
 /**
  * Istio in sidecar mode with the CNI node agent: base (CRDs), istiod, CNI, an ingress and an egress gateway,

@@ -47,7 +47,7 @@ export function istiodValues(mesh: MeshConfig): Values {
       logAsJson: true,
       // A budget of minAvailable 1 over a single replica would block every node drain.
       defaultPodDisruptionBudget: { enabled: replicas > 1 },
-      proxy: { privileged: false },
+      proxy: { privileged: false, resources: kubernetesResources(mesh.sidecarResources) },
     },
     pilot: {
       autoscaleEnabled: false,
@@ -80,17 +80,14 @@ export function istiodValues(mesh: MeshConfig): Values {
   };
 }
 
+/** The chart (1.2x) reads its settings at the top level of values. */
 export function cniValues(mesh: MeshConfig): Values {
   return {
     global: { logAsJson: true },
-    cni: {
-      excludeNamespaces: [mesh.rootNamespace, mesh.cniNamespace, "kube-system"],
-      seccompProfile: RUNTIME_DEFAULT,
-      privileged: false,
-      chained: true,
-      logLevel: "info",
-      resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
-    },
+    // Never redirect the traffic of the control plane or of the node agent itself.
+    excludeNamespaces: [mesh.rootNamespace, mesh.cniNamespace, "kube-system"],
+    seccompProfile: RUNTIME_DEFAULT,
+    resources: { requests: { cpu: "100m", memory: "100Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
   };
 }
 

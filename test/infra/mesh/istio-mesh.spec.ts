@@ -72,6 +72,8 @@ describe("Istio mesh", () => {
         assert.equal(v.pilot.replicaCount, REPLICAS[stack]);
         assert.equal(v.global.defaultPodDisruptionBudget.enabled, REPLICAS[stack]! > 1);
         assert.equal(values(s, "istio-base").global.istioNamespace, v.meshConfig.rootNamespace);
+        assert.equal(v.global.proxy.privileged, false);
+        assert.ok(v.global.proxy.resources.limits.cpu, "sidecars fit the namespace quota and LimitRange");
       });
 
       it("runs the gateways non-root under RuntimeDefault seccomp, with replicas and disruption budgets for the environment", () => {
@@ -86,9 +88,10 @@ describe("Istio mesh", () => {
           assert.ok(v.resources.limits.cpu && v.resources.limits.memory);
         }
         assert.equal(values(s, "istio-egressgateway").service.type, "ClusterIP");
-        const cni = values(s, "istio-cni").cni;
+        const cni = values(s, "istio-cni");
         assert.deepEqual(cni.seccompProfile, { type: "RuntimeDefault" });
-        assert.equal(cni.privileged, false);
+        assert.deepEqual(cni.excludeNamespaces, ["istio-system", "istio-cni", "kube-system"]);
+        assert.ok(cni.resources.limits.memory);
       });
 
       it("has one mesh-wide PeerAuthentication, STRICT, in the root namespace, and nothing weaker anywhere", () => {
