@@ -42,7 +42,7 @@ const CNI_REASON =
 export class IstioMesh extends pulumi.ComponentResource {
   readonly rootNamespace: pulumi.Output<string>;
   readonly egressNamespace: pulumi.Output<string>;
-  /** Istio custom resources can be created once these exist (CRDs and istiod's validation webhook). */
+  /** Istio custom resources can be created once these exist: CRDs, istiod's validation webhook, the egress namespace. */
   readonly ready: pulumi.Resource[];
   readonly gateways: { ingress: GatewayAddress; egress: GatewayAddress };
 
@@ -63,7 +63,7 @@ export class IstioMesh extends pulumi.ComponentResource {
     // istiod serves the sidecar injector and config validation webhooks that everything below relies on.
     const istiod = helmRelease("istiod", { ...chart("istiod"), namespace: root.metadata.name, values: istiodValues(mesh) }, { ...child, dependsOn: [base] });
     const afterIstiod = (ns: k8s.core.v1.Namespace) => ({ ...child, dependsOn: [istiod, ns] });
-    const cni = helmRelease("istio-cni", { ...chart("cni"), namespace: cniNs.metadata.name, values: cniValues(mesh) }, afterIstiod(cniNs));
+    helmRelease("istio-cni", { ...chart("cni"), namespace: cniNs.metadata.name, values: cniValues(mesh) }, afterIstiod(cniNs));
     const ingress = helmRelease(INGRESS_GATEWAY, { ...chart("gateway"), namespace: ingressNs.metadata.name, values: ingressGatewayValues(mesh, args.onAws) }, afterIstiod(ingressNs));
     const egress = helmRelease(EGRESS_GATEWAY, { ...chart("gateway"), namespace: egressNs.metadata.name, values: egressGatewayValues(mesh) }, afterIstiod(egressNs));
 
@@ -74,7 +74,7 @@ export class IstioMesh extends pulumi.ComponentResource {
 
     this.rootNamespace = root.metadata.name;
     this.egressNamespace = egressNs.metadata.name;
-    this.ready = [istiod, cni];
+    this.ready = [istiod, egressNs];
     // Known once the release is installed; the service is named after the release.
     const address = (release: k8s.helm.v3.Release, ns: k8s.core.v1.Namespace, releaseName: string) =>
       pulumi.all([ns.metadata.name, release.id]).apply(([nsName]) => `${releaseName}.${nsName}.svc.cluster.local`);

@@ -60,6 +60,23 @@ describe("Istio mesh", () => {
         for (const { resource } of istioObjects(s)) assert.ok(resource.dependsOn.includes(istiod.urn), `${resource.name} waits for istiod's validation webhook`);
       });
 
+      it("creates every namespaced object after its namespace", () => {
+        const byUrn = new Map(s.resources.map((r) => [r.urn, r]));
+        const after = (resource: RenderedResource, seen = new Set<string>()): Set<string> => {
+          for (const urn of resource.dependsOn) {
+            if (seen.has(urn)) continue;
+            seen.add(urn);
+            after(byUrn.get(urn)!, seen);
+          }
+          return seen;
+        };
+        const namespaces = new Map(s.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => [(r.inputs.metadata as Json).name, r.urn]));
+        for (const { resource, manifest } of kubernetesObjects(s)) {
+          const ns = (manifest.metadata as Json)?.namespace;
+          if (ns && namespaces.has(ns)) assert.ok(after(resource).has(namespaces.get(ns)!), `${resource.name} waits for namespace ${ns}`);
+        }
+      });
+
       it("sets the security-relevant istiod values explicitly", () => {
         const v = values(s, "istiod");
         assert.equal(v.pilot.cni.enabled, true, "pilot.cni.enabled removes istio-init (no NET_ADMIN/NET_RAW in app pods)");
