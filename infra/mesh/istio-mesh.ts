@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { helmRelease, type PinnedChart } from "../lib/helm";
 import { systemNamespace } from "../namespaces/system-namespace";
 import type { MeshConfig } from "./config";
+import { ingressGatewayPolicies } from "./network-policies";
 import { meshAccessLogging, meshPeerAuthentication } from "./policies";
 import {
   baseValues,
@@ -66,6 +67,10 @@ export class IstioMesh extends pulumi.ComponentResource {
     helmRelease("istio-cni", { ...chart("cni"), namespace: cniNs.metadata.name, values: cniValues(mesh) }, afterIstiod(cniNs));
     const ingress = helmRelease(INGRESS_GATEWAY, { ...chart("gateway"), namespace: ingressNs.metadata.name, values: ingressGatewayValues(mesh, args.onAws) }, afterIstiod(ingressNs));
     const egress = helmRelease(EGRESS_GATEWAY, { ...chart("gateway"), namespace: egressNs.metadata.name, values: egressGatewayValues(mesh) }, afterIstiod(egressNs));
+
+    for (const manifest of ingressGatewayPolicies(mesh)) {
+      new k8s.networking.v1.NetworkPolicy(`${name}-ingress-${manifest.metadata.name}`, manifest, { ...child, dependsOn: [ingressNs] });
+    }
 
     const afterControlPlane = { ...child, dependsOn: [istiod] };
     const peerAuthentication = meshPeerAuthentication(mesh);

@@ -1,12 +1,13 @@
 // Kubernetes NetworkPolicies for the same edges as the authorization policies: a second, independent layer
 // (enforced by the node's CNI, below the sidecar) on top of each namespace's default deny.
 import type * as k8s from "@pulumi/kubernetes";
-import { EGRESS_GATEWAY, EGRESS_GATEWAY_TLS_PORT, gatewaySelector, ISTIOD_XDS_PORT } from "../mesh/values";
-import { defaultDenyPolicy, dnsEgressPolicy, MANAGED_BY } from "../namespaces/baseline";
+import { istiodEgressPolicy, NAMESPACE_NAME_LABEL, networkPolicy as policy, type NetworkPolicyManifest } from "../mesh/network-policies";
+import { EGRESS_GATEWAY, EGRESS_GATEWAY_TLS_PORT, gatewaySelector } from "../mesh/values";
+import { defaultDenyPolicy, dnsEgressPolicy } from "../namespaces/baseline";
 import type { ExternalHost } from "./egress";
 import { calleesOf, callersOf, type ServiceGraph, type Workload } from "./graph";
 
-export type NetworkPolicyManifest = k8s.types.input.networking.v1.NetworkPolicy & { apiVersion: string; kind: string; metadata: { name: string; namespace: string } };
+export type { NetworkPolicyManifest };
 type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 
 export interface MeshNamespaces {
@@ -14,27 +15,12 @@ export interface MeshNamespaces {
   egress: string;
 }
 
-const NAMESPACE_LABEL = "kubernetes.io/metadata.name";
-
 /** Pods of one workload, wherever the policy lives (the namespace's automatic name label). */
 function peer(namespace: string, podLabels: Record<string, string>): Peer {
-  return { namespaceSelector: { matchLabels: { [NAMESPACE_LABEL]: namespace } }, podSelector: { matchLabels: podLabels } };
+  return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } }, podSelector: { matchLabels: podLabels } };
 }
 
 const tcp = (ports: number[]) => [...new Set(ports)].map((port) => ({ protocol: "TCP", port }));
-
-function policy(name: string, namespace: string, spec: NetworkPolicyManifest["spec"]): NetworkPolicyManifest {
-  return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace, labels: MANAGED_BY }, spec };
-}
-
-/** Every sidecar fetches its configuration and certificate from istiod (xDS and CA on one port). */
-export function istiodEgressPolicy(namespace: string, mesh: MeshNamespaces): NetworkPolicyManifest {
-  return policy("allow-istiod-egress", namespace, {
-    podSelector: {},
-    policyTypes: ["Egress"],
-    egress: [{ to: [peer(mesh.root, { app: "istiod" })], ports: tcp([ISTIOD_XDS_PORT]) }],
-  });
-}
 
 /** The declared callers may open connections to the service's declared ports. */
 export function serviceIngressPolicy(callee: Workload, callers: Workload[]): NetworkPolicyManifest {
@@ -67,7 +53,7 @@ export function egressGatewayPolicies(hosts: ExternalHost[], mesh: MeshNamespace
   const policies: NetworkPolicyManifest[] = [
     defaultDenyPolicy(namespace) as NetworkPolicyManifest,
     dnsEgressPolicy(namespace) as NetworkPolicyManifest,
-    istiodEgressPolicy(namespace, mesh),
+    istiodEgressPolicy(namespace, mesh.root),
   ];
   if (hosts.length === 0) return policies;
   const callers = new Map(hosts.flatMap((h) => h.callers).map((c) => [c.id, c]));
@@ -87,7 +73,7 @@ export function egressGatewayPolicies(hosts: ExternalHost[], mesh: MeshNamespace
 
 /** Per application namespace the istiod egress; per service its ingress (if it has callers) and egress (if it calls out). */
 export function networkPolicies(graph: ServiceGraph, applicationNamespaces: string[], mesh: MeshNamespaces): NetworkPolicyManifest[] {
-  const policies = applicationNamespaces.map((ns) => istiodEgressPolicy(ns, mesh));
+  const policies = applicationNamespaces.map((ns) => istiodEgressPolicy(ns, mesh.root));
   for (const workload of graph.workloads) {
     const callers = callersOf(graph, workload);
     if (callers.length > 0) policies.push(serviceIngressPolicy(workload, callers));

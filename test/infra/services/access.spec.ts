@@ -34,6 +34,13 @@ const EGRESS_GATEWAY_POD: Pod = {
   ip: "10.2.0.10",
   principal: "cluster.local/ns/istio-egress/sa/istio-egressgateway",
 };
+const INGRESS_GATEWAY_POD: Pod = {
+  id: "istio-ingress/istio-ingressgateway",
+  namespace: "istio-ingress",
+  labels: { app: "istio-ingressgateway", istio: "ingressgateway" },
+  ip: "10.2.1.10",
+  principal: "cluster.local/ns/istio-ingress/sa/istio-ingressgateway",
+};
 const ISTIOD_POD: Pod = { id: "istio-system/istiod", namespace: "istio-system", labels: { app: "istiod", istio: "pilot" }, ip: "10.3.0.10" };
 const VIEW: ClusterView = { rootNamespace: "istio-system", namespaces: {} };
 
@@ -115,6 +122,20 @@ describe("access allowed by the generated policies", () => {
           assert.equal(networkAllows(policies, { from, to: ISTIOD_POD, port: 15012 }, VIEW), true, from.id);
           for (const port of [15010, 15014, 8080]) assert.equal(networkAllows(policies, { from, to: ISTIOD_POD, port }, VIEW), false, `${from.id}:${port}`);
         });
+      });
+
+      it("lets the ingress gateway reach no service (none is exposed) but accept clients on 80 and 443", () => {
+        services.forEach((service, i) => {
+          for (const { port } of service.ports) {
+            const to = podOf(service, i);
+            assert.equal(connectionAllowed(policies, { from: INGRESS_GATEWAY_POD, to, port }, VIEW), false, `${to.id}:${port}`);
+            assert.equal(networkSideAllows(policies, { from: INGRESS_GATEWAY_POD, to, port }, VIEW, "Egress"), false, `gateway egress to ${to.id}:${port}`);
+          }
+        });
+        const client: Pod = { id: "client", namespace: "internet", labels: {}, ip: "198.51.100.7" };
+        for (const port of [80, 443]) assert.equal(networkAllows(policies, { from: client, to: INGRESS_GATEWAY_POD, port }, VIEW), true);
+        assert.equal(networkAllows(policies, { from: client, to: INGRESS_GATEWAY_POD, port: 15000 }, VIEW), false, "Envoy admin port");
+        assert.equal(networkAllows(policies, { from: INGRESS_GATEWAY_POD, to: ISTIOD_POD, port: 15012 }, VIEW), true);
       });
 
       it("lets the egress gateway out to public addresses on the declared ports, not into the cluster", () => {
