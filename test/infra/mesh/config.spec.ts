@@ -54,6 +54,7 @@ describe("mesh and service configuration", () => {
     assert.match(problems("prod", mesh("prod", { version: "^1.29.2" }))[0]!, /^secure-platform:mesh\.version: must be an exact chart version/);
     assert.match(problems("prod", mesh("prod", { verison: "1.29.2" }))[0]!, /^secure-platform:mesh: .*verison/);
     assert.match(problems("prod", mesh("prod", { pathNormalization: "NONE" }))[0]!, /^secure-platform:mesh\.pathNormalization: .*\(got "NONE"\)/);
+    assert.match(problems("prod", mesh("prod", { chartRepository: "http://istio-release.storage.googleapis.com/charts" }))[0]!, /^secure-platform:mesh\.chartRepository: /);
   });
 
   it("rejects a mesh namespace shared with another mesh component or an application", () => {

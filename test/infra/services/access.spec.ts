@@ -150,6 +150,13 @@ describe("access allowed by the generated policies", () => {
     });
   }
 
+  it("prod declares a graph of at least five services across shop and payments", () => {
+    const services = servicesInStack("prod");
+    assert.ok(services.length >= 5);
+    assert.deepEqual([...new Set(services.map((s) => s.namespace))].sort(), ["payments", "shop"]);
+    assert.ok(services.some((callee) => (callee.callers ?? []).some((c) => c.includes("/"))), "an edge across namespaces");
+  });
+
   describe("removing one edge from the prod config", () => {
     it("removes exactly that edge's tuples (an edge across namespaces and one within a namespace)", async function () {
       this.timeout(300_000);
