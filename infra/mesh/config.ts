@@ -66,6 +66,17 @@ export function meshSchema(environment: Environment) {
     })),
     egressGateway: gateway.default(gateway.parse({})),
     /**
+     * The injected sidecar's image as a full reference, e.g. a mirror pinned by digest
+     * (`<account>.dkr.ecr.<region>.amazonaws.com/istio/proxyv2@sha256:...`) where admission requires digests
+     * in application namespaces. Unset: Istio's `docker.io/istio/proxyv2:<version>`.
+     */
+    proxyImage: z
+      .string()
+      .regex(/^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._/-]+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, "must be a full image reference such as registry.example.com/istio/proxyv2@sha256:<64 hex>")
+      .refine((image) => /@sha256:/.test(image) || /:[A-Za-z0-9._-]+$/.test(image.split("/").pop()!), "must name a tag or a digest")
+      .refine((image) => !/:latest(@|$)/.test(image), "must not use the floating tag latest")
+      .optional(),
+    /**
      * Requests and limits of the injected sidecar. Istio's default limit (2 CPUs, 1Gi per pod) would exhaust an
      * application namespace's quota after a handful of pods.
      */

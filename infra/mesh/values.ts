@@ -47,7 +47,8 @@ export function istiodValues(mesh: MeshConfig): Values {
       logAsJson: true,
       // A budget of minAvailable 1 over a single replica would block every node drain.
       defaultPodDisruptionBudget: { enabled: replicas > 1 },
-      proxy: { privileged: false, resources: kubernetesResources(mesh.sidecarResources) },
+      // A reference with a "/" is used verbatim by the injection template (a digest-pinned mirror, for instance).
+      proxy: { privileged: false, resources: kubernetesResources(mesh.sidecarResources), ...(mesh.proxyImage ? { image: mesh.proxyImage } : {}) },
     },
     pilot: {
       autoscaleEnabled: false,

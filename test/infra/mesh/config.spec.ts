@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { ConfigError, parsePlatformConfig } from "../../../infra/config";
+import { istiodValues } from "../../../infra/mesh/values";
 import { readStackFile } from "../../../tools/render/stack-file";
 
 type Json = Record<string, any>;
@@ -55,6 +56,16 @@ describe("mesh and service configuration", () => {
     assert.match(problems("prod", mesh("prod", { verison: "1.29.2" }))[0]!, /^secure-platform:mesh: .*verison/);
     assert.match(problems("prod", mesh("prod", { pathNormalization: "NONE" }))[0]!, /^secure-platform:mesh\.pathNormalization: .*\(got "NONE"\)/);
     assert.match(problems("prod", mesh("prod", { chartRepository: "http://istio-release.storage.googleapis.com/charts" }))[0]!, /^secure-platform:mesh\.chartRepository: /);
+  });
+
+  it("accepts a digest-pinned sidecar image and rejects floating or partial references", () => {
+    const image = `777788889999.dkr.ecr.eu-west-1.amazonaws.com/istio/proxyv2@sha256:${"a".repeat(64)}`;
+    const accepted = parsePlatformConfig("prod", raw("prod", mesh("prod", { proxyImage: image }))).mesh;
+    assert.equal((istiodValues(accepted).global as Record<string, any>).proxy.image, image);
+    assert.equal((istiodValues(parsePlatformConfig("prod", raw("prod")).mesh).global as Record<string, any>).proxy.image, undefined);
+    assert.match(problems("prod", mesh("prod", { proxyImage: "docker.io/istio/proxyv2:latest" }))[0]!, /^secure-platform:mesh\.proxyImage: must not use the floating tag latest/);
+    assert.match(problems("prod", mesh("prod", { proxyImage: "docker.io/istio/proxyv2" }))[0]!, /^secure-platform:mesh\.proxyImage: must name a tag or a digest/);
+    assert.match(problems("prod", mesh("prod", { proxyImage: "proxyv2:1.29.2" }))[0]!, /^secure-platform:mesh\.proxyImage: must be a full image reference/);
   });
 
   it("rejects a mesh namespace shared with another mesh component or an application", () => {
