@@ -63,6 +63,9 @@ export function istiodValues(mesh: MeshConfig): Values {
         MAX_WORKLOAD_CERT_TTL: mesh.maxWorkloadCertTtl,
         DEFAULT_WORKLOAD_CERT_TTL: mesh.workloadCertTtl,
         CITADEL_SELF_SIGNED_CA_CERT_TTL: mesh.rootCertTtl,
+        // The proxy as a native sidecar (an init container that keeps running) starts before the pod's other
+        // init containers, so that a Vault agent init container can reach Vault through the mesh.
+        ENABLE_NATIVE_SIDECARS: "true",
       },
     },
     meshConfig: {

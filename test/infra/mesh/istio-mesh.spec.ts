@@ -84,6 +84,7 @@ describe("Istio mesh", () => {
         assert.equal(v.meshConfig.pathNormalization.normalization, meshConfig(stack).pathNormalization ?? "DECODE_AND_MERGE_SLASHES");
         assert.equal(v.meshConfig.defaultConfig.proxyMetadata.SECRET_TTL, meshConfig(stack).workloadCertTtl ?? "24h");
         assert.match(v.pilot.env.MAX_WORKLOAD_CERT_TTL, /^[0-9]+h$/);
+        assert.equal(v.pilot.env.ENABLE_NATIVE_SIDECARS, "true", "the proxy starts before init containers such as the Vault agent's");
         assert.deepEqual(v.pilot.seccompProfile, { type: "RuntimeDefault" });
         assert.ok(v.pilot.resources.limits.cpu && v.pilot.resources.limits.memory);
         assert.equal(v.pilot.replicaCount, REPLICAS[stack]);
