@@ -13,8 +13,6 @@ export const gatewaySelector = (releaseName: string) => ({ istio: releaseName.re
 export const EGRESS_GATEWAY_TLS_PORT = 443;
 /** istiod's xDS and certificate-signing port, the one port every sidecar must reach. */
 export const ISTIOD_XDS_PORT = 15012;
-/** istiod's webhook port, reached by the Kubernetes API server (sidecar injection, config validation). */
-export const ISTIOD_WEBHOOK_PORT = 15017;
 
 function kubernetesResources(r: Resources) {
   return { requests: { cpu: r.cpuRequest, memory: r.memoryRequest }, limits: { cpu: r.cpuLimit, memory: r.memoryLimit } };

@@ -67,10 +67,5 @@ export function serviceGraph(services: ServiceConfig[]): ServiceGraph {
 export const callersOf = (graph: ServiceGraph, callee: Workload) => graph.edges.filter((e) => e.callee.id === callee.id).map((e) => e.caller);
 export const calleesOf = (graph: ServiceGraph, caller: Workload) => graph.edges.filter((e) => e.caller.id === caller.id).map((e) => e.callee);
 
-/** The namespaces that hold services, in declaration order. */
-export function namespacesOf(graph: ServiceGraph): string[] {
-  return [...new Set(graph.workloads.map((w) => w.namespace))];
-}
-
 /** The in-cluster DNS name of a service. */
 export const serviceHost = (w: Pick<Workload, "name" | "namespace">) => `${w.name}.${w.namespace}.svc.cluster.local`;
