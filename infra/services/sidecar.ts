@@ -3,6 +3,7 @@
 import type { IstioManifest } from "../mesh/policies";
 import { EGRESS_GATEWAY } from "../mesh/values";
 import { MANAGED_BY } from "../namespaces/baseline";
+import { RELEASE_NAME as VAULT_SERVICE, VAULT_NAMESPACE } from "../vault/values";
 import { calleesOf, serviceHost, type ServiceGraph } from "./graph";
 
 export function namespaceSidecar(graph: ServiceGraph, namespace: string, egressNamespace: string): IstioManifest {
@@ -11,6 +12,8 @@ export function namespaceSidecar(graph: ServiceGraph, namespace: string, egressN
     for (const callee of calleesOf(graph, caller)) hosts.add(`${callee.namespace === namespace ? "." : callee.namespace}/${serviceHost(callee)}`);
     for (const external of caller.config.egress) hosts.add(`${egressNamespace}/${external.host}`);
     if (caller.config.egress.length > 0) hosts.add(`${egressNamespace}/${EGRESS_GATEWAY}.${egressNamespace}.svc.cluster.local`);
+    // Services with Vault access log in and fetch secrets from Vault (outside the mesh, TLS end to end).
+    if (caller.config.vault) hosts.add(`${VAULT_NAMESPACE}/${VAULT_SERVICE}.${VAULT_NAMESPACE}.svc.cluster.local`);
   }
   // "~/*" imports no host at all: the namespace calls nothing, so its proxies learn nothing.
   const visible = hosts.size > 0 ? [...hosts].sort() : ["~/*"];

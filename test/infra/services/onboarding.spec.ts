@@ -102,7 +102,7 @@ describe("service onboarding", () => {
         assert.equal(ofKind(s, "ClusterRole").length + ofKind(s, "ClusterRoleBinding").length, 0);
       });
 
-      it("limits each namespace's sidecars to the hosts its services call", () => {
+      it("limits each namespace's sidecars to the hosts its services call, and Vault where they use it", () => {
         for (const ns of APP_NAMESPACES) {
           const [sidecar, ...rest] = ofKind(s, "Sidecar").filter((x) => x.metadata.namespace === ns);
           assert.equal(rest.length, 0);
@@ -118,6 +118,7 @@ describe("service onboarding", () => {
             for (const e of svc.egress) expected.add(`istio-egress/${e.host}`);
             expected.add("istio-egress/istio-egressgateway.istio-egress.svc.cluster.local");
           }
+          if (services.some((x) => x.namespace === ns && x.vault)) expected.add("vault/vault.vault.svc.cluster.local");
           assert.deepEqual(sidecar!.spec.egress, [{ hosts: expected.size > 0 ? [...expected].sort() : ["~/*"] }]);
           assert.deepEqual(sidecar!.spec.outboundTrafficPolicy, { mode: "REGISTRY_ONLY" });
         }
