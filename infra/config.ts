@@ -4,6 +4,7 @@ import { clusterSchema, type ClusterConfig } from "./cluster/config";
 import { ENVIRONMENT_DEFAULTS, ENVIRONMENTS, type Environment } from "./environments";
 import { isOpenToWorld, overlaps, parseCidr, within } from "./lib/cidr";
 import { quantityValue } from "./lib/quantity";
+import { monitoringRules, monitoringSchema, type MonitoringConfig } from "./monitoring/config";
 import { namespaceSchema, type NamespaceConfig } from "./namespaces/config";
 import { resolveServiceRef, serviceSchema, type ServiceConfig } from "./services/config";
 
@@ -17,6 +18,7 @@ export interface PlatformConfig {
   cluster: ClusterConfig;
   namespaces: NamespaceConfig[];
   services: ServiceConfig[];
+  monitoring: MonitoringConfig;
 }
 
 function platformShape(environment: Environment) {
@@ -25,6 +27,7 @@ function platformShape(environment: Environment) {
     cluster: clusterSchema(ENVIRONMENT_DEFAULTS[environment]),
     namespaces: z.array(namespaceSchema).default([]),
     services: z.array(serviceSchema).default([]),
+    monitoring: monitoringSchema(environment).default(monitoringSchema(environment).parse({})),
   });
 }
 
@@ -121,6 +124,8 @@ function crossFieldRules(config: ParsedPlatform, environment: Environment, ctx: 
     if (quantityValue(d.memoryLimit) > quantityValue(q.limitsMemory)) issue([...path, "containerDefaults", "memoryLimit"], `must fit in the namespace quota limitsMemory (${q.limitsMemory})`, d.memoryLimit);
   });
 
+  monitoringRules(config.monitoring, environment, issue);
+
   const services = new Set(config.services.map((s) => `${s.namespace}/${s.name}`));
   const seen = new Set<string>();
   config.services.forEach((service, i) => {
@@ -199,6 +204,7 @@ export function parsePlatformConfig(stack: string, raw: Record<string, unknown>)
     cluster: config.cluster,
     namespaces: config.namespaces,
     services: config.services,
+    monitoring: config.monitoring,
   };
 }
 
