@@ -87,6 +87,7 @@ class RecordingMonitor extends MockMonitor {
 
 // Internal to the SDK but stable: the promise chain every RPC joins, which the CLI host also drains.
 const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { supportsSecrets: boolean } };
 
 export interface RenderOptions {
   /** Replaces or adds config keys (fully qualified, values as JSON text) after the stack file is read. */
@@ -109,6 +110,8 @@ export async function renderStack(stack: string, options: RenderOptions = {}): P
   const monitor = new RecordingMonitor(new PlatformMocks(region));
   pulumi.runtime.setAllConfig(config, file.secretKeys);
   pulumi.runtime.setMockOptions(monitor, "secure-platform", stack, false);
+  // setMockOptions resets the engine's feature flags; the engine keeps secrets marked, so the render must too.
+  state.getStore().supportsSecrets = true;
 
   const failures: unknown[] = [];
   const onRejection = (reason: unknown) => failures.push(reason);
