@@ -25,7 +25,7 @@ export interface SecurityMonitoringArgs {
 
 /** Pod Security reason shown on the Falco namespace; the privileges themselves are listed in docs/monitoring.md. */
 export const FALCO_POD_SECURITY_REASON =
-  "Falco observes every node's system calls through the modern eBPF probe: it needs the capabilities BPF, PERFMON, SYS_RESOURCE and SYS_PTRACE and read-only hostPath mounts of /proc, /etc, /dev, /sys/kernel and the container runtime socket";
+  "Falco observes every node's system calls with the modern eBPF probe: capabilities BPF, PERFMON, SYS_RESOURCE and SYS_PTRACE (instead of privileged), AppArmor unconfined, root, and read-only hostPath mounts of /proc, /etc, /usr, /boot, /lib/modules, /sys/kernel and the container runtime socket";
 
 /**
  * Security monitoring: kube-prometheus-stack (Prometheus, Alertmanager, the operator), the security

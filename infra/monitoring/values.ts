@@ -142,6 +142,13 @@ export function falcoValues(config: MonitoringConfig): Record<string, unknown> {
     resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "1024Mi" } },
     tty: false,
     falco: { json_output: true, json_include_output_property: true, priority: "notice" },
+    // falcoctl installs and follows the rules artifacts; its containers get limits like every other.
+    falcoctl: {
+      artifact: {
+        install: { resources: small("100m", "64Mi") },
+        follow: { resources: small("100m", "64Mi") },
+      },
+    },
     falcosidekick: {
       enabled: true,
       replicaCount: replicas,
