@@ -115,7 +115,8 @@ export function kubePrometheusStackValues(config: MonitoringConfig, context: Sta
         resources: small("200m", "256Mi"),
         securityContext: restrictedPod(1000, 2000),
         storage: volumeClaim(a.storageSize, p.storageClass),
-        podAntiAffinity: "hard",
+        // Soft: three replicas must still schedule on a two-node staging cluster.
+        podAntiAffinity: "soft",
       },
     },
   };
@@ -169,8 +170,6 @@ export function trivyOperatorValues(): Record<string, unknown> {
       // The node collector reads the host's kubelet and etcd files (hostPath, hostPID); not run here.
       infraAssessmentScannerEnabled: false,
       scanJobsConcurrentLimit: 3,
-      // Scan jobs stay in the operator's namespace, out of the default-deny application namespaces.
-      scanJobsInSameNamespace: false,
     },
     trivy: { severity: "UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL", ignoreUnfixed: false },
     serviceMonitor: { enabled: true, labels: SELECTOR_LABELS, honorLabels: true },
@@ -178,6 +177,9 @@ export function trivyOperatorValues(): Record<string, unknown> {
     podSecurityContext: restrictedPod(10000),
     securityContext: RESTRICTED_CONTAINER,
     trivyOperator: {
+      // Scan jobs stay in the operator's namespace, out of the default-deny application namespaces.
+      scanJobsInSameNamespace: false,
+      scanJobAutomountServiceAccountToken: false,
       scanJobPodTemplatePodSecurityContext: restrictedPod(10000),
       scanJobPodTemplateContainerSecurityContext: RESTRICTED_CONTAINER,
     },

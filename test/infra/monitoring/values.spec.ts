@@ -68,7 +68,8 @@ describe("monitoring: Helm values", () => {
   it("Trivy Operator exports metrics and scans with restricted jobs in its own namespace", () => {
     assert.deepEqual(at(trivy, "serviceMonitor"), { enabled: true, labels: SELECTOR_LABELS, honorLabels: true });
     assert.equal(at(trivy, "operator.infraAssessmentScannerEnabled"), false);
-    assert.equal(at(trivy, "operator.scanJobsInSameNamespace"), false);
+    assert.equal(at(trivy, "trivyOperator.scanJobsInSameNamespace"), false);
+    assert.equal(at(trivy, "trivyOperator.scanJobAutomountServiceAccountToken"), false);
     RESTRICTED_POD(at(trivy, "trivyOperator.scanJobPodTemplatePodSecurityContext"));
     RESTRICTED_POD(at(trivy, "podSecurityContext"));
   });
