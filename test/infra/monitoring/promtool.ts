@@ -9,13 +9,14 @@ import type { RuleGroup } from "../../../infra/monitoring/rules";
 
 let checked = false;
 
-export function requirePromtool(): void {
-  if (checked) return;
-  const found = spawnSync("promtool", ["--version"], { encoding: "utf8" });
+/** Throws, saying how to install it, when `command` (promtool) cannot run. */
+export function requirePromtool(command = "promtool"): void {
+  if (checked && command === "promtool") return;
+  const found = spawnSync(command, ["--version"], { encoding: "utf8" });
   if (found.error || found.status !== 0) {
-    throw new Error("promtool is not installed; install it with `apt-get install -y --no-install-recommends prometheus` (.ci/run does this)");
+    throw new Error(`${command} is not installed; install it with \`apt-get install -y --no-install-recommends prometheus\` (.ci/run does this)`);
   }
-  checked = true;
+  if (command === "promtool") checked = true;
 }
 
 const dir = () => mkdtempSync(join(tmpdir(), "promtool-"));

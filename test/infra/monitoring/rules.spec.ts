@@ -86,6 +86,10 @@ describe("monitoring: security alert rules", () => {
     for (const manifest of manifests) assert.equal(await validateManifest(manifest as unknown as Record<string, unknown>), "validated");
   });
 
+  it("a missing promtool fails with the install command, it is never skipped", () => {
+    assert.throws(() => requirePromtool("promtool-not-installed-here"), /apt-get install -y --no-install-recommends prometheus/);
+  });
+
   it("a broken expression fails promtool check rules (the check can fail)", () => {
     const result = checkRules([{ name: "broken", rules: [{ alert: "Broken", expr: "rate(x[5m] > 1", labels: { severity: "info" }, annotations: { summary: "s", description: "d", runbook_url: "u" } }] }]);
     assert.equal(result.ok, false);
