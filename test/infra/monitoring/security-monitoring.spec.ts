@@ -107,6 +107,13 @@ describe("monitoring: rendered stacks", () => {
     });
   }
 
+  it("dev can switch monitoring off; nothing of it is rendered then", async () => {
+    const stack = await renderWith("dev", { "secure-platform:monitoring": JSON.stringify({ enabled: false }) });
+    assert.equal(stack.resources.filter((r) => r.type === COMPONENT).length, 0);
+    assert.equal(stack.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release").length, 0);
+    assert.equal(stack.outputs.securityAlerts, undefined);
+  });
+
   it("receiver URLs and keys appear only in secret inputs", async () => {
     const slack = "https://hooks.slack.com/services/T0SECRET/B0SECRET/slack-webhook-credential";
     const pagerduty = "pagerduty-routing-key-credential";
