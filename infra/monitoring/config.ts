@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ENVIRONMENT_DEFAULTS, type Environment } from "../environments";
+import { quantityValue } from "../lib/quantity";
 import { chartVersion, dnsLabel, quantity, retentionDays } from "../lib/schema";
 
 /** Chart repositories; versions are pinned in config so that an upgrade is a reviewed change. */
@@ -125,7 +126,7 @@ export function monitoringSchema(environment: Environment) {
     prometheus: z.strictObject({
       replicas: z.number().int().min(1).max(5).default(env.replicas),
       retention: duration.default(env.retention),
-      storageSize: quantity.default(env.storage),
+      storageSize: quantity.refine((q) => quantityValue(q) >= 2 * 2 ** 30, "must be at least 2Gi: Prometheus keeps 10% of the volume free and needs room to compact").default(env.storage),
       /** Empty: the cluster's default StorageClass (gp3 through the EBS CSI driver on EKS). */
       storageClass: z.string().min(1).optional(),
       scrapeInterval: duration.default("30s"),

@@ -91,7 +91,7 @@ export function kubePrometheusStackValues(config: MonitoringConfig, context: Sta
         replicas: p.replicas,
         retention: p.retention,
         // Leave 10% headroom on the volume so that compaction never fills it.
-        retentionSize: `${Math.floor(parseGi(p.storageSize) * 0.9)}GB`,
+        retentionSize: `${Math.max(1, Math.floor(gibibytes(p.storageSize) * 0.9))}GB`,
         scrapeInterval: p.scrapeInterval,
         evaluationInterval: "30s",
         externalLabels: { cluster: context.clusterName, environment: context.environment },
@@ -122,13 +122,12 @@ export function kubePrometheusStackValues(config: MonitoringConfig, context: Sta
   };
 }
 
-/** "100Gi" -> 100; used for retentionSize only, so other units round to whole GiB. */
-function parseGi(quantity: string): number {
-  const match = /^([0-9.]+)(Ki|Mi|Gi|Ti)?$/.exec(quantity);
-  if (!match) return 10;
-  const value = Number(match[1]);
-  const factor = { Ki: 1 / (1024 * 1024), Mi: 1 / 1024, Gi: 1, Ti: 1024 }[match[2] as "Ki" | "Mi" | "Gi" | "Ti"] ?? 1 / (1024 ** 3);
-  return Math.max(1, value * factor);
+/** A storage quantity in GiB ("100Gi" -> 100, "200G" -> 186.3), for retentionSize. */
+export function gibibytes(quantity: string): number {
+  const match = /^([0-9.]+)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/.exec(quantity);
+  if (!match) throw new Error(`monitoring: storage size ${quantity} is not a quantity such as 100Gi`);
+  const bytes: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
+  return (Number(match[1]) * (match[2] ? bytes[match[2]]! : 1)) / 2 ** 30;
 }
 
 /**

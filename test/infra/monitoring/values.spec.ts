@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { monitoringSchema } from "../../../infra/monitoring/config";
-import { ALERTMANAGER_CONFIG_SECRET, falcoValues, kubePrometheusStackValues, SELECTOR_LABELS, trivyOperatorValues } from "../../../infra/monitoring/values";
+import { ALERTMANAGER_CONFIG_SECRET, falcoValues, gibibytes, kubePrometheusStackValues, SELECTOR_LABELS, trivyOperatorValues } from "../../../infra/monitoring/values";
 
 const config = monitoringSchema("prod").parse({ prometheus: { storageSize: "200Gi", storageClass: "gp3" } });
 const kps = kubePrometheusStackValues(config, { clusterName: "platform-prod", environment: "prod" });
@@ -48,6 +48,16 @@ describe("monitoring: Helm values", () => {
     assert.equal(at(kps, "prometheus.prometheusSpec.enableAdminAPI"), false);
     assert.equal(at(kps, "grafana.enabled"), false);
     assert.equal(at(kps, "nodeExporter.enabled"), false);
+  });
+
+  it("keeps retentionSize under the volume size, whatever unit the size uses", () => {
+    assert.equal(gibibytes("100Gi"), 100);
+    assert.equal(gibibytes("1Ti"), 1024);
+    assert.equal(Math.floor(gibibytes("200G")), 186);
+    assert.equal(gibibytes("512Mi"), 0.5);
+    const small = kubePrometheusStackValues(monitoringSchema("local").parse({ prometheus: { storageSize: "2Gi" } }), { clusterName: "kind", environment: "local" });
+    assert.equal(at(small, "prometheus.prometheusSpec.retentionSize"), "1GB");
+    assert.throws(() => monitoringSchema("local").parse({ prometheus: { storageSize: "500Mi" } }), /must be at least 2Gi/);
   });
 
   it("Alertmanager reads its configuration from the component's Secret, not from values", () => {
