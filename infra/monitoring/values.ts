@@ -1,6 +1,7 @@
 // Helm values for the three charts, as pure functions of config. A helm.sh/v3 Release hides its rendered
 // objects from the policy pack, so every security-relevant setting is written here explicitly, even
 // where it matches the chart's current default.
+import { quantityValue } from "../lib/quantity";
 import type { MonitoringConfig, Resources } from "./config";
 
 export const RELEASES = {
@@ -124,10 +125,9 @@ export function kubePrometheusStackValues(config: MonitoringConfig, context: Sta
 
 /** A storage quantity in GiB ("100Gi" -> 100, "200G" -> 186.3), for retentionSize. */
 export function gibibytes(quantity: string): number {
-  const match = /^([0-9.]+)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/.exec(quantity);
-  if (!match) throw new Error(`monitoring: storage size ${quantity} is not a quantity such as 100Gi`);
-  const bytes: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
-  return (Number(match[1]) * (match[2] ? bytes[match[2]]! : 1)) / 2 ** 30;
+  const bytes = quantityValue(quantity);
+  if (Number.isNaN(bytes)) throw new Error(`monitoring: storage size ${quantity} is not a quantity such as 100Gi`);
+  return bytes / 2 ** 30;
 }
 
 /**
