@@ -148,10 +148,10 @@ export function monitoringSchema(environment: Environment) {
       /** Scrape Vault's telemetry (the Vault component enables it, see docs/monitoring.md). */
       enabled: z.boolean().default(true),
       namespace: dnsLabel.default("vault"),
-      /** Secret in the Vault namespace holding the CA that signed Vault's listener certificate. */
-      caSecretName: dnsLabel.default("vault-tls"),
-      caSecretKey: z.string().min(1).default("ca.crt"),
-    }).default({ enabled: true, namespace: "vault", caSecretName: "vault-tls", caSecretKey: "ca.crt" }),
+      /** ConfigMap in the Vault namespace with the CA of Vault's listener certificate (the Vault component publishes it). */
+      caConfigMapName: dnsLabel.default("vault-ca"),
+      caKey: z.string().min(1).default("ca.crt"),
+    }).default({ enabled: true, namespace: "vault", caConfigMapName: "vault-ca", caKey: "ca.crt" }),
     /** Retention of the audit and access logs this area does not create but relies on (see docs/monitoring.md). */
     logRetention: z.strictObject({
       vaultAuditDays: retentionDays.default(logDays),

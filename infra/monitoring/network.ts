@@ -108,3 +108,15 @@ export function sidecarScrapePolicy(config: MonitoringConfig, namespace: string)
     ingress: [{ from: [prometheusPeer(config)], ports: tcp(...SIDECAR_METRICS_PORTS) }],
   });
 }
+
+/**
+ * In Vault's namespace: Prometheus may reach the Vault servers' API port for /v1/sys/metrics. The Vault
+ * component isolates its servers with its own ingress policy; this one only adds Prometheus to it.
+ */
+export function vaultScrapePolicy(config: MonitoringConfig): NetworkPolicyManifest {
+  return policy("allow-prometheus-vault-metrics", config.vault.namespace, {
+    podSelector: { matchLabels: { "app.kubernetes.io/name": "vault", component: "server" } },
+    policyTypes: ["Ingress"],
+    ingress: [{ from: [prometheusPeer(config)], ports: tcp(8200) }],
+  });
+}

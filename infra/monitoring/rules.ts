@@ -173,6 +173,18 @@ export function securityRuleGroups(config: MonitoringConfig): RuleGroup[] {
             runbook_url: runbook(PLAYBOOKS.vaultAvailability),
           },
         },
+        ...(config.vault.enabled ? [{
+          alert: "VaultTelemetryMissing",
+          // Without Vault's metrics the two alerts above cannot fire: a broken scrape is itself an alert.
+          expr: "absent(vault_core_unsealed)",
+          for: "15m",
+          labels: { severity: "warning" as const },
+          annotations: {
+            summary: "Prometheus receives no metrics from Vault",
+            description: "No Vault server has reported vault_core_unsealed for 15 minutes: the scrape fails (network policy, TLS, metrics access) or Vault is down, and VaultSealed and VaultAuditLogFailure cannot fire.",
+            runbook_url: runbook(PLAYBOOKS.vaultAvailability),
+          },
+        }] : []),
         {
           alert: "VaultCertificateExpiring",
           // cert-manager issues Vault's listener certificate (and the mesh intermediate when Vault PKI is the mesh CA).

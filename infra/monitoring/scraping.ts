@@ -62,7 +62,7 @@ export function vaultServiceMonitor(config: MonitoringConfig): Manifest {
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "ServiceMonitor",
-    // In Vault's namespace: a ServiceMonitor reads its TLS secrets from its own namespace.
+    // In Vault's namespace: a ServiceMonitor reads its CA ConfigMap from its own namespace.
     metadata: { name: "vault", namespace: ns, labels },
     spec: {
       selector: { matchLabels: { "app.kubernetes.io/name": "vault", "vault-internal": "true" } },
@@ -73,7 +73,7 @@ export function vaultServiceMonitor(config: MonitoringConfig): Manifest {
         path: "/v1/sys/metrics",
         params: { format: ["prometheus"] },
         interval: "30s",
-        tlsConfig: { ca: { secret: { name: config.vault.caSecretName, key: config.vault.caSecretKey } }, serverName: `vault.${ns}.svc` },
+        tlsConfig: { ca: { configMap: { name: config.vault.caConfigMapName, key: config.vault.caKey } }, serverName: `vault.${ns}.svc` },
       }],
     },
   };

@@ -5,7 +5,7 @@ import { helmRelease } from "../lib/helm";
 import { systemNamespace } from "../namespaces/system-namespace";
 import { alertmanagerConfig } from "./alertmanager";
 import { CHART_REPOS, type MonitoringConfig } from "./config";
-import { falcoNamespacePolicies, monitoringNamespacePolicies, sidecarScrapePolicy, trivyNamespacePolicies, type NetworkPolicyManifest } from "./network";
+import { falcoNamespacePolicies, monitoringNamespacePolicies, sidecarScrapePolicy, trivyNamespacePolicies, vaultScrapePolicy, type NetworkPolicyManifest } from "./network";
 import { alertNames, prometheusRules, securityRuleGroups } from "./rules";
 import { scrapeTargets } from "./scraping";
 import { ALERTMANAGER_CONFIG_SECRET, falcoValues, kubePrometheusStackValues, RELEASES, SELECTOR_LABELS, trivyOperatorValues } from "./values";
@@ -92,6 +92,9 @@ export class SecurityMonitoring extends pulumi.ComponentResource {
     }, { parent: this, dependsOn: [namespaces.trivy, stack, ...isolation] });
 
     const afterStack = { parent: this, dependsOn: [stack, ...(args.after ?? [])] };
+    if (config.vault.enabled) {
+      networkPolicies(`${name}-vault`, [vaultScrapePolicy(config)], args.after ?? args.dependsOn);
+    }
     for (const rule of prometheusRules(config, SELECTOR_LABELS)) {
       new k8s.apiextensions.CustomResource(`${name}-${rule.metadata.name}`, rule, afterStack);
     }

@@ -72,6 +72,12 @@ describe("monitoring: security alert rules", () => {
     }
   });
 
+  it("the Vault telemetry alert exists only where Vault is scraped", () => {
+    const without = securityRuleGroups(monitoringSchema("local").parse({ vault: { enabled: false } }));
+    assert.equal(alertNames(without).includes("VaultTelemetryMissing"), false);
+    assert.equal(alertNames(groups).includes("VaultTelemetryMissing"), true);
+  });
+
   it("thresholds come from config", () => {
     const custom = securityRuleGroups(monitoringSchema("dev").parse({ thresholds: { unauthorizedAccessPerSecond: 25, falcoPriorities: ["critical"], criticalVulnerabilities: 3 } }));
     const all = custom.flatMap((g) => g.rules).filter(isAlert);
@@ -244,6 +250,22 @@ const CASES: Record<string, { tests: PromtoolTest[]; evaluationInterval?: string
             exp_annotations: annotations("VaultAuditLogFailure", `Vault ${instance} fails to write its audit log`),
           })) },
           { eval_time: "20m", alertname: "VaultAuditLogFailure", exp_alerts: [] },
+        ],
+      },
+      {
+        name: "no Vault metrics for 15 minutes fires; reporting Vault servers keep it silent",
+        interval: "1m",
+        input_series: [
+          { series: 'up{job="kube-state-metrics"}', values: "1x40" },
+          { series: 'vault_core_unsealed{instance="vault-0"}', values: "_x20 1x20" },
+        ],
+        alert_rule_test: [
+          { eval_time: "10m", alertname: "VaultTelemetryMissing", exp_alerts: [] },
+          { eval_time: "18m", alertname: "VaultTelemetryMissing", exp_alerts: [{
+            exp_labels: { severity: "warning" },
+            exp_annotations: annotations("VaultTelemetryMissing", "Prometheus receives no metrics from Vault"),
+          }] },
+          { eval_time: "30m", alertname: "VaultTelemetryMissing", exp_alerts: [] },
         ],
       },
       {

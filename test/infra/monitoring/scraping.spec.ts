@@ -38,7 +38,7 @@ describe("monitoring: scrape targets", () => {
     const endpoint = (vaultServiceMonitor(config).spec.endpoints as Record<string, unknown>[])[0]!;
     assert.deepEqual(endpoint, {
       port: "https", scheme: "https", path: "/v1/sys/metrics", params: { format: ["prometheus"] }, interval: "30s",
-      tlsConfig: { ca: { secret: { name: "vault-tls", key: "ca.crt" } }, serverName: "vault.vault.svc" },
+      tlsConfig: { ca: { configMap: { name: "vault-ca", key: "ca.crt" } }, serverName: "vault.vault.svc" },
     });
   });
 

@@ -76,6 +76,12 @@ describe("monitoring: rendered stacks", () => {
           const deny = policies.find((p) => p.metadata.namespace === ns && p.metadata.name === "default-deny-all");
           assert.deepEqual(deny?.spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"] }, `${ns} default deny`);
         }
+        const vaultPolicies = policies.filter((p) => p.metadata.namespace === "vault");
+        if (name === "local") assert.deepEqual(vaultPolicies, [], "local scrapes no Vault");
+        else {
+          assert.deepEqual(vaultPolicies.map((p) => p.metadata.name), ["allow-prometheus-vault-metrics"]);
+          assert.deepEqual(vaultPolicies[0]!.spec.ingress!.flatMap((i) => i.ports!.map((p) => p.port)), [8200]);
+        }
         const appNamespaces = stack.resources.filter((r) => r.type === "secure-platform:namespaces:AppNamespace").map((r) => r.name);
         assert.ok(appNamespaces.length > 0);
         for (const ns of appNamespaces) {
