@@ -91,15 +91,16 @@ export class SecurityMonitoring extends pulumi.ComponentResource {
       values: trivyOperatorValues(),
     }, { parent: this, dependsOn: [namespaces.trivy, stack, ...isolation] });
 
-    const afterStack = { parent: this, dependsOn: [stack, ...(args.after ?? [])] };
-    if (config.vault.enabled) {
-      networkPolicies(`${name}-vault`, [vaultScrapePolicy(config)], args.after ?? args.dependsOn);
-    }
+    // The CRDs come with kube-prometheus-stack; Vault's namespace with the Vault component (`after`).
     for (const rule of prometheusRules(config, SELECTOR_LABELS)) {
-      new k8s.apiextensions.CustomResource(`${name}-${rule.metadata.name}`, rule, afterStack);
+      new k8s.apiextensions.CustomResource(`${name}-${rule.metadata.name}`, rule, { parent: this, dependsOn: [stack] });
     }
+    const afterOthers = { parent: this, dependsOn: [stack, ...(args.after ?? [])] };
     for (const target of scrapeTargets(config)) {
-      new k8s.apiextensions.CustomResource(`${name}-${target.kind.toLowerCase()}-${target.metadata.name}`, target, afterStack);
+      new k8s.apiextensions.CustomResource(`${name}-${target.kind.toLowerCase()}-${target.metadata.name}`, target, afterOthers);
+    }
+    if (config.vault.enabled) {
+      networkPolicies(`${name}-vault`, [vaultScrapePolicy(config)], [...args.dependsOn, ...(args.after ?? [])]);
     }
 
     this.namespace = namespaces.monitoring.metadata.name;
