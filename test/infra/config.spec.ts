@@ -1,24 +1,12 @@
 import { strict as assert } from "node:assert";
-import { ConfigError, parsePlatformConfig, PROJECT } from "../../infra/config";
+import { ConfigError, parsePlatformConfig } from "../../infra/config";
 import { readStackFile } from "../../tools/render/stack-file";
+import { rawStackConfig } from "../helpers/config";
 import { renderWith, STACKS } from "../helpers/stacks";
 
 type Raw = Record<string, any>;
 
-/** A stack's `secure-platform:*` config as the program receives it, without the prefix. */
-function rawConfig(stack: string): Raw {
-  const file = readStackFile(stack);
-  const raw: Raw = {};
-  for (const [key, value] of Object.entries(file.config)) {
-    if (!key.startsWith(`${PROJECT}:`)) continue;
-    try {
-      raw[key.slice(PROJECT.length + 1)] = JSON.parse(value);
-    } catch {
-      raw[key.slice(PROJECT.length + 1)] = value;
-    }
-  }
-  return raw;
-}
+const rawConfig = (stack: string): Raw => rawStackConfig(stack);
 
 function rejects(stack: string, raw: Raw): ConfigError {
   try {

@@ -1,28 +1,16 @@
 import { strict as assert } from "node:assert";
-import { ConfigError, parsePlatformConfig } from "../../../infra/config";
+import { parsePlatformConfig } from "../../../infra/config";
 import { istiodValues } from "../../../infra/mesh/values";
-import { readStackFile } from "../../../tools/render/stack-file";
+import { configProblems, rawStackConfig } from "../../helpers/config";
 
 type Json = Record<string, any>;
 
-/** A stack's config as the program receives it (keys without the project prefix), with overrides. */
-function raw(stack: string, overrides: Json = {}): Json {
-  const config: Json = {};
-  for (const [key, value] of Object.entries(readStackFile(stack).config)) {
-    if (!key.startsWith("secure-platform:")) continue;
-    try { config[key.slice("secure-platform:".length)] = JSON.parse(value); } catch { config[key.slice("secure-platform:".length)] = value; }
-  }
-  return { ...config, ...overrides };
-}
+const raw = rawStackConfig;
 
 function problems(stack: string, overrides: Json): string[] {
-  try {
-    parsePlatformConfig(stack, raw(stack, overrides));
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error.problems;
-  }
-  assert.fail("the configuration was accepted");
+  const found = configProblems(stack, raw(stack, overrides));
+  assert.ok(found.length > 0, "the configuration was accepted");
+  return found;
 }
 
 const mesh = (stack: string, changes: Json) => ({ mesh: { ...raw(stack).mesh, ...changes } });

@@ -1,31 +1,10 @@
 import { strict as assert } from "node:assert";
-import { ConfigError, parsePlatformConfig } from "../../../infra/config";
+import { parsePlatformConfig } from "../../../infra/config";
 import { DEFAULT_CHART_VERSIONS, monitoringSchema } from "../../../infra/monitoring/config";
-import { readStackFile } from "../../../tools/render/stack-file";
+import { configProblems, rawStackConfig } from "../../helpers/config";
 
-/** A stack file's config as the program receives it (prefix stripped, JSON parsed). */
-function rawOf(stack: string): Record<string, unknown> {
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(readStackFile(stack).config)) {
-    if (!key.startsWith("secure-platform:")) continue;
-    try {
-      raw[key.slice("secure-platform:".length)] = JSON.parse(value);
-    } catch {
-      raw[key.slice("secure-platform:".length)] = value;
-    }
-  }
-  return raw;
-}
-
-function problems(stack: string, monitoring: unknown): string[] {
-  try {
-    parsePlatformConfig(stack, { ...rawOf(stack), monitoring });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const rawOf = (stack: string) => rawStackConfig(stack);
+const problems = (stack: string, monitoring: unknown): string[] => configProblems(stack, { ...rawOf(stack), monitoring });
 
 const CREDENTIAL = "https://hooks.slack.com/services/T000/B000/very-secret-token";
 

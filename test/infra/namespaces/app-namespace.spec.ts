@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import { parsePlatformConfig } from "../../../infra/config";
 import { defaultDenyPolicy, dnsEgressPolicy, limitRange, namespaceManifest, resourceQuota } from "../../../infra/namespaces/baseline";
 import { namespaceSchema } from "../../../infra/namespaces/config";
 import type { RenderedStack } from "../../../tools/render/render";
+import { stackConfig } from "../../helpers/config";
 import { ofType, rendered, STACKS } from "../../helpers/stacks";
 
 type Inputs = Record<string, any>;
@@ -56,7 +56,7 @@ describe("infra/namespaces", () => {
       let declared: string[];
       before(async () => {
         stack = await rendered(stackName);
-        declared = parsePlatformConfig(stackName, rawNamespaces(stackName)).namespaces.map((n) => n.name);
+        declared = stackConfig(stackName).namespaces.map((n) => n.name);
       });
 
       it("creates each declared namespace with its baseline", () => {
@@ -77,12 +77,3 @@ describe("infra/namespaces", () => {
   }
 });
 
-function rawNamespaces(stack: string): Record<string, unknown> {
-  const { readStackFile } = require("../../../tools/render/stack-file") as typeof import("../../../tools/render/stack-file");
-  const file = readStackFile(stack);
-  return Object.fromEntries(Object.entries(file.config)
-    .filter(([key]) => key.startsWith("secure-platform:"))
-    .map(([key, value]) => {
-      try { return [key.slice("secure-platform:".length), JSON.parse(value)]; } catch { return [key.slice("secure-platform:".length), value]; }
-    }));
-}

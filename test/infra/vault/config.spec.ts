@@ -1,30 +1,9 @@
 import assert from "node:assert/strict";
-import { ConfigError, parsePlatformConfig } from "../../../infra/config";
-import { readStackFile } from "../../../tools/render/stack-file";
+import { parsePlatformConfig } from "../../../infra/config";
+import { configProblems, rawStackConfig } from "../../helpers/config";
 
-/** A stack's raw `secure-platform:*` config, as loadPlatformConfig hands it over, with changes applied. */
-function rawConfig(stack: string, changes: Record<string, unknown> = {}): Record<string, unknown> {
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(readStackFile(stack).config)) {
-    if (!key.startsWith("secure-platform:")) continue;
-    try {
-      raw[key.slice("secure-platform:".length)] = JSON.parse(value);
-    } catch {
-      raw[key.slice("secure-platform:".length)] = value;
-    }
-  }
-  return { ...raw, ...changes };
-}
-
-function problems(stack: string, changes: Record<string, unknown>): string[] {
-  try {
-    parsePlatformConfig(stack, rawConfig(stack, changes));
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const rawConfig = rawStackConfig;
+const problems = (stack: string, changes: Record<string, unknown>): string[] => configProblems(stack, rawConfig(stack, changes));
 
 const prodVault = () => rawConfig("prod").vault as Record<string, unknown>;
 

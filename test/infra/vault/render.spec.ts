@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { parse as parseYaml } from "yaml";
 import { readFileSync } from "node:fs";
-import { parsePlatformConfig, type PlatformConfig } from "../../../infra/config";
 import { VAULT_AUDIENCE } from "../../../infra/vault/policies";
 import { serviceRoles } from "../../../infra/vault/vault-configuration";
 import { MOCK_VAULT_TOKEN } from "../../../tools/render/mocks";
@@ -9,6 +8,7 @@ import type { RenderedResource, RenderedStack } from "../../../tools/render/rend
 import { SECRET_PLACEHOLDER, readStackFile } from "../../../tools/render/stack-file";
 import { ofType, only, rendered, renderWith, STACKS } from "../../helpers/stacks";
 import { capabilitiesOn, parsePolicy } from "./vault-acl";
+import { stackConfig } from "../../helpers/config";
 
 const T = {
   release: "kubernetes:helm.sh/v3:Release",
@@ -28,19 +28,7 @@ const T = {
   networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
 };
 
-/** The stack's config exactly as the program validated it. */
-function configOf(stack: string): PlatformConfig {
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(readStackFile(stack).config)) {
-    if (!key.startsWith("secure-platform:")) continue;
-    try {
-      raw[key.slice("secure-platform:".length)] = JSON.parse(value);
-    } catch {
-      raw[key.slice("secure-platform:".length)] = value;
-    }
-  }
-  return parsePlatformConfig(stack, raw);
-}
+const configOf = stackConfig;
 
 const byName = (stack: RenderedStack, type: string, name: string): RenderedResource => {
   const found = ofType(stack, type).filter((r) => r.name === name);
