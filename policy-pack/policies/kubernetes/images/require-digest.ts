@@ -1,0 +1,21 @@
+import { CHANGE_INTEGRITY } from "../../../lib/controls";
+import { podPolicy } from "../../../lib/define";
+import { containersOf, quoteList } from "../../../lib/pod-spec";
+import { str } from "../../../lib/values";
+import { parseImage } from "./image-ref";
+
+/** Advisory by default; environments that require digests set it to mandatory in their pack config. */
+export const requireDigest = podPolicy({
+    name: "k8s:images:require-digest",
+    description: "Images are referenced by digest (image@sha256:...), so what runs is what was scanned and signed.",
+    severity: "medium",
+    enforcementLevel: "advisory",
+    remediation: "Resolve the tag to its digest at build time and deploy image@sha256:<digest>.",
+    controls: CHANGE_INTEGRITY,
+    check(pod) {
+        const bad = containersOf(pod.spec)
+            .map((c) => str(c.container.image))
+            .filter((image): image is string => image !== undefined && !(parseImage(image).digest ?? "").startsWith("sha256:"));
+        return bad.length ? [`images ${quoteList([...new Set(bad)])} are not pinned by digest`] : [];
+    },
+});
