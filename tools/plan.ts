@@ -1,0 +1,42 @@
+// `npm run plan -- --stack <name> [--format summary|json]`: renders a stack offline, under Pulumi's mocks.
+import { Command, Option } from "commander";
+import { ConfigError } from "../infra/config";
+import { renderStack } from "./render/render";
+import { listStacks, StackNotFoundError } from "./render/stack-file";
+import { formatSummary } from "./render/summary";
+
+const EXIT_BAD_INPUT = 2;
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command("plan")
+    .description("Render a stack from stacks/Pulumi.<stack>.yaml without the Pulumi CLI, a cluster or a cloud account")
+    .requiredOption("-s, --stack <name>", `stack to render (${listStacks().join(", ")})`)
+    .addOption(new Option("-f, --format <format>", "output format").choices(["summary", "json"]).default("summary"))
+    .exitOverride()
+    .parse(argv);
+  const { stack, format } = program.opts<{ stack: string; format: "summary" | "json" }>();
+
+  const rendered = await renderStack(stack);
+  if (format === "json") {
+    const resources = rendered.resources.map(({ type, name, urn, parent, inputs, protect, dependsOn }) => ({ type, name, urn, parent, inputs, protect, dependsOn }));
+    process.stdout.write(`${JSON.stringify({ stack: rendered.stack, resources, outputs: rendered.outputs }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${formatSummary(rendered)}\n`);
+  }
+  return 0;
+}
+
+main(process.argv).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const code = (error as { code?: string }).code;
+    if (code === "commander.helpDisplayed" || code === "commander.version") process.exit(0);
+    if (code?.startsWith("commander.")) process.exit(EXIT_BAD_INPUT);
+    if (error instanceof ConfigError || error instanceof StackNotFoundError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(EXIT_BAD_INPUT);
+    }
+    process.stderr.write(`plan failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
