@@ -1,6 +1,8 @@
 // `npm run plan -- --stack <name> [--format summary|json]`: renders a stack offline, under Pulumi's mocks.
 import { Command, Option } from "commander";
 import { ConfigError } from "../infra/config";
+import { PackConfigError } from "../policy-pack/lib/config";
+import { evaluatePlan, formatPlanEvaluation, readStackPolicyConfig } from "../policy-pack/lib/plan";
 import { renderStack } from "./render/render";
 import { listStacks, StackNotFoundError } from "./render/stack-file";
 import { formatSummary } from "./render/summary";
@@ -17,13 +19,18 @@ async function main(argv: string[]): Promise<number> {
   const { stack, format } = program.opts<{ stack: string; format: "summary" | "json" }>();
 
   const rendered = await renderStack(stack);
+  const resources = rendered.resources.map(({ type, name, urn, parent, inputs, protect, dependsOn }) => ({ type, name, urn, parent, inputs, protect, dependsOn }));
+  const planJson = { stack: rendered.stack, resources, outputs: rendered.outputs };
   if (format === "json") {
-    const resources = rendered.resources.map(({ type, name, urn, parent, inputs, protect, dependsOn }) => ({ type, name, urn, parent, inputs, protect, dependsOn }));
-    process.stdout.write(`${JSON.stringify({ stack: rendered.stack, resources, outputs: rendered.outputs }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(planJson, null, 2)}\n`);
   } else {
     process.stdout.write(`${formatSummary(rendered)}\n`);
   }
-  return 0;
+  // The policy step: the same pack that `pulumi preview --policy-pack` runs, with the stack's pack config.
+  const policy = await evaluatePlan(planJson, readStackPolicyConfig(stack));
+  // JSON output stays machine-readable on stdout; the policy table goes to stderr then.
+  (format === "json" ? process.stderr : process.stdout).write(`\n${formatPlanEvaluation(policy)}\n`);
+  return policy.hasMandatory ? 1 : 0;
 }
 
 main(process.argv).then(
@@ -32,7 +39,7 @@ main(process.argv).then(
     const code = (error as { code?: string }).code;
     if (code === "commander.helpDisplayed" || code === "commander.version") process.exit(0);
     if (code?.startsWith("commander.")) process.exit(EXIT_BAD_INPUT);
-    if (error instanceof ConfigError || error instanceof StackNotFoundError) {
+    if (error instanceof ConfigError || error instanceof StackNotFoundError || error instanceof PackConfigError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(EXIT_BAD_INPUT);
     }
