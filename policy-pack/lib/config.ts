@@ -18,13 +18,18 @@ export const exemptionSchema = z
         message: "an exemption names a namespace, a resource name, or both",
     });
 
-const policyEntrySchema = z.union([
-    enforcementLevelSchema,
-    z.object({ enforcementLevel: enforcementLevelSchema.optional(), exemptions: z.array(exemptionSchema).optional() }).catchall(z.unknown()),
-]);
+const policyObjectSchema = z
+    .object({ enforcementLevel: enforcementLevelSchema.optional(), exemptions: z.array(exemptionSchema).optional() })
+    .catchall(z.unknown());
+
+/** Each entry is an enforcement level, or an object; checked one by one so errors name the key. */
+const policyEntrySchema = z.unknown().superRefine((value, ctx) => {
+    const result = typeof value === "string" ? enforcementLevelSchema.safeParse(value) : policyObjectSchema.safeParse(value);
+    for (const issue of result.error?.issues ?? []) ctx.addIssue({ ...issue, code: "custom", path: issue.path, message: issue.message });
+}) as unknown as z.ZodType<z.infer<typeof enforcementLevelSchema> | z.infer<typeof policyObjectSchema>>;
 
 export const packConfigSchema = z.record(z.string(), policyEntrySchema);
-export type PackConfig = z.infer<typeof packConfigSchema>;
+export type PackConfig = Record<string, z.infer<typeof enforcementLevelSchema> | z.infer<typeof policyObjectSchema>>;
 
 export class PackConfigError extends Error {}
 
@@ -32,8 +37,9 @@ export class PackConfigError extends Error {}
 export function parsePackConfig(input: unknown, policies: AnyPolicy[], source = "pack config"): PackConfig {
     const parsed = packConfigSchema.safeParse(input ?? {});
     if (!parsed.success) throw new PackConfigError(`${source}: ${formatIssues(parsed.error)}`);
+    const data = parsed.data as PackConfig;
     const byName = new Map(policies.map((p) => [p.name, p]));
-    for (const [key, entry] of Object.entries(parsed.data)) {
+    for (const [key, entry] of Object.entries(data)) {
         if (key === "all") continue;
         const policy = byName.get(key);
         if (!policy) {
@@ -47,7 +53,7 @@ export function parsePackConfig(input: unknown, policies: AnyPolicy[], source = 
             if (!result.success) throw new PackConfigError(`${source}: "${key}": ${formatIssues(result.error)}`);
         }
     }
-    return parsed.data;
+    return data;
 }
 
 function formatIssues(error: z.ZodError): string {
