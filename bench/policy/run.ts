@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { evaluate, type ResourceInput } from "../../policy-pack/lib/evaluate";
 import { allPolicies } from "../../policy-pack/policies";
-import { analyze, startPack, type RunningPack } from "../../tools/policy-server/analyzer";
+import { analyze, startPack, type RunningPack, type StartMode } from "../../tools/policy-server/analyzer";
 
 const RESOURCES = 10_000;
 const ANALYZE_CALLS = 1_000;
@@ -66,10 +66,10 @@ async function analyzeRate(pack: RunningPack, label: string): Promise<void> {
     console.log(`  ${label.padEnd(22)} ${(ANALYZE_CALLS / elapsed).toFixed(0).padStart(10)} calls/s  (${((elapsed / ANALYZE_CALLS) * 1000).toFixed(2)} ms per call)`);
 }
 
-async function startup(dir: string): Promise<number[]> {
+async function startup(dir: string, mode: StartMode): Promise<number[]> {
     const times: number[] = [];
     for (let i = 0; i < STARTS; i++) {
-        const pack = await startPack(dir);
+        const pack = await startPack(dir, mode);
         times.push(pack.startupMs);
         await pack.stop();
     }
@@ -80,12 +80,12 @@ async function main(): Promise<void> {
     await inProcess();
     const packDir = join(__dirname, "..", "..", "policy-pack");
     const emptyDir = join(__dirname, "empty-pack");
-    console.log(`\nStart-up to port on stdout (${STARTS} starts each, node --require tsx/cjs, no type-check):`);
-    const ours = await startup(packDir);
-    const empty = await startup(emptyDir);
     const fmt = (xs: number[]) => `median ${[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(0)} ms  [${xs.map((x) => x.toFixed(0)).join(", ")}]`;
-    console.log(`  secure-platform pack   ${fmt(ours)}`);
-    console.log(`  empty pack             ${fmt(empty)}`);
+    for (const [mode, how] of [["cli", "as the Pulumi CLI starts it (run-policy-pack, ts-node)"], ["tsx", "node --require tsx/cjs"]] as const) {
+        console.log(`\nStart-up to port on stdout, ${how}, ${STARTS} starts each:`);
+        console.log(`  secure-platform pack   ${fmt(await startup(packDir, mode))}`);
+        console.log(`  empty pack             ${fmt(await startup(emptyDir, mode))}`);
+    }
     console.log(`\nAnalyze over gRPC, ${ANALYZE_CALLS} sequential calls (one Deployment):`);
     for (const [dir, label] of [[packDir, "secure-platform pack"], [emptyDir, "empty pack"]]) {
         const pack = await startPack(dir);

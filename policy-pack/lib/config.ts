@@ -68,8 +68,26 @@ export function enforcementFor(policy: AnyPolicy, config: PackConfig): Enforceme
     return fromEntry ?? fromAll ?? policy.enforcementLevel;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Settings = { own: any; common: CommonPolicyConfig };
+// The engine asks for the config on every resource; parsing it once per distinct value keeps Analyze fast.
+const settingsCache = new WeakMap<AnyPolicy, Map<string, Settings>>();
+
 /** The policy's typed settings (defaults applied) plus its exemptions. */
-export function settingsFor(policy: AnyPolicy, raw: Record<string, unknown> | undefined): { own: any; common: CommonPolicyConfig } { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function settingsFor(policy: AnyPolicy, raw: Record<string, unknown> | undefined): Settings {
+    const key = JSON.stringify(raw ?? {});
+    let cache = settingsCache.get(policy);
+    if (!cache) settingsCache.set(policy, (cache = new Map()));
+    let settings = cache.get(key);
+    if (!settings) {
+        if (cache.size > 100) cache.clear();
+        settings = parseSettings(policy, raw);
+        cache.set(key, settings);
+    }
+    return settings;
+}
+
+function parseSettings(policy: AnyPolicy, raw: Record<string, unknown> | undefined): Settings {
     const { enforcementLevel: _level, exemptions, ...own } = raw ?? {};
     const schema = (policy.config ?? z.object({})) as z.ZodType;
     const parsedOwn = schema.safeParse(own);

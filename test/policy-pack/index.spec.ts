@@ -57,6 +57,12 @@ describe("policy-pack served over gRPC", function () {
         assert.equal(diagnostic.getPolicypackname(), "secure-platform-baseline");
     });
 
+    it("Analyze of a Vault policy parses its HCL in the served pack", async () => {
+        const response = await analyze(pack.client, { type: "vault:index/policy:Policy", name: "shop", props: { name: "shop", policy: 'path "sys/mounts/*" { capabilities = ["create", "sudo"] }' } });
+        const messages = response.getDiagnosticsList().filter((d) => d.getPolicyname() === "vault:policy-least-privilege").map((d) => d.getMessage());
+        assert.ok(messages.some((m) => /grants sudo/.test(m)), messages.join(" | "));
+    });
+
     it("a compliant Deployment gets no mandatory diagnostic", async () => {
         const ok = privilegedDeployment();
         ok.props.spec.template.spec.containers[0].securityContext.privileged = false;

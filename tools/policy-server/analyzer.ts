@@ -16,10 +16,21 @@ export interface RunningPack {
     stop(): Promise<void>;
 }
 
-/** Runs `<dir>/index.ts` without type-checking (tsx), the way a pack should start on every preview. */
-export function startPack(dir: string, timeoutMs = 60_000): Promise<RunningPack> {
+/**
+ * How the pack process is started: `cli` as the Pulumi CLI's Node.js host does (@pulumi/pulumi's
+ * run-policy-pack, which compiles TypeScript with ts-node), `tsx` straight from source.
+ */
+export type StartMode = "cli" | "tsx";
+
+// The CLI passes the engine's address first; the runner drops it before loading the pack.
+const ENGINE_ADDRESS = "127.0.0.1:0";
+
+export function startPack(dir: string, mode: StartMode = "cli", timeoutMs = 60_000): Promise<RunningPack> {
     const started = process.hrtime.bigint();
-    const child: ChildProcess = spawn(process.execPath, ["--require", "tsx/cjs", "index.ts"], { cwd: resolve(dir), stdio: ["ignore", "pipe", "pipe"] });
+    const args = mode === "cli"
+        ? [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), ENGINE_ADDRESS, "."]
+        : ["--require", "tsx/cjs", "index.ts"];
+    const child: ChildProcess = spawn(process.execPath, args, { cwd: resolve(dir), stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     return new Promise((resolvePack, reject) => {
