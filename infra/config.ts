@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { admissionRules, admissionSchema, type AdmissionConfig } from "./admission/config";
 import { clusterSchema, type ClusterConfig } from "./cluster/config";
 import { ENVIRONMENT_DEFAULTS, ENVIRONMENTS, type Environment } from "./environments";
 import { isOpenToWorld, overlaps, parseCidr, within } from "./lib/cidr";
@@ -9,14 +10,20 @@ import { resolveServiceRef, serviceSchema, type ServiceConfig } from "./services
 
 export const PROJECT = "secure-platform";
 
+// Public in the SDK's JavaScript, though not in its typings: which config keys the CLI decrypted.
+const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+
 export interface PlatformConfig {
   stack: string;
   environment: Environment;
+  /** Top-level keys whose value is secret in the stack config; their values must stay pulumi.secret. */
+  secretKeys: string[];
   /** Protect data-bearing resources (KMS keys, cluster, log groups, buckets) from deletion. */
   protect: boolean;
   cluster: ClusterConfig;
   namespaces: NamespaceConfig[];
   services: ServiceConfig[];
+  admission: AdmissionConfig;
 }
 
 function platformShape(environment: Environment) {
@@ -25,6 +32,7 @@ function platformShape(environment: Environment) {
     cluster: clusterSchema(ENVIRONMENT_DEFAULTS[environment]),
     namespaces: z.array(namespaceSchema).default([]),
     services: z.array(serviceSchema).default([]),
+    admission: admissionSchema(environment).default(admissionSchema(environment).parse({})),
   });
 }
 
@@ -43,22 +51,23 @@ function crossFieldRules(config: ParsedPlatform, environment: Environment, ctx: 
     issue(["cluster", "mode"], `"existing" is for the local environment; ${environment} builds EKS (mode: eks)`, cluster.mode);
   }
   if (cluster.mode === "eks") {
-    const vpc = parseCidr(cluster.vpc.cidr)!;
+    // Field-level errors are already reported; cross-field rules only look at values that parsed.
+    const vpc = parseCidr(cluster.vpc.cidr);
     const subnets = [
-      ...cluster.vpc.privateSubnetCidrs.map((text, i) => ({ text, path: ["cluster", "vpc", "privateSubnetCidrs", i] })),
-      ...cluster.vpc.publicSubnetCidrs.map((text, i) => ({ text, path: ["cluster", "vpc", "publicSubnetCidrs", i] })),
-    ];
+      ...cluster.vpc.privateSubnetCidrs.map((text, i) => ({ text, parsed: parseCidr(text), path: ["cluster", "vpc", "privateSubnetCidrs", i] })),
+      ...cluster.vpc.publicSubnetCidrs.map((text, i) => ({ text, parsed: parseCidr(text), path: ["cluster", "vpc", "publicSubnetCidrs", i] })),
+    ].filter((subnet) => subnet.parsed !== undefined);
     subnets.forEach((subnet, i) => {
-      const parsed = parseCidr(subnet.text)!;
-      if (!within(vpc, parsed)) issue(subnet.path, `must lie inside the VPC CIDR ${cluster.vpc.cidr}`, subnet.text);
+      if (vpc && !within(vpc, subnet.parsed!)) issue(subnet.path, `must lie inside the VPC CIDR ${cluster.vpc.cidr}`, subnet.text);
       subnets.slice(0, i).forEach((other) => {
-        if (overlaps(parseCidr(other.text)!, parsed)) issue(subnet.path, `overlaps ${other.text} (${other.path.join(".")})`, subnet.text);
+        if (overlaps(other.parsed!, subnet.parsed!)) issue(subnet.path, `overlaps ${other.text} (${keyOf(other.path)})`, subnet.text);
       });
     });
     if (cluster.vpc.publicSubnetCidrs.length !== cluster.vpc.privateSubnetCidrs.length) {
       issue(["cluster", "vpc", "publicSubnetCidrs"], `needs one public subnet (for the NAT gateway) per private subnet: ${cluster.vpc.privateSubnetCidrs.length}`, cluster.vpc.publicSubnetCidrs);
     }
-    if (overlaps(vpc, parseCidr(cluster.serviceCidr)!)) {
+    const serviceCidr = parseCidr(cluster.serviceCidr);
+    if (vpc && serviceCidr && overlaps(vpc, serviceCidr)) {
       issue(["cluster", "serviceCidr"], `overlaps the VPC CIDR ${cluster.vpc.cidr}; Kubernetes service addresses must not collide with node and pod addresses`, cluster.serviceCidr);
     }
 
@@ -70,7 +79,8 @@ function crossFieldRules(config: ParsedPlatform, environment: Environment, ctx: 
       issue(["cluster", "endpoint", "publicAccessCidrs"], "is set but publicAccess is false; remove the list or enable publicAccess", endpoint.publicAccessCidrs);
     }
     endpoint.publicAccessCidrs.forEach((text, i) => {
-      if (isOpenToWorld(parseCidr(text)!)) {
+      const parsed = parseCidr(text);
+      if (parsed && isOpenToWorld(parsed)) {
         issue(["cluster", "endpoint", "publicAccessCidrs", i], "must not open the API endpoint to the whole internet; list your office, VPN or CI egress ranges", text);
       }
     });
@@ -143,6 +153,8 @@ function crossFieldRules(config: ParsedPlatform, environment: Environment, ctx: 
       }
     });
   });
+
+  admissionRules(config.admission, [...namespaceNames], environment, issue);
 }
 
 /** A configuration error: every problem, each naming its key, the value given and what is valid. */
@@ -169,9 +181,14 @@ function keyOf(path: PropertyKey[]): string {
   return key;
 }
 
-function problemsOf(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const given = "input" in issue ? ` (got ${describeValue(issue.input)})` : "";
+function problemsOf(error: z.ZodError, secretKeys: string[]): string[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      // A typo in a key name is named itself, not its parent.
+      return issue.keys.map((key) => `${keyOf([...issue.path, key])}: is not a known key; valid keys here are listed in README.md#configuration`);
+    }
+    const secret = secretKeys.includes(String(issue.path[0]));
+    const given = !("input" in issue) ? "" : secret ? " (value not shown: it is a secret)" : ` (got ${describeValue(issue.input)})`;
     const key = issue.path.length > 0 ? keyOf(issue.path) : `${PROJECT}:<root>`;
     return `${key}: ${issue.message}${given}`;
   });
@@ -181,7 +198,7 @@ function problemsOf(error: z.ZodError): string[] {
  * Validates raw stack configuration (the `secure-platform:*` keys without their prefix) and applies the
  * environment's defaults. Throws ConfigError naming every invalid key; never returns a partial config.
  */
-export function parsePlatformConfig(stack: string, raw: Record<string, unknown>): PlatformConfig {
+export function parsePlatformConfig(stack: string, raw: Record<string, unknown>, secretKeys: string[] = []): PlatformConfig {
   const environmentValue = raw["environment"] ?? (ENVIRONMENTS as readonly string[]).find((e) => e === stack);
   const environment = z.enum(ENVIRONMENTS).safeParse(environmentValue);
   if (!environment.success) {
@@ -190,27 +207,31 @@ export function parsePlatformConfig(stack: string, raw: Record<string, unknown>)
     ]);
   }
   const parsed = platformSchema(environment.data).safeParse({ ...raw, environment: environment.data }, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(stack, problemsOf(parsed.error));
+  if (!parsed.success) throw new ConfigError(stack, problemsOf(parsed.error, secretKeys));
   const config = parsed.data;
   return {
     stack,
     environment: config.environment,
+    secretKeys,
     protect: ENVIRONMENT_DEFAULTS[config.environment].protect,
     cluster: config.cluster,
     namespaces: config.namespaces,
     services: config.services,
+    admission: config.admission,
   };
 }
 
 /** Reads every `secure-platform:*` key of the running stack and validates it. */
 export function loadPlatformConfig(): PlatformConfig {
   const raw: Record<string, unknown> = {};
+  const secretKeys: string[] = [];
   const prefix = `${PROJECT}:`;
   for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
     if (!key.startsWith(prefix)) continue;
     raw[key.slice(prefix.length)] = parseConfigValue(value);
+    if (runtimeConfig.isConfigSecret(key)) secretKeys.push(key.slice(prefix.length));
   }
-  return parsePlatformConfig(pulumi.getStack(), raw);
+  return parsePlatformConfig(pulumi.getStack(), raw, secretKeys);
 }
 
 /** Structured config arrives as JSON text; plain values as strings. */

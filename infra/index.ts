@@ -12,3 +12,4 @@ export const clusterEndpoint = platform.cluster.endpoint;
 /** Marked secret: it names the cluster and its CA; fetch it with `pulumi stack output kubeconfig --show-secrets`. */
 export const kubeconfig = platform.cluster.kubeconfig ? pulumi.secret(platform.cluster.kubeconfig) : undefined;
 export const namespaces = pulumi.all(platform.namespaces.map((namespace) => namespace.name));
+export const admissionPolicies = platform.admission.policyNames;

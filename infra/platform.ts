@@ -1,3 +1,4 @@
+import { AdmissionControl, applicationNamespaceLabels } from "./admission/admission-control";
 import { createCluster, type PlatformCluster } from "./cluster";
 import type { PlatformConfig } from "./config";
 import { AppNamespace } from "./namespaces/app-namespace";
@@ -5,16 +6,24 @@ import { AppNamespace } from "./namespaces/app-namespace";
 export interface Platform {
   cluster: PlatformCluster;
   namespaces: AppNamespace[];
+  admission: AdmissionControl;
 }
 
 /** Wires the platform's components in order; each component owns its resources. */
 export function createPlatform(config: PlatformConfig): Platform {
   const cluster = createCluster(config);
+  const admission = new AdmissionControl("admission", {
+    config: config.admission,
+    kubernetesVersion: config.cluster.kubernetesVersion,
+    provider: cluster.provider,
+    dependsOn: cluster.ready,
+  });
+  const admissionLabels = applicationNamespaceLabels(config.admission);
   const namespaces = config.namespaces.map((namespace) => new AppNamespace(namespace.name, {
-    config: namespace,
+    config: { ...namespace, labels: { ...namespace.labels, ...admissionLabels } },
     kubernetesVersion: config.cluster.kubernetesVersion,
     provider: cluster.provider,
     dependsOn: cluster.ready,
   }));
-  return { cluster, namespaces };
+  return { cluster, namespaces, admission };
 }

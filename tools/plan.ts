@@ -4,7 +4,7 @@ import { ConfigError } from "../infra/config";
 import { PackConfigError } from "../policy-pack/lib/config";
 import { evaluatePlan, formatPlanEvaluation, readStackPolicyConfig } from "../policy-pack/lib/plan";
 import { renderStack } from "./render/render";
-import { listStacks, StackNotFoundError } from "./render/stack-file";
+import { listStacks, readStackFile, readStackFileAt, StackFileError } from "./render/stack-file";
 import { formatSummary } from "./render/summary";
 
 const EXIT_BAD_INPUT = 2;
@@ -12,13 +12,18 @@ const EXIT_BAD_INPUT = 2;
 async function main(argv: string[]): Promise<number> {
   const program = new Command("plan")
     .description("Render a stack from stacks/Pulumi.<stack>.yaml without the Pulumi CLI, a cluster or a cloud account")
-    .requiredOption("-s, --stack <name>", `stack to render (${listStacks().join(", ")})`)
+    .option("-s, --stack <name>", `stack to render from stacks/ (${listStacks().join(", ")})`)
+    .option("--stack-file <path>", "render this stack file instead (its name Pulumi.<stack>.yaml gives the stack)")
     .addOption(new Option("-f, --format <format>", "output format").choices(["summary", "json"]).default("summary"))
     .exitOverride()
     .parse(argv);
-  const { stack, format } = program.opts<{ stack: string; format: "summary" | "json" }>();
-
-  const rendered = await renderStack(stack);
+  const { stack, stackFile, format } = program.opts<{ stack?: string; stackFile?: string; format: "summary" | "json" }>();
+  if (!stack && !stackFile) {
+    process.stderr.write("plan: give --stack <name> or --stack-file <path>\n");
+    return EXIT_BAD_INPUT;
+  }
+  const file = stackFile ? readStackFileAt(stackFile, stack) : readStackFile(stack!);
+  const rendered = await renderStack(file.stack, { stackFile: file });
   const resources = rendered.resources.map(({ type, name, urn, parent, inputs, protect, dependsOn }) => ({ type, name, urn, parent, inputs, protect, dependsOn }));
   const planJson = { stack: rendered.stack, resources, outputs: rendered.outputs };
   if (format === "json") {
@@ -27,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${formatSummary(rendered)}\n`);
   }
   // The policy step: the same pack that `pulumi preview --policy-pack` runs, with the stack's pack config.
-  const policy = await evaluatePlan(planJson, readStackPolicyConfig(stack));
+  const policy = await evaluatePlan(planJson, readStackPolicyConfig(file.stack));
   // JSON output stays machine-readable on stdout; the policy table goes to stderr then.
   (format === "json" ? process.stderr : process.stdout).write(`\n${formatPlanEvaluation(policy)}\n`);
   return policy.hasMandatory ? 1 : 0;
@@ -39,7 +44,7 @@ main(process.argv).then(
     const code = (error as { code?: string }).code;
     if (code === "commander.helpDisplayed" || code === "commander.version") process.exit(0);
     if (code?.startsWith("commander.")) process.exit(EXIT_BAD_INPUT);
-    if (error instanceof ConfigError || error instanceof StackNotFoundError || error instanceof PackConfigError) {
+    if (error instanceof ConfigError || error instanceof StackFileError || error instanceof PackConfigError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(EXIT_BAD_INPUT);
     }

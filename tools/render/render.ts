@@ -85,8 +85,23 @@ class RecordingMonitor extends MockMonitor {
   }
 }
 
-// Internal to the SDK but stable: the promise chain every RPC joins, which the CLI host also drains.
+// Internal to the SDK but stable: the promise chain every RPC joins, which the CLI host also drains,
+// and the runtime's feature flags, which `setMocks` sets the same way for its own monitor.
 const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+const state = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
+
+/** Installs the recording monitor with the features Pulumi's own mocks enable (secrets above all). */
+function installMonitor(monitor: RecordingMonitor, stack: string): void {
+  pulumi.runtime.setMockOptions(monitor, "secure-platform", stack, false);
+  Object.assign(state.getStore(), {
+    supportsSecrets: true,
+    supportsResourceReferences: true,
+    supportsOutputValues: false,
+    supportsDeletedWith: true,
+    supportsAliasSpecs: true,
+    supportsTransforms: false,
+  });
+}
 
 export interface RenderOptions {
   /** Replaces or adds config keys (fully qualified, values as JSON text) after the stack file is read. */
@@ -108,7 +123,7 @@ export async function renderStack(stack: string, options: RenderOptions = {}): P
   const region = regionOf(config);
   const monitor = new RecordingMonitor(new PlatformMocks(region));
   pulumi.runtime.setAllConfig(config, file.secretKeys);
-  pulumi.runtime.setMockOptions(monitor, "secure-platform", stack, false);
+  installMonitor(monitor, stack);
 
   const failures: unknown[] = [];
   const onRejection = (reason: unknown) => failures.push(reason);
@@ -128,6 +143,10 @@ export async function renderStack(stack: string, options: RenderOptions = {}): P
     await settings.waitForRPCs();
     if (failures.length > 0) throw failures[0];
     return { stack, resources: monitor.recorded, outputs, secretInputs: monitor.secretInputs };
+  } catch (error) {
+    // Callers (and tests) learn how far the program got: a config error must leave nothing registered.
+    if (error instanceof Error) Object.assign(error, { resourcesRegistered: monitor.recorded.length });
+    throw error;
   } finally {
     process.off("unhandledRejection", onRejection);
   }

@@ -17,9 +17,9 @@ export interface StackFile {
   secretKeys: string[];
 }
 
-/** The stack named has no file under stacks/. */
-export class StackNotFoundError extends Error {
-  override name = "StackNotFoundError";
+/** A stack file that is missing or is not valid YAML. */
+export class StackFileError extends Error {
+  override name = "StackFileError";
 }
 
 export function listStacks(dir = STACKS_DIR): string[] {
@@ -51,9 +51,21 @@ function withoutCiphertext(value: unknown): { value: unknown; secret: boolean } 
 export function readStackFile(stack: string, dir = STACKS_DIR): StackFile {
   const path = [join(dir, `Pulumi.${stack}.yaml`), join(dir, `Pulumi.${stack}.yml`)].find(existsSync);
   if (!path) {
-    throw new StackNotFoundError(`No stack file for "${stack}" in ${dir}; stacks available: ${listStacks(dir).join(", ") || "none"}`);
+    throw new StackFileError(`No stack file for "${stack}" in ${dir}; stacks available: ${listStacks(dir).join(", ") || "none"}`);
   }
-  const document = parse(readFileSync(path, "utf8")) as { config?: Record<string, unknown> } | null;
+  return readStackFileAt(path, stack);
+}
+
+/** Reads a stack file from any path (a candidate change, a file outside stacks/). */
+export function readStackFileAt(path: string, stack = /Pulumi\.(.+)\.ya?ml$/.exec(path)?.[1] ?? "dev"): StackFile {
+  if (!existsSync(path)) throw new StackFileError(`No stack file at ${path}`);
+  let document: { config?: Record<string, unknown> } | null;
+  try {
+    document = parse(readFileSync(path, "utf8")) as typeof document;
+  } catch (error) {
+    const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    throw new StackFileError(`${path}${line ? `:${line}` : ""}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+  }
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, raw] of Object.entries(document?.config ?? {})) {

@@ -9,14 +9,14 @@ describe("lib/config", () => {
         const config = parsePackConfig({
             all: "advisory",
             "pss:baseline:privileged-containers": { enforcementLevel: "mandatory", exemptions: [{ namespace: "kube-system", reason: "istio-cni installs the CNI plugin on each node" }] },
-            "k8s:images:allowed-registries": { allowedRegistries: ["registry.example.com"] },
+            "k8s:images:allowed-registries": { allowedRegistries: ["registry.example.com/"] },
         }, allPolicies);
         assert.equal(enforcementFor(byName("pss:baseline:privileged-containers"), config), "mandatory");
         assert.equal(enforcementFor(byName("pss:baseline:host-ports"), config), "advisory");
     });
     it("rejects unknown policies, settings of the wrong type and exemptions without a reason or target", () => {
         assert.throws(() => parsePackConfig({ "no-such-policy": "mandatory" }, allPolicies), (e: Error) => e instanceof PackConfigError && /unknown policy "no-such-policy"/.test(e.message));
-        assert.throws(() => parsePackConfig({ "k8s:images:allowed-registries": { allowedRegistries: "registry.example.com" } }, allPolicies), /allowedRegistries/);
+        assert.throws(() => parsePackConfig({ "k8s:images:allowed-registries": { allowedRegistries: "registry.example.com/" } }, allPolicies), /allowedRegistries/);
         assert.throws(() => parsePackConfig({ "k8s:images:allowed-registries": { allowedRegistry: [] } }, allPolicies), /allowedRegistry/);
         assert.throws(() => parsePackConfig({ "pss:baseline:host-ports": { exemptions: [{ namespace: "x" }] } }, allPolicies), /reason/);
         assert.throws(() => parsePackConfig({ "pss:baseline:host-ports": { exemptions: [{ namespace: "x", reason: "ok" }] } }, allPolicies), /written reason/);

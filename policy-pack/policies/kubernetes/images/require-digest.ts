@@ -1,13 +1,13 @@
 import { CHANGE_INTEGRITY } from "../../../lib/controls";
 import { podPolicy } from "../../../lib/define";
+import { imageVerdict } from "../../../lib/image-rules";
 import { containersOf, quoteList } from "../../../lib/pod-spec";
 import { str } from "../../../lib/values";
-import { parseImage } from "./image-ref";
 
 /** Advisory by default; environments that require digests set it to mandatory in their pack config. */
 export const requireDigest = podPolicy({
     name: "k8s:images:require-digest",
-    description: "Images are referenced by digest (image@sha256:...), so what runs is what was scanned and signed.",
+    description: "Images are referenced by digest (image@sha256:<64 hex>), so what runs is what was scanned and signed.",
     severity: "medium",
     enforcementLevel: "advisory",
     remediation: "Resolve the tag to its digest at build time and deploy image@sha256:<digest>.",
@@ -15,7 +15,7 @@ export const requireDigest = podPolicy({
     check(pod) {
         const bad = containersOf(pod.spec)
             .map((c) => str(c.container.image))
-            .filter((image): image is string => image !== undefined && !(parseImage(image).digest ?? "").startsWith("sha256:"));
+            .filter((image): image is string => image !== undefined && imageVerdict(image, { allowedRegistries: [""], requireDigest: true }).violations.some((v) => v.rule === "digest"));
         return bad.length ? [`images ${quoteList([...new Set(bad)])} are not pinned by digest`] : [];
     },
 });

@@ -1,18 +1,18 @@
 import { strict as assert } from "node:assert";
+import { parsePackConfig } from "../../../../../policy-pack/lib/config";
+import { allPolicies } from "../../../../../policy-pack/policies";
 import { allowedRegistries } from "../../../../../policy-pack/policies/kubernetes/images/allowed-registries";
-import { parseImage } from "../../../../../policy-pack/policies/kubernetes/images/image-ref";
 import { noLatestTag } from "../../../../../policy-pack/policies/kubernetes/images/no-latest-tag";
 import { requireDigest } from "../../../../../policy-pack/policies/kubernetes/images/require-digest";
 import { CONTAINER_LISTS, expectPod, podWithContainer, restrictedPod } from "../../../helpers";
 
 describe("k8s:images", () => {
-    it("parses references with Docker's defaults", () => {
-        assert.deepEqual(parseImage("nginx"), { registry: "docker.io", repository: "library/nginx" });
-        assert.deepEqual(parseImage("localhost:5000/a/b:1.2"), { registry: "localhost:5000", repository: "a/b", tag: "1.2" });
-        assert.deepEqual(parseImage("ghcr.io/o/r@sha256:ab"), { registry: "ghcr.io", repository: "o/r", digest: "sha256:ab" });
+    it("takes registry prefixes in the form the admission policies take them", () => {
+        assert.throws(() => parsePackConfig({ "k8s:images:allowed-registries": { allowedRegistries: ["docker.io/istio"] } }, allPolicies), /ending in "\/"/);
+        parsePackConfig({ "k8s:images:allowed-registries": { allowedRegistries: ["docker.io/istio/", "localhost:5000/"] } }, allPolicies);
     });
     describe("k8s:images:allowed-registries", () => {
-        const config = { allowedRegistries: ["registry.example.com", "docker.io/istio"] };
+        const config = { allowedRegistries: ["registry.example.com/", "docker.io/istio/"] };
         it("passes images from allowed registries and repository prefixes", async () => {
             await expectPod(allowedRegistries, restrictedPod(), false, {}, config);
             await expectPod(allowedRegistries, podWithContainer("containers", (c) => (c.image = "istio/proxyv2:1.27.3")), false, {}, config);
@@ -28,12 +28,13 @@ describe("k8s:images", () => {
     });
     describe("k8s:images:no-latest-tag", () => {
         it("passes version tags and digests", async () => {
-            await expectPod(noLatestTag, podWithContainer("containers", (c) => (c.image = "nginx@sha256:abc")), false);
+            await expectPod(noLatestTag, podWithContainer("containers", (c) => (c.image = `nginx@sha256:${"a".repeat(64)}`)), false);
         });
         for (const list of CONTAINER_LISTS) {
             it(`flags :latest and untagged images in ${list}`, async () => {
                 await expectPod(noLatestTag, podWithContainer(list, (c) => (c.image = "nginx:latest")), /nginx:latest/);
                 await expectPod(noLatestTag, podWithContainer(list, (c) => (c.image = "localhost:5000/app")), /localhost:5000\/app/);
+                await expectPod(noLatestTag, podWithContainer(list, (c) => (c.image = "Not An Image")), /not a valid image reference/);
             });
         }
     });

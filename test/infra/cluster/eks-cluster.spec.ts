@@ -1,0 +1,206 @@
+import { strict as assert } from "node:assert";
+import type { RenderedResource, RenderedStack } from "../../../tools/render/render";
+import { ofType, only, rendered, renderWith } from "../../helpers/stacks";
+import { readStackFile } from "../../../tools/render/stack-file";
+import { CONTROL_PLANE_LOG_TYPES } from "../../../infra/cluster/eks-cluster";
+
+const EKS_STACKS = ["dev", "staging", "prod"];
+type Inputs = Record<string, any>;
+
+const inputs = (resource: RenderedResource): Inputs => resource.inputs as Inputs;
+const byUrn = (stack: RenderedStack, urn: string) => stack.resources.find((r) => r.urn === urn);
+const keyPolicyOf = (key: RenderedResource) => JSON.parse(inputs(key).policy as string);
+
+function addon(stack: RenderedStack, name: string): Inputs {
+  const found = ofType(stack, "aws:eks/addon:Addon").filter((a) => inputs(a).addonName === name);
+  assert.equal(found.length, 1, `add-on ${name}`);
+  return inputs(found[0]!);
+}
+
+describe("infra/cluster: EKS", () => {
+  let prod: RenderedStack;
+  before(async () => { prod = await rendered("prod"); });
+
+  for (const stackName of EKS_STACKS) {
+    describe(`${stackName} stack`, () => {
+      let stack: RenderedStack;
+      let cluster: Inputs;
+      before(async () => {
+        stack = await rendered(stackName);
+        cluster = inputs(only(stack, "aws:eks/cluster:Cluster"));
+      });
+
+      it("keeps the private API endpoint on", () => {
+        assert.equal(cluster.vpcConfig.endpointPrivateAccess, true);
+      });
+
+      it("opens the public endpoint only with an allowlist, never to 0.0.0.0/0", () => {
+        if (cluster.vpcConfig.endpointPublicAccess) {
+          assert.ok(Array.isArray(cluster.vpcConfig.publicAccessCidrs) && cluster.vpcConfig.publicAccessCidrs.length > 0);
+          assert.ok(!cluster.vpcConfig.publicAccessCidrs.some((c: string) => c.endsWith("/0")));
+        } else {
+          assert.equal(cluster.vpcConfig.publicAccessCidrs, undefined);
+        }
+      });
+
+      it("places the control plane's network interfaces in private subnets only", () => {
+        const subnets = ofType(stack, "aws:ec2/subnet:Subnet");
+        const privateCount = subnets.filter((s) => inputs(s).tags["kubernetes.io/role/internal-elb"] === "1").length;
+        assert.equal(cluster.vpcConfig.subnetIds.length, privateCount);
+        for (const subnet of subnets) assert.equal(inputs(subnet).mapPublicIpOnLaunch ?? false, false);
+      });
+
+      it("envelope-encrypts secrets with a customer key that rotates", () => {
+        assert.deepEqual(cluster.encryptionConfig.resources, ["secrets"]);
+        const key = ofType(stack, "aws:kms/key:Key").find((k) => k.name.endsWith("-secrets"))!;
+        assert.ok(key, "secrets key");
+        assert.match(cluster.encryptionConfig.provider.keyArn, /^arn:aws:kms:eu-west-1:\d{12}:key\//);
+        assert.equal(inputs(key).enableKeyRotation, true);
+      });
+
+      it("rotates every KMS key and keeps a 30-day deletion window", () => {
+        const keys = ofType(stack, "aws:kms/key:Key");
+        assert.equal(keys.length, 3);
+        for (const key of keys) {
+          assert.equal(inputs(key).enableKeyRotation, true, key.name);
+          assert.ok(inputs(key).rotationPeriodInDays <= 365, key.name);
+          assert.equal(inputs(key).deletionWindowInDays, 30, key.name);
+          const statements = keyPolicyOf(key).Statement as Inputs[];
+          for (const statement of statements.filter((s) => s.Principal?.Service)) {
+            assert.ok(statement.Condition, `${key.name}: service principal ${statement.Principal.Service} is scoped by a condition`);
+          }
+        }
+      });
+
+      it("sends every control-plane log type to an encrypted log group with retention", () => {
+        assert.deepEqual([...cluster.enabledClusterLogTypes].sort(), [...CONTROL_PLANE_LOG_TYPES].sort());
+        assert.deepEqual(CONTROL_PLANE_LOG_TYPES.sort(), ["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+        const group = ofType(stack, "aws:cloudwatch/logGroup:LogGroup").find((g) => inputs(g).name === `/aws/eks/${cluster.name}/cluster`);
+        assert.ok(group, "the log group EKS writes to exists before the cluster");
+        assert.ok(only(stack, "aws:eks/cluster:Cluster").dependsOn.includes(group.urn));
+        assert.ok(inputs(group).retentionInDays >= 90);
+        const logsKey = ofType(stack, "aws:kms/key:Key").find((k) => k.name.endsWith("-logs"))!;
+        assert.ok(String(inputs(group).kmsKeyId).startsWith("arn:aws:kms:"));
+        const logsStatement = (keyPolicyOf(logsKey).Statement as Inputs[]).find((s) => s.Sid === "CloudWatchLogs")!;
+        assert.equal(logsStatement.Principal.Service, "logs.eu-west-1.amazonaws.com");
+      });
+
+      it("authenticates through access entries only, with no implicit creator admin", () => {
+        assert.deepEqual(cluster.accessConfig, { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
+        const configured = JSON.parse(readStackFile(stackName).config["secure-platform:cluster"]!).accessEntries as Inputs[];
+        const entries = ofType(stack, "aws:eks/accessEntry:AccessEntry");
+        const associations = ofType(stack, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+        assert.equal(entries.length, configured.length);
+        assert.equal(associations.length, configured.length);
+        for (const entry of configured) {
+          const association = associations.find((a) => inputs(a).principalArn === entry.principalArn)!;
+          assert.ok(association, entry.principalArn);
+          if (entry.namespaces) assert.deepEqual(inputs(association).accessScope, { type: "namespace", namespaces: entry.namespaces });
+          else assert.deepEqual(inputs(association).accessScope, { type: "cluster" });
+        }
+      });
+
+      it("requires IMDSv2 with one hop and encrypts node volumes with the volume key", () => {
+        const templates = ofType(stack, "aws:ec2/launchTemplate:LaunchTemplate");
+        const groups = ofType(stack, "aws:eks/nodeGroup:NodeGroup");
+        assert.equal(templates.length, groups.length);
+        for (const template of templates) {
+          const t = inputs(template);
+          assert.equal(t.metadataOptions.httpTokens, "required");
+          assert.equal(t.metadataOptions.httpPutResponseHopLimit, 1);
+          assert.equal(t.metadataOptions.httpEndpoint, "enabled");
+          for (const device of t.blockDeviceMappings) {
+            assert.equal(device.ebs.encrypted, "true");
+            assert.match(device.ebs.kmsKeyId, /^arn:aws:kms:/);
+          }
+        }
+        for (const group of groups) {
+          const g = inputs(group);
+          assert.match(g.launchTemplate.id, /^lt-/);
+          const template = templates.find((t) => group.dependsOn.includes(t.urn) && t.name === group.name);
+          assert.ok(template, `${group.name} uses its own launch template`);
+          assert.deepEqual(g.subnetIds, cluster.vpcConfig.subnetIds, "nodes sit in the private subnets");
+          assert.equal(g.remoteAccess, undefined, "no SSH access");
+        }
+      });
+
+      it("gives nodes minimal IAM: no CNI policy on the node role", () => {
+        const nodeRole = ofType(stack, "aws:iam/role:Role").find((r) => r.name.endsWith("-node"))!;
+        const attachments = ofType(stack, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+          .filter((a) => a.dependsOn.includes(nodeRole.urn))
+          .map((a) => String(inputs(a).policyArn).split("/").pop());
+        assert.deepEqual(attachments.sort(), ["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy"]);
+      });
+
+      it("turns on NetworkPolicy enforcement in the VPC CNI and installs the managed add-ons", () => {
+        assert.deepEqual(JSON.parse(addon(stack, "vpc-cni").configurationValues), { enableNetworkPolicy: "true" });
+        for (const name of ["vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver", "eks-pod-identity-agent"]) addon(stack, name);
+        assert.equal(cluster.bootstrapSelfManagedAddons, false);
+      });
+
+      it("binds AWS permissions to add-on service accounts through Pod Identity", () => {
+        const cni = addon(stack, "vpc-cni");
+        assert.equal(cni.podIdentityAssociations[0].serviceAccount, "aws-node");
+        assert.match(cni.podIdentityAssociations[0].roleArn, /^arn:aws:iam::\d{12}:role\//);
+        const ebs = addon(stack, "aws-ebs-csi-driver");
+        assert.equal(ebs.podIdentityAssociations[0].serviceAccount, "ebs-csi-controller-sa");
+        const trust = JSON.parse(inputs(ofType(stack, "aws:iam/role:Role").find((r) => r.name.endsWith("-vpc-cni"))!).assumeRolePolicy);
+        assert.deepEqual(trust.Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
+      });
+
+      it("records VPC flow logs and empties the default security group", () => {
+        const flowLog = inputs(only(stack, "aws:ec2/flowLog:FlowLog"));
+        assert.equal(flowLog.trafficType, "ALL");
+        const sg = inputs(only(stack, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"));
+        assert.equal(sg.ingress, undefined);
+        assert.equal(sg.egress, undefined);
+      });
+
+      it("exposes a Kubernetes provider whose kubeconfig is secret", () => {
+        const provider = only(stack, "pulumi:providers:kubernetes");
+        assert.equal(inputs(provider).kubeconfig, "[secret]");
+        assert.equal(stack.outputs.kubeconfig, "[secret]");
+        const kubeconfig = stack.secretInputs.get(provider.urn)!.kubeconfig as string;
+        assert.match(kubeconfig, /command: aws/);
+        assert.match(kubeconfig, /get-token/);
+        const cluster = only(stack, "aws:eks/cluster:Cluster");
+        assert.ok(provider.dependsOn.some((urn) => byUrn(stack, urn)?.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"), "the provider waits for the deployer's access");
+        assert.ok(cluster);
+      });
+    });
+  }
+
+  it("protects keys, the cluster and log groups in staging and prod, and nothing in dev", async () => {
+    const protectedTypes = ["aws:kms/key:Key", "aws:eks/cluster:Cluster", "aws:cloudwatch/logGroup:LogGroup"];
+    for (const stackName of ["staging", "prod"]) {
+      const stack = await rendered(stackName);
+      for (const type of protectedTypes) {
+        for (const resource of ofType(stack, type)) assert.equal(resource.protect, true, `${stackName} ${type} ${resource.name}`);
+      }
+      assert.equal(inputs(only(stack, "aws:eks/cluster:Cluster")).deletionProtection, true);
+    }
+    const dev = await rendered("dev");
+    assert.deepEqual(dev.resources.filter((r) => r.protect).map((r) => r.name), []);
+  });
+
+  it("spreads NAT gateways over the zones in prod and uses one in dev", async () => {
+    assert.equal(ofType(prod, "aws:ec2/natGateway:NatGateway").length, 3);
+    assert.equal(ofType(await rendered("dev"), "aws:ec2/natGateway:NatGateway").length, 1);
+  });
+
+  it("uses IRSA through the cluster's OIDC provider when configured", async () => {
+    const cluster = JSON.parse(readStackFile("dev").config["secure-platform:cluster"]!);
+    cluster.workloadIdentity = "irsa";
+    const stack = await renderWith("dev", { "secure-platform:cluster": JSON.stringify(cluster) });
+    const oidc = inputs(only(stack, "aws:iam/openIdConnectProvider:OpenIdConnectProvider"));
+    assert.match(oidc.url, /^https:\/\/oidc\.eks\.eu-west-1\.amazonaws\.com\/id\/[0-9A-F]{32}$/);
+    assert.deepEqual(oidc.clientIdLists, ["sts.amazonaws.com"]);
+    assert.equal(ofType(stack, "aws:eks/addon:Addon").filter((a) => inputs(a).addonName === "eks-pod-identity-agent").length, 0);
+    const role = ofType(stack, "aws:iam/role:Role").find((r) => r.name.endsWith("-vpc-cni"))!;
+    const trust = JSON.parse(inputs(role).assumeRolePolicy);
+    const issuer = oidc.url.replace("https://", "");
+    assert.equal(trust.Statement[0].Action, "sts:AssumeRoleWithWebIdentity");
+    assert.deepEqual(trust.Statement[0].Condition.StringEquals, { [`${issuer}:sub`]: "system:serviceaccount:kube-system:aws-node", [`${issuer}:aud`]: "sts.amazonaws.com" });
+    assert.match(addon(stack, "vpc-cni").serviceAccountRoleArn, /^arn:aws:iam::/);
+  });
+});
