@@ -40,13 +40,21 @@ function errorText(e: unknown): string {
     return e instanceof Error ? e.message : String(e);
 }
 
+// Every policy asks whether a resource carries unknowns; the answer is computed once per resource.
+const unknownsCache = new WeakMap<object, boolean>();
+function hasUnknowns(props: Record<string, unknown>): boolean {
+    let known = unknownsCache.get(props);
+    if (known === undefined) unknownsCache.set(props, (known = containsUnknown(props)));
+    return known;
+}
+
 /** Runs one resource policy over one resource; never throws. */
 export async function runResourceCheck(policy: ResourcePolicy<any>, resource: Resource, config: unknown): Promise<CheckOutcome> { // eslint-disable-line @typescript-eslint/no-explicit-any
     const outcome: CheckOutcome = { violations: [], unknownPaths: [] };
     try {
         if (!policy.appliesTo(resource.type)) return outcome;
         // Only resources that carry unknowns pay for the read-tracking proxy.
-        const props = containsUnknown(resource.props)
+        const props = hasUnknowns(resource.props)
             ? trackUnknownReads(resource.props, (p) => outcome.unknownPaths.push(p))
             : resource.props;
         await policy.check({ ...resource, props }, { violation: (message) => outcome.violations.push({ message }) }, config);
@@ -61,7 +69,7 @@ export async function runStackCheck(policy: StackPolicy<any>, resources: Resourc
     const outcome: CheckOutcome = { violations: [], unknownPaths: [] };
     try {
         const tracked = resources.map((r) =>
-            containsUnknown(r.props) ? { ...r, props: trackUnknownReads(r.props, (p) => outcome.unknownPaths.push(`${r.name}.${p}`)) } : r,
+            hasUnknowns(r.props) ? { ...r, props: trackUnknownReads(r.props, (p) => outcome.unknownPaths.push(`${r.name}.${p}`)) } : r,
         );
         await policy.check(tracked, { violation: (message, urn) => outcome.violations.push({ message, ...(urn ? { urn } : {}) }) }, config);
     } catch (e) {
