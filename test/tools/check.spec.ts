@@ -48,7 +48,8 @@ describe("tools/check", function () {
         const json = JSON.parse(out);
         assert.deepEqual(Object.keys(json), ["results", "summary"]);
         const agent = json.results.find((r: { name: string }) => r.name === "node-agent");
-        assert.deepEqual({ file: agent.file, kind: agent.kind, namespace: agent.namespace }, { file: fixture("bad/privileged.yaml"), kind: "DaemonSet", namespace: "ops" });
+        assert.deepEqual({ file: agent.file, kind: agent.kind, namespace: agent.namespace, line: agent.line }, { file: fixture("bad/privileged.yaml"), kind: "DaemonSet", namespace: "ops", line: 4 });
+        assert.equal(json.results.find((r: { name: string }) => r.name === "settings").line, 17, "List items keep their own line");
         const violation = agent.violations.find((v: { policy: string }) => v.policy === "pss:baseline:privileged-containers");
         assert.deepEqual(Object.keys(violation), ["policy", "severity", "enforcementLevel", "message", "controls"]);
         assert.equal(violation.enforcementLevel, "mandatory");

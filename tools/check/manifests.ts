@@ -2,7 +2,7 @@
 // folders) and rendered plans into resources the pack can judge.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
-import { LineCounter, parseAllDocuments } from "yaml";
+import { isMap, isSeq, LineCounter, parseAllDocuments, type Document } from "yaml";
 import type { ResourceInput } from "../../policy-pack/lib/evaluate";
 import { typeTokenOf } from "../../policy-pack/lib/kubernetes";
 import { isPlanJson, planResources, planSchema } from "../../policy-pack/lib/plan";
@@ -67,6 +67,18 @@ function jsonErrorLine(text: string, error: unknown): number | undefined {
 interface Doc {
     value: unknown;
     line: number;
+    /** Start lines of the items of a List kind, in order (YAML only). */
+    itemLines?: number[];
+}
+
+function listItemLines(doc: Document.Parsed, lineCounter: LineCounter): number[] | undefined {
+    if (!isMap(doc.contents)) return undefined;
+    const items = doc.contents.get("items", true);
+    if (!isSeq(items)) return undefined;
+    return items.items.map((item) => {
+        const range = (item as { range?: [number, number, number] }).range;
+        return range ? lineCounter.linePos(range[0]).line : 1;
+    });
 }
 
 function readDocs(file: string, text: string): Doc[] {
@@ -87,17 +99,19 @@ function readDocs(file: string, text: string): Doc[] {
             throw new InputError(file, line, `invalid YAML: ${error.message.split("\n")[0]}`);
         }
         const line = doc.contents ? lineCounter.linePos(doc.contents.range[0]).line : 1;
-        out.push({ value: doc.toJS({ maxAliasCount: 100 }), line });
+        const itemLines = listItemLines(doc, lineCounter);
+        out.push({ value: doc.toJS({ maxAliasCount: 100 }), line, ...(itemLines ? { itemLines } : {}) });
     }
     return out;
 }
 
-/** Kubernetes objects in a document: the object itself, or the items of a List kind. */
-function objectsOf(value: unknown): unknown[] {
+/** Kubernetes objects in a document, with their lines: the object itself, or the items of a List kind. */
+function objectsOf(doc: Doc): { value: unknown; line: number }[] {
+    const value = doc.value;
     if (isObj(value) && typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items)) {
-        return value.items.flatMap(objectsOf);
+        return value.items.map((item, i) => ({ value: item, line: doc.itemLines?.[i] ?? doc.line }));
     }
-    return [value];
+    return [{ value, line: doc.line }];
 }
 
 export function loadInputs(paths: string[]): LoadedInput {
@@ -129,12 +143,12 @@ export function loadInputs(paths: string[]): LoadedInput {
         }
         const manifests: { value: Record<string, unknown>; line: number }[] = [];
         for (const doc of docs) {
-            for (const value of objectsOf(doc.value)) {
+            for (const { value, line } of objectsOf(doc)) {
                 if (!isObj(value) || typeof value.apiVersion !== "string" || typeof value.kind !== "string") {
                     if (!explicit) continue; // a folder may hold other YAML (Helm values, CI files)
-                    throw new InputError(file, doc.line, "not a Kubernetes object: apiVersion and kind (strings) are required");
+                    throw new InputError(file, line, "not a Kubernetes object: apiVersion and kind (strings) are required");
                 }
-                manifests.push({ value, line: doc.line });
+                manifests.push({ value, line });
             }
         }
         manifests.forEach(({ value, line }, index) => {
