@@ -3,6 +3,8 @@ import { resourcePolicy } from "../../lib/define";
 import { arr, obj, str, strings } from "../../lib/values";
 
 const WORLD = ["0.0.0.0/0", "::/0"];
+// Inline rules: security groups and the VPC's default security group, which Pulumi can adopt.
+const GROUPS = ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"];
 
 export const securityGroupOpenIngress = resourcePolicy({
     name: "aws:security-group-open-ingress",
@@ -10,10 +12,10 @@ export const securityGroupOpenIngress = resourcePolicy({
     severity: "high",
     remediation: "Allow ingress from the load balancer's or peer's security group, or from known CIDRs; exempt a deliberate public entry point with its reason.",
     controls: { ...ACCESS_CONTROL, "CIS EKS": ["5.4.3"] },
-    appliesTo: (type) => ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/securityGroupRule:SecurityGroupRule", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"].includes(type),
+    appliesTo: (type) => [...GROUPS, "aws:ec2/securityGroupRule:SecurityGroupRule", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"].includes(type),
     check(resource, report) {
         const p = resource.props;
-        if (resource.type === "aws:ec2/securityGroup:SecurityGroup") {
+        if (GROUPS.includes(resource.type)) {
             arr(p.ingress).forEach((rule, i) => {
                 const open = [...strings(obj(rule).cidrBlocks), ...strings(obj(rule).ipv6CidrBlocks)].filter((c) => WORLD.includes(c));
                 if (open.length) report.violation(`ingress[${i}] allows ${open.join(", ")} on ports ${String(obj(rule).fromPort)}-${String(obj(rule).toPort)}`);

@@ -73,6 +73,8 @@ describe("aws", () => {
         expectViolations(await check(securityGroupOpenIngress, { type: "aws:ec2/securityGroupRule:SecurityGroupRule", name: "r", props: { type: "ingress", ipv6CidrBlocks: ["::/0"] } }));
         expectNone(await check(securityGroupOpenIngress, { type: "aws:ec2/securityGroupRule:SecurityGroupRule", name: "r", props: { type: "egress", cidrBlocks: ["0.0.0.0/0"] } }));
         expectViolations(await check(securityGroupOpenIngress, { type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "r", props: { cidrIpv4: "0.0.0.0/0" } }));
+        expectViolations(await check(securityGroupOpenIngress, { type: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", name: "d", props: { ingress: [{ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }] } }));
+        expectNone(await check(securityGroupOpenIngress, { type: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", name: "d", props: { vpcId: "vpc-1" } }));
     });
     it("imdsv2-required on launch templates and instances", async () => {
         expectNone(await check(imdsv2, { type: "aws:ec2/launchTemplate:LaunchTemplate", name: "lt", props: { metadataOptions: { httpTokens: "required" } } }));
