@@ -7,6 +7,7 @@ import { isOpenToWorld, overlaps, parseCidr, within } from "./lib/cidr";
 import { quantityValue } from "./lib/quantity";
 import { namespaceSchema, type NamespaceConfig } from "./namespaces/config";
 import { resolveServiceRef, serviceSchema, type ServiceConfig } from "./services/config";
+import { resolveVaultConfig, vaultRules, vaultSchema, type VaultConfig } from "./vault/config";
 
 export const PROJECT = "secure-platform";
 
@@ -24,6 +25,7 @@ export interface PlatformConfig {
   namespaces: NamespaceConfig[];
   services: ServiceConfig[];
   admission: AdmissionConfig;
+  vault: VaultConfig;
 }
 
 function platformShape(environment: Environment) {
@@ -33,6 +35,7 @@ function platformShape(environment: Environment) {
     namespaces: z.array(namespaceSchema).default([]),
     services: z.array(serviceSchema).default([]),
     admission: admissionSchema(environment).default(admissionSchema(environment).parse({})),
+    vault: vaultSchema(environment).prefault({}),
   });
 }
 
@@ -131,6 +134,8 @@ function crossFieldRules(config: ParsedPlatform, environment: Environment, ctx: 
     if (quantityValue(d.memoryLimit) > quantityValue(q.limitsMemory)) issue([...path, "containerDefaults", "memoryLimit"], `must fit in the namespace quota limitsMemory (${q.limitsMemory})`, d.memoryLimit);
   });
 
+  vaultRules(config.vault, { environment, clusterMode: config.cluster.mode, services: config.services }, issue);
+
   const services = new Set(config.services.map((s) => `${s.namespace}/${s.name}`));
   const seen = new Set<string>();
   config.services.forEach((service, i) => {
@@ -218,6 +223,7 @@ export function parsePlatformConfig(stack: string, raw: Record<string, unknown>,
     namespaces: config.namespaces,
     services: config.services,
     admission: config.admission,
+    vault: resolveVaultConfig(config.vault, config.cluster.mode),
   };
 }
 

@@ -2,11 +2,13 @@ import { AdmissionControl, applicationNamespaceLabels } from "./admission/admiss
 import { createCluster, type PlatformCluster } from "./cluster";
 import type { PlatformConfig } from "./config";
 import { AppNamespace } from "./namespaces/app-namespace";
+import { createVault, type PlatformVault } from "./vault";
 
 export interface Platform {
   cluster: PlatformCluster;
   namespaces: AppNamespace[];
   admission: AdmissionControl;
+  vault: PlatformVault;
 }
 
 /** Wires the platform's components in order; each component owns its resources. */
@@ -25,5 +27,6 @@ export function createPlatform(config: PlatformConfig): Platform {
     provider: cluster.provider,
     dependsOn: cluster.ready,
   }));
-  return { cluster, namespaces, admission };
+  const vault = createVault(config, cluster, namespaces.map((n, i) => ({ name: config.namespaces[i]!.name, resource: n })));
+  return { cluster, namespaces, admission, vault };
 }

@@ -9,6 +9,11 @@ import { formatSummary } from "./render/summary";
 
 const EXIT_BAD_INPUT = 2;
 
+/** Writes to stdout (or stderr) and waits until it is flushed: a pipe drops what is pending at process.exit. */
+function print(text: string, stream: NodeJS.WriteStream = process.stdout): Promise<void> {
+  return new Promise((resolve, reject) => stream.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
 async function main(argv: string[]): Promise<number> {
   const program = new Command("plan")
     .description("Render a stack from stacks/Pulumi.<stack>.yaml without the Pulumi CLI, a cluster or a cloud account")
@@ -27,14 +32,14 @@ async function main(argv: string[]): Promise<number> {
   const resources = rendered.resources.map(({ type, name, urn, parent, inputs, protect, dependsOn }) => ({ type, name, urn, parent, inputs, protect, dependsOn }));
   const planJson = { stack: rendered.stack, resources, outputs: rendered.outputs };
   if (format === "json") {
-    process.stdout.write(`${JSON.stringify(planJson, null, 2)}\n`);
+    await print(`${JSON.stringify(planJson, null, 2)}\n`);
   } else {
-    process.stdout.write(`${formatSummary(rendered)}\n`);
+    await print(`${formatSummary(rendered)}\n`);
   }
   // The policy step: the same pack that `pulumi preview --policy-pack` runs, with the stack's pack config.
   const policy = await evaluatePlan(planJson, readStackPolicyConfig(file.stack));
   // JSON output stays machine-readable on stdout; the policy table goes to stderr then.
-  (format === "json" ? process.stderr : process.stdout).write(`\n${formatPlanEvaluation(policy)}\n`);
+  await print(`\n${formatPlanEvaluation(policy)}\n`, format === "json" ? process.stderr : process.stdout);
   return policy.hasMandatory ? 1 : 0;
 }
 

@@ -131,7 +131,7 @@ describe("infra/config", () => {
   it("reports every problem at once", () => {
     const raw = rawConfig("prod");
     raw.cluster.region = "nowhere";
-    raw.namespaces[0].name = "Shop";
+    raw.namespaces[0].quota.limitsMemory = "lots";
     const error = rejects("prod", raw);
     assert.equal(error.problems.length, 2, error.message);
   });

@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
+/** The token the local deployer Secret holds in offline renders; tests check it never appears unmarked. */
+export const MOCK_VAULT_TOKEN = "hvs.CAESIOfflineRenderDeployerToken0000000000";
 
 const hex = (seed: string, length: number) => createHash("sha256").update(seed).digest("hex").slice(0, length);
 
@@ -79,9 +81,29 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
         const { kind } = awsTypeParts(type);
         return { id: `${inputs.clusterName}:${name}`, state: { ...state, arn: arn(`${kind.toLowerCase()}/${inputs.clusterName}/${name}/${hex(seed, 8)}`) } };
       }
+      case "aws:secretsmanager/secret:Secret": {
+        const secretName = String(inputs.name ?? name);
+        const secretArn = arn(`secret:${secretName}-${hex(seed, 6)}`);
+        return { id: secretArn, state: { ...state, arn: secretArn } };
+      }
+      case "aws:s3/bucket:Bucket": {
+        const bucket = String(inputs.bucket ?? `${name}-${hex(seed, 8)}`);
+        return {
+          id: bucket,
+          state: { ...state, bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, region: this.region },
+        };
+      }
+      case "vault:index/mount:Mount":
+      case "vault:index/authBackend:AuthBackend":
+        return { id: String(inputs.path), state: { ...state, accessor: `${inputs.type}_${hex(seed, 8)}` } };
+      case "vault:index/policy:Policy":
+        return { id: String(inputs.name), state };
+      case "vault:index/audit:Audit":
+        return { id: String(inputs.path), state };
       default:
         break;
     }
+    if (args.id && type.startsWith("kubernetes:")) return this.readKubernetesObject(type, args.id, state);
     if (type.startsWith("aws:")) {
       const { kind } = awsTypeParts(type);
       return { id: `${name}-${hex(seed, 8)}`, state: { ...state, arn: arn(`${kind}/${name}`) } };
@@ -94,6 +116,23 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
       return { id: `${namespace}${metadata.name}`, state: { ...state, metadata: { ...metadata, uid: hex(seed, 32) } } };
     }
     return { id: `${name}-${hex(seed, 8)}`, state };
+  }
+
+  /**
+   * Objects the program reads back from the cluster (`.get`): what the in-cluster jobs publish. The CA and
+   * the local deployer token are stand-ins shaped like the real ones.
+   */
+  private readKubernetesObject(type: string, id: string, state: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
+    const [namespace, objectName] = id.includes("/") ? id.split("/") : ["default", id];
+    const metadata = { name: objectName, namespace, uid: hex(`${type}::${id}`, 32) };
+    if (type === "kubernetes:core/v1:ConfigMap" && objectName === "vault-ca") {
+      const pem = `-----BEGIN CERTIFICATE-----\n${Buffer.from(`offline render CA for ${namespace}`).toString("base64")}\n-----END CERTIFICATE-----\n`;
+      return { id, state: { ...state, apiVersion: "v1", kind: "ConfigMap", metadata, data: { "ca.crt": pem } } };
+    }
+    if (type === "kubernetes:core/v1:Secret" && objectName === "vault-deployer-token-insecure-local") {
+      return { id, state: { ...state, apiVersion: "v1", kind: "Secret", metadata, type: "Opaque", data: { token: Buffer.from(MOCK_VAULT_TOKEN).toString("base64") } } };
+    }
+    return { id, state: { ...state, metadata } };
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {

@@ -59,7 +59,7 @@ describe("infra/cluster: EKS", () => {
       });
 
       it("rotates every KMS key and keeps a 30-day deletion window", () => {
-        const keys = ofType(stack, "aws:kms/key:Key");
+        const keys = ofType(stack, "aws:kms/key:Key").filter((k) => k.parent?.includes("secure-platform:cluster:EksCluster"));
         assert.equal(keys.length, 3);
         for (const key of keys) {
           assert.equal(inputs(key).enableKeyRotation, true, key.name);

@@ -1,0 +1,46 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { PlatformCluster } from "../cluster";
+import type { PlatformConfig } from "../config";
+import { VaultBackups } from "./vault-backups";
+import { VaultConfiguration } from "./vault-configuration";
+import { VaultServer } from "./vault-server";
+
+export interface PlatformVault {
+  server: VaultServer;
+  configuration: VaultConfiguration;
+  backups: VaultBackups;
+}
+
+/** Vault server, its configuration and its backups, in that order. */
+export function createVault(config: PlatformConfig, cluster: PlatformCluster, namespaces: { name: string; resource: pulumi.Resource }[]): PlatformVault {
+  const vault = config.vault;
+  const eks = config.cluster.mode === "eks" ? config.cluster : undefined;
+  const clientNames = new Set(config.services.filter((s) => s.vault).map((s) => s.namespace));
+  const server = new VaultServer("vault", {
+    config: vault,
+    stack: config.stack,
+    clusterName: config.cluster.name,
+    kubernetesVersion: config.cluster.kubernetesVersion,
+    zones: eks ? eks.vpc.privateSubnetCidrs.length : 1,
+    protect: config.protect,
+    kmsDeletionWindowDays: eks?.kmsDeletionWindowDays ?? 30,
+    cluster,
+    deployerPrincipalArns: eks ? eks.accessEntries.filter((e) => e.access === "cluster-admin").map((e) => e.principalArn) : [],
+    clientNamespaces: namespaces.filter((n) => clientNames.has(n.name)),
+  });
+  const configuration = new VaultConfiguration("vault-config", {
+    config: vault,
+    services: config.services,
+    provider: server.provider,
+    protect: config.protect,
+  }, { dependsOn: [server.bootstrap] });
+  const backups = new VaultBackups("vault-backups", {
+    config: vault,
+    clusterName: config.cluster.name,
+    protect: config.protect,
+    kmsDeletionWindowDays: eks?.kmsDeletionWindowDays ?? 30,
+    cluster,
+    dependsOn: [server.release, ...configuration.roles],
+  });
+  return { server, configuration, backups };
+}

@@ -1,0 +1,193 @@
+// Vault's server configuration and Helm values as pure functions of config, tested without mocks.
+import type { VaultConfig } from "./config";
+
+export const VAULT_NAMESPACE = "vault";
+export const RELEASE_NAME = "vault";
+/** The chart names the server's service account after the release. */
+export const SERVER_SERVICE_ACCOUNT = RELEASE_NAME;
+export const TLS_SECRET = "vault-tls";
+export const CA_CONFIGMAP = "vault-ca";
+export const TLS_DIR = "/vault/userconfig/vault-tls";
+export const VAULT_PORT = 8200;
+export const CLUSTER_PORT = 8201;
+/** Labels the chart puts on server pods. */
+export const SERVER_POD_LABELS = { "app.kubernetes.io/name": "vault", component: "server" };
+
+/** Readiness that lets sealed and uninitialised pods count as ready, so that Helm's wait can finish (vault-helm#375). */
+export const READINESS_PATH = "/v1/sys/health?standbyok=true&sealedcode=204&uninitcode=204";
+
+/** DNS names the server certificate covers: services, every pod of the headless service, and the port-forward. */
+export function serverCertificateNames(namespace = VAULT_NAMESPACE): { dns: string[]; ips: string[] } {
+  const services = [RELEASE_NAME, `${RELEASE_NAME}-active`, `${RELEASE_NAME}-standby`];
+  const dns = [
+    ...services.flatMap((s) => [s, `${s}.${namespace}`, `${s}.${namespace}.svc`, `${s}.${namespace}.svc.cluster.local`]),
+    `*.${RELEASE_NAME}-internal`,
+    `*.${RELEASE_NAME}-internal.${namespace}.svc`,
+    `*.${RELEASE_NAME}-internal.${namespace}.svc.cluster.local`,
+    "localhost",
+  ];
+  return { dns, ips: ["127.0.0.1"] };
+}
+
+export interface ServerConfigArgs {
+  unseal: VaultConfig["unseal"];
+  region?: string;
+  kmsKeyId?: string;
+  namespace?: string;
+}
+
+/** The server's HCL: TLS listener, Raft with auto-join over TLS, the seal, Kubernetes service registration. */
+export function serverConfig(args: ServerConfigArgs): string {
+  const namespace = args.namespace ?? VAULT_NAMESPACE;
+  const selector = Object.entries(SERVER_POD_LABELS).map(([k, v]) => `${k}=${v}`).join(",");
+  const seal = args.unseal === "aws-kms"
+    ? `
+seal "awskms" {
+  region     = "${args.region}"
+  kms_key_id = "${args.kmsKeyId}"
+}
+`
+    : "";
+  return `ui = false
+# Raft needs no mlock, and the restricted profile grants no IPC_LOCK.
+disable_mlock = true
+
+listener "tcp" {
+  address         = "[::]:${VAULT_PORT}"
+  cluster_address = "[::]:${CLUSTER_PORT}"
+  tls_cert_file   = "${TLS_DIR}/tls.crt"
+  tls_key_file    = "${TLS_DIR}/tls.key"
+  tls_min_version = "tls12"
+  telemetry {
+    unauthenticated_metrics_access = false
+  }
+}
+
+storage "raft" {
+  path = "/vault/data"
+  retry_join {
+    auto_join             = "provider=k8s label_selector=\\"${selector}\\" namespace=\\"${namespace}\\""
+    auto_join_scheme      = "https"
+    leader_ca_cert_file   = "${TLS_DIR}/ca.crt"
+    leader_tls_servername = "${RELEASE_NAME}-active.${namespace}.svc"
+  }
+}
+${seal}
+service_registration "kubernetes" {}
+
+telemetry {
+  prometheus_retention_time = "30s"
+  disable_hostname          = true
+}
+`;
+}
+
+/** Pods spread one per zone where there are enough zones for every replica, else one per node. */
+export function serverAffinity(replicas: number, zones: number): Record<string, unknown> {
+  const term = (topologyKey: string) => ({ labelSelector: { matchLabels: { ...SERVER_POD_LABELS, "app.kubernetes.io/instance": RELEASE_NAME } }, topologyKey });
+  if (zones >= replicas && zones > 1) {
+    return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term("topology.kubernetes.io/zone")] } };
+  }
+  return {
+    podAntiAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [term("kubernetes.io/hostname")],
+      preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term("topology.kubernetes.io/zone") }],
+    },
+  };
+}
+
+/** Raft keeps quorum while at most (n-1)/2 voters are away; the budget never allows more. */
+export function maxUnavailable(replicas: number): number {
+  return Math.max(1, Math.floor((replicas - 1) / 2));
+}
+
+export const RESTRICTED_POD_SECURITY = {
+  runAsNonRoot: true,
+  runAsUser: 100,
+  runAsGroup: 1000,
+  fsGroup: 1000,
+  seccompProfile: { type: "RuntimeDefault" },
+};
+
+export const RESTRICTED_CONTAINER_SECURITY = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+};
+
+export interface ValuesArgs {
+  config: VaultConfig;
+  zones: number;
+  serverHcl: unknown;
+  serviceAccountAnnotations: Record<string, unknown>;
+}
+
+/** Splits "registry/repository:tag" for the chart's image.repository and image.tag. */
+export function splitImage(reference: string): { repository: string; tag: string } {
+  const at = reference.indexOf("@");
+  if (at >= 0) return { repository: reference.slice(0, at), tag: reference.slice(at) };
+  const colon = reference.lastIndexOf(":");
+  return { repository: reference.slice(0, colon), tag: reference.slice(colon + 1) };
+}
+
+/**
+ * Helm values for HashiCorp's chart. Every security-relevant value is set explicitly: CrossGuard and
+ * reviewers see a Release's values, not the objects the chart renders from them.
+ */
+export function vaultValues(args: ValuesArgs): Record<string, unknown> {
+  const { config } = args;
+  const r = config.resources;
+  const image = splitImage(config.image);
+  return {
+    global: { enabled: true, tlsDisable: false, serverTelemetry: { prometheusOperator: false } },
+    // No agent injector: a webhook with failurePolicy Ignore starts pods without their secrets, one with Fail
+    // stops every pod creation when it is down, and its init containers race the Istio sidecar.
+    injector: { enabled: false },
+    csi: { enabled: false },
+    ui: { enabled: false },
+    server: {
+      enabled: true,
+      image: { repository: image.repository, tag: image.tag, pullPolicy: "IfNotPresent" },
+      updateStrategyType: "OnDelete",
+      logFormat: "json",
+      resources: { requests: { cpu: r.cpuRequest, memory: r.memoryRequest }, limits: { cpu: r.cpuLimit, memory: r.memoryLimit } },
+      readinessProbe: { enabled: true, path: READINESS_PATH, port: VAULT_PORT },
+      livenessProbe: { enabled: true, path: "/v1/sys/health?standbyok=true&sealedcode=204&uninitcode=204&perfstandbyok=true", port: VAULT_PORT, initialDelaySeconds: 60 },
+      // Vault is outside the mesh: it terminates TLS itself, and a sidecar would hold Raft traffic hostage to istiod.
+      annotations: { "sidecar.istio.io/inject": "false" },
+      extraLabels: { "sidecar.istio.io/inject": "false" },
+      extraEnvironmentVars: { VAULT_CACERT: `${TLS_DIR}/ca.crt`, VAULT_TLS_SERVER_NAME: `${RELEASE_NAME}.${VAULT_NAMESPACE}.svc` },
+      volumes: [
+        { name: "vault-tls", secret: { secretName: TLS_SECRET, defaultMode: 0o440 } },
+        { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
+      ],
+      volumeMounts: [
+        { name: "vault-tls", mountPath: TLS_DIR, readOnly: true },
+        // The chart's entrypoint writes the rendered config to /tmp; the root filesystem stays read-only.
+        { name: "tmp", mountPath: "/tmp" },
+      ],
+      affinity: serverAffinity(config.replicas, args.zones),
+      dataStorage: { enabled: true, size: config.dataStorageSize, storageClass: config.storageClass ?? null, mountPath: "/vault/data" },
+      auditStorage: { enabled: true, size: config.auditStorageSize, storageClass: config.storageClass ?? null, mountPath: "/vault/audit" },
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+      standalone: { enabled: false },
+      dev: { enabled: false },
+      ha: {
+        enabled: true,
+        replicas: config.replicas,
+        raft: { enabled: true, setNodeId: true, config: args.serverHcl },
+        disruptionBudget: { enabled: true, maxUnavailable: maxUnavailable(config.replicas) },
+      },
+      authDelegator: { enabled: true },
+      serviceAccount: { create: true, name: SERVER_SERVICE_ACCOUNT, createSecret: false, annotations: args.serviceAccountAnnotations, serviceDiscovery: { enabled: true } },
+      statefulSet: { securityContext: { pod: RESTRICTED_POD_SECURITY, container: RESTRICTED_CONTAINER_SECURITY } },
+      service: { enabled: true, type: "ClusterIP", active: { enabled: true }, standby: { enabled: true } },
+      ingress: { enabled: false },
+      route: { enabled: false },
+      hostNetwork: false,
+      networkPolicy: { enabled: false },
+    },
+  };
+}
