@@ -6,7 +6,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, parsePlatformConfig, PROJECT, type PlatformConfig } from "../infra/config";
 import { listStacks, readStackFile, REPO_ROOT } from "./render/stack-file";
-import { SYSTEM_NAMESPACES } from "../policy-pack/lib/kubernetes";
 
 export const PACK_CONFIG_DIR = join(REPO_ROOT, "policy-pack", "config");
 
@@ -52,14 +51,11 @@ export function policyPackConfigFor(stack: string): Record<string, unknown> {
     "k8s:images:no-latest-tag": withExemptions({}),
     "k8s:images:require-digest": withExemptions({ enforcementLevel: config.admission.requireDigest ? "mandatory" : "advisory" }),
   };
-  // Platform components run in their own system namespaces; the default-deny rules are about the
-  // application namespaces the stack declares.
-  const platformNamespaces = config.admission.signatures.enabled ? [config.admission.signatures.policyController.namespace] : [];
-  if (platformNamespaces.length) {
-    const systemNamespaces = [...SYSTEM_NAMESPACES, ...platformNamespaces];
-    pack["k8s:network-policy:namespace-default-deny"] = { systemNamespaces };
-    pack["istio:namespace-default-deny"] = { systemNamespaces };
-  }
+  // The default-deny rules are about the application namespaces the stack declares; platform
+  // components (Vault, the policy-controller, ...) run in their own system namespaces.
+  const applicationNamespaces = config.namespaces.map((namespace) => namespace.name);
+  pack["k8s:network-policy:namespace-default-deny"] = { applicationNamespaces };
+  pack["istio:namespace-default-deny"] = { applicationNamespaces };
   if (config.cluster.mode === "eks") {
     pack["aws:cloudwatch-log-retention"] = { minRetentionDays: config.cluster.logRetentionDays };
     pack["aws:kms-key-rotation"] = { minDeletionWindowDays: config.cluster.kmsDeletionWindowDays };

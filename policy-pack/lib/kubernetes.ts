@@ -52,3 +52,23 @@ export function objectName(props: Obj, resourceName: string): string {
 }
 
 export const SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "istio-system"];
+
+const PSS_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+
+export interface NamespaceScope {
+    systemNamespaces: string[];
+    /** When not empty, exactly these are the application namespaces. */
+    applicationNamespaces: string[];
+}
+
+/**
+ * An application namespace: one the stack declares as such, or, when it declares none, any
+ * Namespace with a Pod Security enforce label that is not a system namespace.
+ */
+export function isApplicationNamespace(type: string, props: Obj, scope: NamespaceScope): boolean {
+    if (!isKind(type, "Namespace", ["core"])) return false;
+    const name = namespaceOf(type, props);
+    if (name === undefined) return false;
+    if (scope.applicationNamespaces.length > 0) return scope.applicationNamespaces.includes(name);
+    return str(obj(at(props, "metadata.labels"))[PSS_ENFORCE_LABEL]) !== undefined && !scope.systemNamespaces.includes(name);
+}

@@ -38,6 +38,7 @@ import { vaultPolicyLeastPrivilege } from "./vault/policy-least-privilege";
 import { kubernetesAuthRole } from "./vault/kubernetes-auth-role";
 import { transitKeyRotation } from "./vault/transit-key-rotation";
 import { databaseRotation } from "./vault/database-rotation";
+import { databaseRootRotation } from "./vault/database-root-rotation";
 import { auditDevice } from "./vault/audit-device";
 import { eksEndpointAccess } from "./aws/eks-endpoint-access";
 import { eksSecretsEncryption } from "./aws/eks-secrets-encryption";
@@ -63,7 +64,7 @@ export const allPolicies: AnyPolicy[] = [
     containerLimits, allowedRegistries, noLatestTag, requireDigest, rbacNoWildcards, noClusterAdminBinding,
     tokenAutomount, noNodePort, noPublicLoadBalancer, noPlainSecrets, namespaceDefaultDeny,
     peerAuthenticationStrict, authorizationPolicyNoAllowAll, destinationRuleTls, meshWideStrictMtls, namespaceDefaultDenyAuthz,
-    vaultPolicyLeastPrivilege, kubernetesAuthRole, transitKeyRotation, databaseRotation, auditDevice,
+    vaultPolicyLeastPrivilege, kubernetesAuthRole, transitKeyRotation, databaseRotation, databaseRootRotation, auditDevice,
     eksEndpointAccess, eksSecretsEncryption, eksControlPlaneLogging, kmsKeyRotation, cloudwatchLogRetention,
     s3PublicAccessBlock, s3BucketBaseline, securityGroupOpenIngress, imdsv2, iamNoAdminWildcard,
     chartVersionPinned, releaseSecurityValues,

@@ -1,11 +1,9 @@
 import { z } from "zod";
 import { ACCESS_CONTROL } from "../../lib/controls";
 import { stackPolicy } from "../../lib/define";
-import { isIstioKind, isKind, namespaceOf, SYSTEM_NAMESPACES } from "../../lib/kubernetes";
-import { arr, isObj, obj, str } from "../../lib/values";
+import { isApplicationNamespace, isIstioKind, namespaceOf, SYSTEM_NAMESPACES } from "../../lib/kubernetes";
+import { arr, isObj, obj } from "../../lib/values";
 import { stackHasIstio } from "./detect";
-
-const PSS_LABEL = "pod-security.kubernetes.io/enforce";
 
 /** An allow-nothing policy: action ALLOW (or unset), no rules, selecting every workload. */
 function isAllowNothing(props: Record<string, unknown>): boolean {
@@ -22,16 +20,17 @@ export const namespaceDefaultDenyAuthz = stackPolicy({
     severity: "high",
     remediation: "Add an AuthorizationPolicy with an empty spec ({}) to the namespace, then ALLOW policies per caller.",
     controls: ACCESS_CONTROL,
-    config: z.object({ systemNamespaces: z.array(z.string()).default(SYSTEM_NAMESPACES) }),
+    config: z.object({
+        systemNamespaces: z.array(z.string()).default(SYSTEM_NAMESPACES).describe("Namespaces that are not application namespaces."),
+        applicationNamespaces: z.array(z.string()).default([]).describe("When set, exactly these namespaces are the application namespaces; otherwise every labelled namespace outside systemNamespaces."),
+    }),
     check(resources, report, config) {
         if (!stackHasIstio(resources)) return;
         const covered = new Set(
             resources.filter((r) => isIstioKind(r.type, "AuthorizationPolicy") && isAllowNothing(r.props)).map((r) => namespaceOf(r.type, r.props)),
         );
-        for (const ns of resources.filter((r) => isKind(r.type, "Namespace", ["core"]))) {
-            const name = namespaceOf(ns.type, ns.props);
-            if (!name || config.systemNamespaces.includes(name)) continue;
-            if (str(obj(obj(ns.props.metadata).labels)[PSS_LABEL]) === undefined) continue;
+        for (const ns of resources.filter((r) => isApplicationNamespace(r.type, r.props, config))) {
+            const name = namespaceOf(ns.type, ns.props)!;
             if (!covered.has(name)) report.violation(`namespace "${name}" has no allow-nothing AuthorizationPolicy`, ns.urn);
         }
     },

@@ -6,8 +6,14 @@ import { parseVaultPolicy } from "./hcl";
 
 const WRITE = new Set(["create", "update", "patch", "delete", "sudo"]);
 
-function isRootOrSys(path: string): boolean {
-    return path === "*" || path === "+" || path === "" || path.startsWith("+/*") || path === "sys" || path.startsWith("sys/");
+/** The root path, or any path that globs across mounts. */
+function isRoot(path: string): boolean {
+    return path === "" || path === "*" || path === "+" || path.startsWith("+/") || path.startsWith("*");
+}
+
+/** A wildcard over sys/: `sys/*`, `sys/+/...`, `sys/policies/acl/*`. Exact sys/ paths (a snapshot) are allowed. */
+function isSysWildcard(path: string): boolean {
+    return (path === "sys" || path.startsWith("sys/")) && (path.includes("*") || path.split("/").includes("+"));
 }
 
 /** `secret/*`, `secret/data/*`, `+/data/*`: a grant over a whole mount. */
@@ -20,9 +26,9 @@ function isMountWide(path: string): boolean {
 
 export const vaultPolicyLeastPrivilege = resourcePolicy({
     name: "vault:policy-least-privilege",
-    description: "Vault policies (parsed as HCL) grant no sudo, nothing on sys/ or the root path, and no write over a whole mount, outside named admin policies.",
+    description: "Vault policies (parsed as HCL) grant no sudo, no wildcard over sys/ or the root path, and no write over a whole mount, outside named admin policies.",
     severity: "critical",
-    remediation: "Grant each service read on its own paths (secret/data/<service>/*); keep sudo and sys/ in the named admin policy.",
+    remediation: "Grant each service read on its own paths (secret/data/<service>/*) and exact sys/ paths only where needed; keep sudo and sys/ wildcards in the named admin policy.",
     controls: { ...ACCESS_CONTROL, "SOC 2": ["CC6.1", "CC6.3"] },
     config: z.object({ adminPolicies: z.array(z.string()).default(["admin"]).describe("Policy names allowed to hold sudo and sys/ grants.") }),
     appliesTo: (type) => type === "vault:index/policy:Policy",
@@ -42,7 +48,8 @@ export const vaultPolicyLeastPrivilege = resourcePolicy({
             const granted = rule.capabilities.filter((c) => c !== "deny");
             if (granted.length === 0) continue;
             if (rule.capabilities.includes("sudo")) report.violation(`path "${rule.path}" grants sudo`);
-            if (isRootOrSys(rule.path)) report.violation(`path "${rule.path}" grants ${granted.join(", ")} on sys/ or the root path`);
+            if (isRoot(rule.path)) report.violation(`path "${rule.path}" grants ${granted.join(", ")} on the root path`);
+            else if (isSysWildcard(rule.path)) report.violation(`path "${rule.path}" grants ${granted.join(", ")} on a wildcard over sys/`);
             else if (isMountWide(rule.path) && granted.some((c) => WRITE.has(c))) {
                 report.violation(`path "${rule.path}" grants ${granted.filter((c) => WRITE.has(c)).join(", ")} over a whole mount`);
             }

@@ -1,11 +1,9 @@
 import { z } from "zod";
 import { ACCESS_CONTROL } from "../../../lib/controls";
 import { stackPolicy } from "../../../lib/define";
-import { isKind, namespaceOf, SYSTEM_NAMESPACES } from "../../../lib/kubernetes";
+import { isApplicationNamespace, isKind, namespaceOf, SYSTEM_NAMESPACES } from "../../../lib/kubernetes";
 import type { Resource } from "../../../lib/types";
-import { arr, isObj, obj, str } from "../../../lib/values";
-
-const PSS_LABEL = "pod-security.kubernetes.io/enforce";
+import { arr, isObj, obj } from "../../../lib/values";
 
 /** Directions (Ingress/Egress) a NetworkPolicy denies for every pod of its namespace. */
 export function deniedDirections(props: Record<string, unknown>): string[] {
@@ -33,14 +31,11 @@ export const namespaceDefaultDeny = stackPolicy({
     controls: { ...ACCESS_CONTROL, "CIS EKS": ["5.4.4"], "ISO 27001:2022": ["A.8.22"] },
     config: z.object({
         systemNamespaces: z.array(z.string()).default(SYSTEM_NAMESPACES).describe("Namespaces that are not application namespaces."),
+        applicationNamespaces: z.array(z.string()).default([]).describe("When set, exactly these namespaces are the application namespaces (a stack that declares them); otherwise every labelled namespace outside systemNamespaces."),
         requireEgressDeny: z.boolean().default(true),
     }),
     check(resources, report, config) {
-        const namespaces = resources.filter((r) => isKind(r.type, "Namespace", ["core"]));
-        const apps = namespaces.filter((r) => {
-            const name = namespaceOf(r.type, r.props);
-            return str(obj(obj(r.props.metadata).labels)[PSS_LABEL]) !== undefined && name !== undefined && !config.systemNamespaces.includes(name);
-        });
+        const apps = resources.filter((r) => isApplicationNamespace(r.type, r.props, config));
         if (apps.length === 0) return;
         const denied = new Map<string, Set<string>>();
         for (const np of resources.filter((r: Resource) => isKind(r.type, "NetworkPolicy", ["networking.k8s.io"]))) {

@@ -5,12 +5,17 @@ import { containersOf, isPodBearing, podTemplateOf, quoteList } from "../../../l
 import { arr, obj } from "../../../lib/values";
 
 const SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|access[_-]?key)/i;
+// Names that point at a secret rather than hold one: RECOVERY_SECRET_ID, TOKEN_PATH, SECRET_NAME, KEY_ARN.
+const REFERENCE_NAME = /[_.-](id|name|arn|path|file|dir|ref|url|uri|endpoint|audience|ttl|length)$/i;
 const PRIVATE_KEY = /-----BEGIN ([A-Z ]+ )?PRIVATE KEY-----/;
+// scheme://user:password@host
+const CREDENTIAL_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/:@\s]+:[^/@\s]+@/i;
 const REDACTED = "[secret]";
 
 function looksSecret(key: string, value: unknown): boolean {
     if (typeof value !== "string" || value === "" || value === REDACTED) return false;
-    return PRIVATE_KEY.test(value) || SECRET_NAME.test(key);
+    if (PRIVATE_KEY.test(value) || CREDENTIAL_URL.test(value)) return true;
+    return SECRET_NAME.test(key) && !REFERENCE_NAME.test(key);
 }
 
 /** Secret values belong in a Secret (or Vault), not in a ConfigMap or a literal environment variable. */

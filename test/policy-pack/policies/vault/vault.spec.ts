@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { auditDevice } from "../../../../policy-pack/policies/vault/audit-device";
 import { databaseRotation } from "../../../../policy-pack/policies/vault/database-rotation";
+import { databaseRootRotation } from "../../../../policy-pack/policies/vault/database-root-rotation";
 import { parseVaultPolicy } from "../../../../policy-pack/policies/vault/hcl";
 import { kubernetesAuthRole } from "../../../../policy-pack/policies/vault/kubernetes-auth-role";
 import { vaultPolicyLeastPrivilege } from "../../../../policy-pack/policies/vault/policy-least-privilege";
@@ -18,10 +19,15 @@ describe("vault", () => {
         it("passes a service policy scoped to its own paths", async () => {
             expectNone(await check(vaultPolicyLeastPrivilege, policy("shop", 'path "secret/data/shop/*" { capabilities = ["read"] }\npath "database/creds/shop" { capabilities = ["read"] }')));
         });
-        it("flags sudo, sys/ and the root path", async () => {
+        it("flags sudo, wildcards over sys/ and the root path", async () => {
             expectViolations(await check(vaultPolicyLeastPrivilege, policy("ops", 'path "auth/token/create" { capabilities = ["create", "sudo"] }')), /sudo/);
-            expectViolations(await check(vaultPolicyLeastPrivilege, policy("ops", 'path "sys/policies/acl/*" { capabilities = ["read"] }')), /sys\//);
+            expectViolations(await check(vaultPolicyLeastPrivilege, policy("ops", 'path "sys/policies/acl/*" { capabilities = ["read"] }')), /wildcard over sys\//);
+            expectViolations(await check(vaultPolicyLeastPrivilege, policy("ops", 'path "sys/+/raft" { capabilities = ["read"] }')), /wildcard over sys\//);
             expectViolations(await check(vaultPolicyLeastPrivilege, policy("ops", 'path "*" { capabilities = ["read"] }')), /root path/);
+            expectViolations(await check(vaultPolicyLeastPrivilege, policy("ops", 'path "+/data/*" { capabilities = ["read"] }')), /root path/);
+        });
+        it("allows an exact sys/ path a job needs (Raft snapshots)", async () => {
+            expectNone(await check(vaultPolicyLeastPrivilege, policy("vault-snapshot", 'path "sys/storage/raft/snapshot" { capabilities = ["read"] }')));
         });
         it("flags the full-capability secret/data/* grant", async () => {
             expectViolations(await check(vaultPolicyLeastPrivilege, policy("app", 'path "secret/data/*" { capabilities = ["create", "read", "update", "delete", "list"] }')), /whole mount/);
@@ -55,12 +61,29 @@ describe("vault", () => {
         expectViolations(await check(transitKeyRotation, key({ autoRotatePeriod: 2592000, exportable: true })), /exportable/);
         expectViolations(await check(transitKeyRotation, key({ autoRotatePeriod: 2592000, allowPlaintextBackup: true })), /plaintext/);
     });
-    it("vault:database-rotation covers static roles, connections and secrets mounts", async () => {
+    it("vault:database-rotation requires static roles to rotate", async () => {
         expectNone(await check(databaseRotation, { type: "vault:database/secretBackendStaticRole:SecretBackendStaticRole", name: "s", props: { rotationPeriod: 86400 } }));
+        expectNone(await check(databaseRotation, { type: "vault:database/secretBackendStaticRole:SecretBackendStaticRole", name: "s", props: { rotationSchedule: "0 3 * * *" } }));
         expectViolations(await check(databaseRotation, { type: "vault:database/secretBackendStaticRole:SecretBackendStaticRole", name: "s", props: {} }));
-        expectNone(await check(databaseRotation, { type: "vault:database/secretBackendConnection:SecretBackendConnection", name: "c", props: { rotationSchedule: "0 3 * * SUN" } }));
-        expectViolations(await check(databaseRotation, { type: "vault:database/secretBackendConnection:SecretBackendConnection", name: "c", props: { rotationPeriod: 86400, disableAutomatedRotation: true } }), /disables/);
-        expectViolations(await check(databaseRotation, { type: "vault:database/secretsMount:SecretsMount", name: "m", props: { path: "db", postgresqls: [{ name: "pg", rotationPeriod: 86400 }, { name: "pg2" }] } }), /postgresqls\[1\]/);
+    });
+    describe("vault:database-root-rotation (stack)", () => {
+        const connUrn = "urn:pulumi:s::p::vault:database/secretBackendConnection:SecretBackendConnection::pg";
+        const conn = (props: object) => ({ type: "vault:database/secretBackendConnection:SecretBackendConnection", name: "pg", urn: connUrn, props: { name: "postgres", backend: "database", ...props } });
+        const rotateRoot = (path: string, dependencies = [connUrn]) => ({ type: "vault:generic/endpoint:Endpoint", name: "rr", props: { path, dataJson: "{}" }, dependencies });
+        it("passes scheduled rotation, or a rotate-root call made after the connection", async () => {
+            expectNone(await checkStack(databaseRootRotation, [conn({ rotationSchedule: "0 3 * * SUN" })]));
+            expectNone(await checkStack(databaseRootRotation, [conn({}), rotateRoot("database/rotate-root/postgres")]));
+        });
+        it("flags a connection whose root credential never rotates", async () => {
+            expectViolations(await checkStack(databaseRootRotation, [conn({})]), /"postgres" never rotates/);
+            expectViolations(await checkStack(databaseRootRotation, [conn({ rotationPeriod: 86400, disableAutomatedRotation: true })]));
+            expectViolations(await checkStack(databaseRootRotation, [conn({}), rotateRoot("database/rotate-root/other")]));
+            expectViolations(await checkStack(databaseRootRotation, [conn({}), rotateRoot("database/rotate-root/postgres", [])]));
+        });
+        it("judges each connection of a secrets mount", async () => {
+            const mount = { type: "vault:database/secretsMount:SecretsMount", name: "m", props: { path: "db", postgresqls: [{ name: "pg", rotationPeriod: 86400 }, { name: "pg2" }] } };
+            expectViolations(await checkStack(databaseRootRotation, [mount]), /postgresqls\[1\]/);
+        });
     });
     it("vault:audit-device fires only where Vault is configured", async () => {
         const role = { type: "vault:kubernetes/authBackendRole:AuthBackendRole", name: "r", props: {} };

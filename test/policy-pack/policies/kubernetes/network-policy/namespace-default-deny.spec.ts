@@ -19,6 +19,12 @@ describe("k8s:network-policy:namespace-default-deny", () => {
     it("does not fire on stacks without application namespaces, nor on system namespaces", async () => {
         expectNone(await checkStack(namespaceDefaultDeny, [ns("kube-system"), ns("other", false), { type: "aws:s3/bucket:Bucket", name: "b", props: {} }]));
     });
+    it("judges exactly the declared application namespaces when a stack lists them", async () => {
+        const stack = [ns("shop"), ns("vault"), np("shop", denyAll)];
+        expectViolations(await checkStack(namespaceDefaultDeny, stack), /"vault"/);
+        expectNone(await checkStack(namespaceDefaultDeny, stack, { applicationNamespaces: ["shop"] }));
+        expectViolations(await checkStack(namespaceDefaultDeny, [ns("shop", false)], { applicationNamespaces: ["shop"] }), /"shop"/);
+    });
     it("accepts ingress-only deny when egress deny is not required", async () => {
         expectNone(await checkStack(namespaceDefaultDeny, [ns("shop"), np("shop", { podSelector: {}, policyTypes: ["Ingress"] })], { requireEgressDeny: false }));
     });

@@ -12,4 +12,9 @@ describe("k8s:secrets:no-plain-secrets", () => {
         await expectPod(noPlainSecrets, podWithContainer("containers", (c) => (c.env = [{ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } }])), false);
         await expectPod(noPlainSecrets, restrictedPod(), false);
     });
+    it("passes names that point at a secret, and flags credentials inside URLs", async () => {
+        await expectPod(noPlainSecrets, podWithContainer("containers", (c) => (c.env = [{ name: "RECOVERY_SECRET_ID", value: "platform/vault/recovery" }, { name: "TOKEN_PATH", value: "/var/run/secrets/token" }])), false);
+        await expectPod(noPlainSecrets, podWithContainer("containers", (c) => (c.env = [{ name: "DATABASE_URL", value: "postgres://app:s3cret@db:5432/app" }])), /DATABASE_URL/);
+        await expectPod(noPlainSecrets, podWithContainer("containers", (c) => (c.env = [{ name: "DATABASE_URL", value: "postgres://db:5432/app" }])), false);
+    });
 });
