@@ -67,8 +67,33 @@ export function packConfigPath(stack: string): string {
   return join(PACK_CONFIG_DIR, `${stack}.json`);
 }
 
+/**
+ * Reviewed, hand-written additions for one stack (`policy-pack/config/reviewed/<stack>.json`, same
+ * shape): enforcement levels, settings, and exemptions, each with its written reason.
+ */
+export function reviewedConfigPath(stack: string): string {
+  return join(PACK_CONFIG_DIR, "reviewed", `${stack}.json`);
+}
+
+type Entry = string | Record<string, unknown>;
+
+/** Generated settings first, reviewed ones on top; exemptions from both are kept. */
+export function mergePackConfigs(generated: Record<string, Entry>, reviewed: Record<string, Entry>): Record<string, Entry> {
+  const merged: Record<string, Entry> = { ...generated };
+  for (const [policy, entry] of Object.entries(reviewed)) {
+    const base = merged[policy];
+    const baseObject = typeof base === "string" ? { enforcementLevel: base } : (base ?? {});
+    const addition = typeof entry === "string" ? { enforcementLevel: entry } : entry;
+    const exemptions = [...((baseObject.exemptions as unknown[]) ?? []), ...((addition.exemptions as unknown[]) ?? [])];
+    merged[policy] = { ...baseObject, ...addition, ...(exemptions.length ? { exemptions } : {}) };
+  }
+  return merged;
+}
+
 export function packConfigText(stack: string): string {
-  return `${JSON.stringify(policyPackConfigFor(stack), null, 2)}\n`;
+  const reviewedPath = reviewedConfigPath(stack);
+  const reviewed = existsSync(reviewedPath) ? (JSON.parse(readFileSync(reviewedPath, "utf8")) as Record<string, Entry>) : {};
+  return `${JSON.stringify(mergePackConfigs(policyPackConfigFor(stack) as Record<string, Entry>, reviewed), null, 2)}\n`;
 }
 
 /** Stacks whose file is missing or differs from what their stack config generates. */
