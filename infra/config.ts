@@ -5,9 +5,11 @@ import { clusterSchema, type ClusterConfig } from "./cluster/config";
 import { ENVIRONMENT_DEFAULTS, ENVIRONMENTS, type Environment } from "./environments";
 import { isOpenToWorld, overlaps, parseCidr, within } from "./lib/cidr";
 import { quantityValue } from "./lib/quantity";
+import { meshRules, meshSchema, type MeshConfig } from "./mesh/config";
 import { namespaceSchema, type NamespaceConfig } from "./namespaces/config";
 import { resolveServiceRef, serviceSchema, type ServiceConfig } from "./services/config";
 import { resolveVaultConfig, vaultRules, vaultSchema, type VaultConfig } from "./vault/config";
+import { serviceMeshRules } from "./services/rules";
 
 export const PROJECT = "secure-platform";
 
@@ -26,6 +28,7 @@ export interface PlatformConfig {
   services: ServiceConfig[];
   admission: AdmissionConfig;
   vault: VaultConfig;
+  mesh: MeshConfig;
 }
 
 function platformShape(environment: Environment) {
@@ -36,6 +39,7 @@ function platformShape(environment: Environment) {
     services: z.array(serviceSchema).default([]),
     admission: admissionSchema(environment).default(admissionSchema(environment).parse({})),
     vault: vaultSchema(environment).prefault({}),
+    mesh: meshSchema(environment).prefault({}),
   });
 }
 
@@ -160,6 +164,8 @@ function crossFieldRules(config: ParsedPlatform, environment: Environment, ctx: 
   });
 
   admissionRules(config.admission, [...namespaceNames], environment, issue);
+  meshRules(config.mesh, config.namespaces.map((n) => n.name), environment, issue);
+  serviceMeshRules(config.services, issue);
 }
 
 /** A configuration error: every problem, each naming its key, the value given and what is valid. */
@@ -224,6 +230,7 @@ export function parsePlatformConfig(stack: string, raw: Record<string, unknown>,
     services: config.services,
     admission: config.admission,
     vault: resolveVaultConfig(config.vault, config.cluster.mode),
+    mesh: config.mesh,
   };
 }
 

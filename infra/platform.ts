@@ -1,13 +1,18 @@
 import { AdmissionControl, applicationNamespaceLabels } from "./admission/admission-control";
 import { createCluster, type PlatformCluster } from "./cluster";
 import type { PlatformConfig } from "./config";
+import { IstioMesh } from "./mesh/istio-mesh";
+import { SIDECAR_INJECTION_LABELS } from "./mesh/values";
 import { AppNamespace } from "./namespaces/app-namespace";
+import { ServiceOnboarding } from "./services/service-onboarding";
 import { createVault, type PlatformVault } from "./vault";
 
 export interface Platform {
   cluster: PlatformCluster;
   namespaces: AppNamespace[];
   admission: AdmissionControl;
+  mesh: IstioMesh;
+  services: ServiceOnboarding;
   vault: PlatformVault;
 }
 
@@ -22,11 +27,27 @@ export function createPlatform(config: PlatformConfig): Platform {
   });
   const admissionLabels = applicationNamespaceLabels(config.admission);
   const namespaces = config.namespaces.map((namespace) => new AppNamespace(namespace.name, {
-    config: { ...namespace, labels: { ...namespace.labels, ...admissionLabels } },
+    // Application pods get the Istio sidecar (mutual TLS, authorization) and the admission policies' labels.
+    config: { ...namespace, labels: { ...namespace.labels, ...SIDECAR_INJECTION_LABELS, ...admissionLabels } },
     kubernetesVersion: config.cluster.kubernetesVersion,
     provider: cluster.provider,
     dependsOn: cluster.ready,
   }));
+  const mesh = new IstioMesh("mesh", {
+    config: config.mesh,
+    kubernetesVersion: config.cluster.kubernetesVersion,
+    onAws: cluster.aws !== undefined,
+    provider: cluster.provider,
+    dependsOn: cluster.ready,
+  });
+  const services = new ServiceOnboarding("services", {
+    services: config.services,
+    applicationNamespaces: config.namespaces.map((namespace) => namespace.name),
+    mesh: { root: config.mesh.rootNamespace, egress: config.mesh.egressNamespace },
+    provider: cluster.provider,
+    namespacesReady: namespaces,
+    meshReady: mesh.ready,
+  });
   const vault = createVault(config, cluster, namespaces.map((n, i) => ({ name: config.namespaces[i]!.name, resource: n })));
-  return { cluster, namespaces, admission, vault };
+  return { cluster, namespaces, admission, mesh, services, vault };
 }

@@ -65,7 +65,7 @@ describe("vault config", () => {
     const vault = { ...prodVault() };
     delete vault.database;
     const found = problems("prod", { vault });
-    assert.ok(found.some((p) => /^secure-platform:services\[2\]\.vault\.database: shop\/orders asks for database credentials/.test(p)), found.join("\n"));
+    assert.ok(found.some((p) => /^secure-platform:services\[3\]\.vault\.database: shop\/checkout asks for database credentials/.test(p)), found.join("\n"));
   });
 
   it("rejects floating images and chart ranges", () => {

@@ -23,7 +23,7 @@ describe("npm run plan -- --stack prod --format json (vault)", function () {
   });
 
   const ofType = (type: string) => resources.filter((r) => r.type === type);
-  const vaultServices = ["shop.catalog", "shop.orders", "payments.payments-api", "payments.ledger"];
+  const vaultServices = ["shop.catalog", "shop.cart", "shop.checkout", "payments.payment-api", "payments.ledger"];
 
   it("shows the Vault chart", () => {
     const [release] = ofType("kubernetes:helm.sh/v3:Release").filter((r) => r.inputs.chart === "vault");

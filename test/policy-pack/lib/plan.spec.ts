@@ -33,6 +33,23 @@ describe("lib/plan: the pack over the program's own stacks", () => {
         const result = await evaluatePlan(plan, readStackPolicyConfig("dev"));
         assert.ok(result.report.violations.some((v) => v.policy === "k8s:network-policy:namespace-default-deny" && v.enforcementLevel === "mandatory"));
     });
+    it("a rendered stack without its mesh-wide STRICT PeerAuthentication, or with a PERMISSIVE one, fails", async () => {
+        const plan = await planJson("prod");
+        const without = { ...plan, resources: plan.resources.filter((r: { type: string }) => !r.type.endsWith(":PeerAuthentication")) };
+        const missing = await evaluatePlan(without, readStackPolicyConfig("prod"));
+        assert.ok(missing.report.violations.some((v) => v.policy === "istio:mesh-wide-strict-mtls" && v.enforcementLevel === "mandatory"));
+        const permissive = structuredClone(plan);
+        permissive.resources.find((r: { type: string }) => r.type.endsWith(":PeerAuthentication")).inputs.spec.mtls.mode = "PERMISSIVE";
+        const weak = await evaluatePlan(permissive, readStackPolicyConfig("prod"));
+        assert.ok(weak.report.violations.some((v) => v.policy === "istio:peer-authentication-strict"));
+        assert.ok(weak.report.violations.some((v) => v.policy === "istio:mesh-wide-strict-mtls"));
+    });
+    it("an application namespace without its allow-nothing AuthorizationPolicy fails", async () => {
+        const plan = await planJson("dev");
+        plan.resources = plan.resources.filter((r: { type: string; inputs: { metadata?: { name?: string; namespace?: string } } }) => !(r.type.endsWith(":AuthorizationPolicy") && r.inputs.metadata?.name === "allow-nothing" && r.inputs.metadata?.namespace === "shop"));
+        const result = await evaluatePlan(plan, readStackPolicyConfig("dev"));
+        assert.ok(result.report.violations.some((v) => v.policy === "istio:namespace-default-deny" && /"shop"/.test(v.message)));
+    });
     it("rejects input that is not a rendered plan", async () => {
         await assert.rejects(evaluatePlan({ stack: "x", resources: [{ name: "a" }] }), /not a rendered plan: resources\.0\.type/);
     });
