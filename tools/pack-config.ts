@@ -51,9 +51,13 @@ export function policyPackConfigFor(stack: string): Record<string, unknown> {
     "k8s:images:no-latest-tag": withExemptions({}),
     "k8s:images:require-digest": withExemptions({ enforcementLevel: config.admission.requireDigest ? "mandatory" : "advisory" }),
   };
+  const applicationNamespaces = config.namespaces.map((namespace) => namespace.name);
+  // Admission requires digests in the application namespaces only (it labels them); so does the pack.
+  if (config.admission.requireDigest) {
+    (pack["k8s:images:require-digest"] as Record<string, unknown>).namespaces = applicationNamespaces;
+  }
   // The default-deny rules are about the application namespaces the stack declares; platform
   // components (Vault, the policy-controller, ...) run in their own system namespaces.
-  const applicationNamespaces = config.namespaces.map((namespace) => namespace.name);
   pack["k8s:network-policy:namespace-default-deny"] = { applicationNamespaces };
   pack["istio:namespace-default-deny"] = { applicationNamespaces };
   if (config.cluster.mode === "eks") {

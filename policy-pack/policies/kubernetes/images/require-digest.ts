@@ -1,6 +1,8 @@
+import { z } from "zod";
 import { CHANGE_INTEGRITY } from "../../../lib/controls";
 import { podPolicy } from "../../../lib/define";
 import { imageVerdict } from "../../../lib/image-rules";
+import { namespaceOf } from "../../../lib/kubernetes";
 import { containersOf, quoteList } from "../../../lib/pod-spec";
 import { str } from "../../../lib/values";
 
@@ -12,7 +14,11 @@ export const requireDigest = podPolicy({
     enforcementLevel: "advisory",
     remediation: "Resolve the tag to its digest at build time and deploy image@sha256:<digest>.",
     controls: CHANGE_INTEGRITY,
-    check(pod) {
+    config: z.object({
+        namespaces: z.array(z.string()).default([]).describe("When set, only workloads in these namespaces must use digests (where the cluster's admission requires them); otherwise every workload."),
+    }),
+    check(pod, config, resource) {
+        if (config.namespaces.length > 0 && !config.namespaces.includes(namespaceOf(resource.type, resource.props) ?? "")) return [];
         const bad = containersOf(pod.spec)
             .map((c) => str(c.container.image))
             .filter((image): image is string => image !== undefined && imageVerdict(image, { allowedRegistries: [""], requireDigest: true }).violations.some((v) => v.rule === "digest"));

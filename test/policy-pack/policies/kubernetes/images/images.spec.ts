@@ -43,5 +43,9 @@ describe("k8s:images", () => {
             await expectPod(requireDigest, restrictedPod(), false);
             await expectPod(requireDigest, podWithContainer("initContainers", () => undefined), /tool:2\.0\.0/);
         });
+        it("judges only the configured namespaces when they are set (as admission labels them)", async () => {
+            await expectPod(requireDigest, podWithContainer("containers", () => undefined), false, {}, { namespaces: ["shop"] });
+            await expectPod(requireDigest, podWithContainer("containers", () => undefined), /not pinned by digest/, {}, { namespaces: ["apps"] });
+        });
     });
 });
