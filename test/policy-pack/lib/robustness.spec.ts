@@ -25,9 +25,11 @@ const TYPES = [
     "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "kubernetes:core/v1:Namespace",
     "kubernetes:networking.k8s.io/v1:NetworkPolicy", "kubernetes:security.istio.io/v1:PeerAuthentication", "kubernetes:security.istio.io/v1:AuthorizationPolicy",
     "kubernetes:networking.istio.io/v1:DestinationRule", "vault:index/policy:Policy", "vault:kubernetes/authBackendRole:AuthBackendRole",
-    "vault:transit/secretBackendKey:SecretBackendKey", "vault:database/secretsMount:SecretsMount", "vault:index/audit:Audit", "aws:eks/cluster:Cluster",
+    "vault:transit/secretBackendKey:SecretBackendKey", "vault:database/secretsMount:SecretsMount",
+    "vault:database/secretBackendConnection:SecretBackendConnection", "vault:database/secretBackendStaticRole:SecretBackendStaticRole", "vault:generic/endpoint:Endpoint", "vault:index/audit:Audit", "aws:eks/cluster:Cluster",
     "aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup", "aws:s3/bucket:Bucket", "aws:s3/bucketPolicy:BucketPolicy", "aws:ec2/securityGroup:SecurityGroup",
-    "aws:ec2/launchTemplate:LaunchTemplate", "aws:iam/policy:Policy", "kubernetes:helm.sh/v3:Release",
+    "aws:ec2/launchTemplate:LaunchTemplate", "aws:iam/policy:Policy", "kubernetes:helm.sh/v3:Release", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketVersioning:BucketVersioning", "kubernetes:helm.sh/v4:Chart",
 ];
 const resource = fc.record({ type: fc.constantFrom(...TYPES), name: fc.string({ minLength: 1 }), props: fc.dictionary(fc.string(), value, { maxKeys: 6 }) })
     .map((r): Resource => ({ ...r, urn: `urn:pulumi:s::p::${r.type}::${r.name}`, dependencies: [] }));
