@@ -6,6 +6,7 @@ import { ENVIRONMENT_DEFAULTS, ENVIRONMENTS, type Environment } from "./environm
 import { isOpenToWorld, overlaps, parseCidr, within } from "./lib/cidr";
 import { quantityValue } from "./lib/quantity";
 import { meshRules, meshSchema, type MeshConfig } from "./mesh/config";
+import { monitoringRules, monitoringSchema, type MonitoringConfig } from "./monitoring/config";
 import { namespaceSchema, type NamespaceConfig } from "./namespaces/config";
 import { resolveServiceRef, serviceSchema, type ServiceConfig } from "./services/config";
 import { resolveVaultConfig, vaultRules, vaultSchema, type VaultConfig } from "./vault/config";
@@ -29,6 +30,7 @@ export interface PlatformConfig {
   admission: AdmissionConfig;
   vault: VaultConfig;
   mesh: MeshConfig;
+  monitoring: MonitoringConfig;
 }
 
 function platformShape(environment: Environment) {
@@ -40,6 +42,7 @@ function platformShape(environment: Environment) {
     admission: admissionSchema(environment).default(admissionSchema(environment).parse({})),
     vault: vaultSchema(environment).prefault({}),
     mesh: meshSchema(environment).prefault({}),
+    monitoring: monitoringSchema(environment).default(monitoringSchema(environment).parse({})),
   });
 }
 
@@ -139,6 +142,7 @@ function crossFieldRules(config: ParsedPlatform, environment: Environment, ctx: 
   });
 
   vaultRules(config.vault, { environment, clusterMode: config.cluster.mode, services: config.services }, issue);
+  monitoringRules(config.monitoring, environment, issue);
 
   const services = new Set(config.services.map((s) => `${s.namespace}/${s.name}`));
   const seen = new Set<string>();
@@ -231,6 +235,7 @@ export function parsePlatformConfig(stack: string, raw: Record<string, unknown>,
     admission: config.admission,
     vault: resolveVaultConfig(config.vault, config.cluster.mode),
     mesh: config.mesh,
+    monitoring: config.monitoring,
   };
 }
 

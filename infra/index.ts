@@ -25,3 +25,5 @@ export const gatewayAddresses = {
 };
 /** Per service ("namespace/name"), the SPIFFE ID that authorization policies and peers see. */
 export const serviceIdentities = platform.services.identities;
+export const monitoringNamespace = platform.monitoring?.namespace;
+export const securityAlerts = platform.monitoring?.alerts;

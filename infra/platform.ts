@@ -3,6 +3,7 @@ import { createCluster, type PlatformCluster } from "./cluster";
 import type { PlatformConfig } from "./config";
 import { IstioMesh } from "./mesh/istio-mesh";
 import { SIDECAR_INJECTION_LABELS } from "./mesh/values";
+import { SecurityMonitoring } from "./monitoring/security-monitoring";
 import { AppNamespace } from "./namespaces/app-namespace";
 import { ServiceOnboarding } from "./services/service-onboarding";
 import { createVault, type PlatformVault } from "./vault";
@@ -14,6 +15,7 @@ export interface Platform {
   mesh: IstioMesh;
   services: ServiceOnboarding;
   vault: PlatformVault;
+  monitoring?: SecurityMonitoring;
 }
 
 /** Wires the platform's components in order; each component owns its resources. */
@@ -33,6 +35,7 @@ export function createPlatform(config: PlatformConfig): Platform {
     provider: cluster.provider,
     dependsOn: cluster.ready,
   }));
+  const appNamespaces = namespaces.map((namespace, i) => ({ name: config.namespaces[i]!.name, resource: namespace }));
   const mesh = new IstioMesh("mesh", {
     config: config.mesh,
     kubernetesVersion: config.cluster.kubernetesVersion,
@@ -48,6 +51,17 @@ export function createPlatform(config: PlatformConfig): Platform {
     namespacesReady: namespaces,
     meshReady: mesh.ready,
   });
-  const vault = createVault(config, cluster, namespaces.map((n, i) => ({ name: config.namespaces[i]!.name, resource: n })));
-  return { cluster, namespaces, admission, mesh, services, vault };
+  const vault = createVault(config, cluster, appNamespaces);
+  const monitoring = config.monitoring.enabled ? new SecurityMonitoring("security-monitoring", {
+    config: config.monitoring,
+    environment: config.environment,
+    clusterName: config.cluster.name,
+    kubernetesVersion: config.cluster.kubernetesVersion,
+    appNamespaces,
+    provider: cluster.provider,
+    dependsOn: cluster.ready,
+    // Its monitors and network policies go into the mesh's and Vault's namespaces.
+    after: [mesh, vault.server],
+  }) : undefined;
+  return { cluster, namespaces, admission, mesh, services, vault, monitoring };
 }

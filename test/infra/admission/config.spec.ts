@@ -42,6 +42,8 @@ describe("admission: configuration", () => {
         accessEntries: [{ principalArn: "arn:aws:iam::777788889999:role/deployer", access: "cluster-admin" }],
       },
       admission: { allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/"], signatures: signed },
+      // prod must page someone for critical alerts; not what this test is about.
+      monitoring: { alertmanager: { receivers: [{ name: "oncall", type: "pagerduty", severities: ["critical"], routingKey: "test-routing-key" }] } },
     });
     assert.equal(prod.admission.requireDigest, true);
   });

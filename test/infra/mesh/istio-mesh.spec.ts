@@ -60,7 +60,9 @@ describe("Istio mesh", () => {
           for (const urn of resource.dependsOn) {
             if (seen.has(urn)) continue;
             seen.add(urn);
-            after(byUrn.get(urn)!, seen);
+            // Reads of existing objects (Resource.get) are dependencies but not registrations.
+            const dependency = byUrn.get(urn);
+            if (dependency) after(dependency, seen);
           }
           return seen;
         };
