@@ -31,7 +31,12 @@ export const DEFAULT_EXEMPT_NAMESPACES = [{
 }];
 
 /** Sigstore policy-controller chart (https://sigstore.github.io/helm-charts). */
-export const POLICY_CONTROLLER_CHART = { chart: "policy-controller", repo: "https://sigstore.github.io/helm-charts", version: "0.10.5" } as const;
+export const POLICY_CONTROLLER_CHART = {
+  chart: "policy-controller",
+  repo: "https://sigstore.github.io/helm-charts",
+  // renovate: datasource=helm registryUrl=https://sigstore.github.io/helm-charts depName=policy-controller
+  version: "0.10.5",
+} as const;
 
 /** The webhook image the chart deploys (pinned by digest in the chart's values). */
 export const POLICY_CONTROLLER_IMAGE = "ghcr.io/sigstore/policy-controller/policy-controller";

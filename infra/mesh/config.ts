@@ -5,6 +5,7 @@ import { chartVersion, cidr, dnsLabel, quantity } from "../lib/schema";
 /** Istio's Helm repository; the charts base, istiod, cni and gateway are published there together. */
 export const ISTIO_CHART_REPO = "https://istio-release.storage.googleapis.com/charts";
 /** Istio 1.29.2: one version for all charts, since istiod, CNI and gateways must match. */
+// renovate: datasource=helm registryUrl=https://istio-release.storage.googleapis.com/charts depName=istiod
 export const DEFAULT_ISTIO_VERSION = "1.29.2";
 
 /** Replicas per environment: one where an outage is cheap, spread across zones where it is not. */

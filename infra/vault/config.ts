@@ -41,15 +41,24 @@ const database = z.strictObject({
   staticRotationPeriodSeconds: z.number().int().min(HOUR).max(30 * DAY).default(DAY),
 });
 
+/** HashiCorp's chart and the Vault image it runs, pinned; Renovate proposes updates (renovate.json). */
+export const VAULT_CHART = {
+  repo: "https://helm.releases.hashicorp.com",
+  // renovate: datasource=helm registryUrl=https://helm.releases.hashicorp.com depName=vault
+  version: "0.31.0",
+} as const;
+// renovate: datasource=docker depName=docker.io/hashicorp/vault
+export const VAULT_IMAGE = "docker.io/hashicorp/vault:1.20.1";
+
 export function vaultSchema(environment: Environment) {
   return z.strictObject({
     chart: z
       .strictObject({
-        version: chartVersion.default("0.31.0"),
-        repo: z.url().default("https://helm.releases.hashicorp.com"),
+        version: chartVersion.default(VAULT_CHART.version),
+        repo: z.url().default(VAULT_CHART.repo),
       })
-      .default({ version: "0.31.0", repo: "https://helm.releases.hashicorp.com" }),
-    image: image.default("docker.io/hashicorp/vault:1.20.1"),
+      .default({ version: VAULT_CHART.version, repo: VAULT_CHART.repo }),
+    image: image.default(VAULT_IMAGE),
     /** Runs the TLS, bootstrap and snapshot jobs: needs sh, curl, jq, openssl, kubectl and the AWS CLI. */
     toolsImage: image.default("docker.io/alpine/k8s:1.33.4"),
     replicas: z.number().int().min(1).max(7).default(DEFAULT_REPLICAS[environment]),
