@@ -1,0 +1,71 @@
+// Every policy of the pack, in report order. Importing this starts no server.
+import type { AnyPolicy } from "../lib/types";
+import { appArmor } from "./kubernetes/pod-security/baseline/apparmor";
+import { capabilitiesBaseline } from "./kubernetes/pod-security/baseline/capabilities";
+import { hostNamespaces } from "./kubernetes/pod-security/baseline/host-namespaces";
+import { hostPorts } from "./kubernetes/pod-security/baseline/host-ports";
+import { hostProbes } from "./kubernetes/pod-security/baseline/host-probes";
+import { hostProcess } from "./kubernetes/pod-security/baseline/host-process";
+import { hostPathVolumes } from "./kubernetes/pod-security/baseline/hostpath-volumes";
+import { privilegedContainers } from "./kubernetes/pod-security/baseline/privileged-containers";
+import { procMountType } from "./kubernetes/pod-security/baseline/proc-mount-type";
+import { seccompBaseline } from "./kubernetes/pod-security/baseline/seccomp";
+import { seLinux } from "./kubernetes/pod-security/baseline/selinux";
+import { sysctls } from "./kubernetes/pod-security/baseline/sysctls";
+import { capabilitiesRestricted } from "./kubernetes/pod-security/restricted/capabilities";
+import { privilegeEscalation } from "./kubernetes/pod-security/restricted/privilege-escalation";
+import { runningAsNonRoot } from "./kubernetes/pod-security/restricted/running-as-non-root";
+import { runningAsNonRootUser } from "./kubernetes/pod-security/restricted/running-as-non-root-user";
+import { seccompRestricted } from "./kubernetes/pod-security/restricted/seccomp";
+import { volumeTypes } from "./kubernetes/pod-security/restricted/volume-types";
+import { containerLimits } from "./kubernetes/resources/container-limits";
+import { allowedRegistries } from "./kubernetes/images/allowed-registries";
+import { noLatestTag } from "./kubernetes/images/no-latest-tag";
+import { requireDigest } from "./kubernetes/images/require-digest";
+import { rbacNoWildcards } from "./kubernetes/rbac/no-wildcards";
+import { noClusterAdminBinding } from "./kubernetes/rbac/no-cluster-admin-binding";
+import { tokenAutomount } from "./kubernetes/service-account/token-automount";
+import { noNodePort } from "./kubernetes/service-exposure/no-node-port";
+import { noPublicLoadBalancer } from "./kubernetes/service-exposure/no-public-load-balancer";
+import { noPlainSecrets } from "./kubernetes/secrets/no-plain-secrets";
+import { namespaceDefaultDeny } from "./kubernetes/network-policy/namespace-default-deny";
+import { peerAuthenticationStrict } from "./istio/peer-authentication-strict";
+import { authorizationPolicyNoAllowAll } from "./istio/authorization-policy-no-allow-all";
+import { destinationRuleTls } from "./istio/destination-rule-tls";
+import { meshWideStrictMtls } from "./istio/mesh-wide-strict-mtls";
+import { namespaceDefaultDenyAuthz } from "./istio/namespace-default-deny-authz";
+import { vaultPolicyLeastPrivilege } from "./vault/policy-least-privilege";
+import { kubernetesAuthRole } from "./vault/kubernetes-auth-role";
+import { transitKeyRotation } from "./vault/transit-key-rotation";
+import { databaseRotation } from "./vault/database-rotation";
+import { databaseRootRotation } from "./vault/database-root-rotation";
+import { auditDevice } from "./vault/audit-device";
+import { eksEndpointAccess } from "./aws/eks-endpoint-access";
+import { eksSecretsEncryption } from "./aws/eks-secrets-encryption";
+import { eksControlPlaneLogging } from "./aws/eks-control-plane-logging";
+import { kmsKeyRotation } from "./aws/kms-key-rotation";
+import { cloudwatchLogRetention } from "./aws/cloudwatch-log-retention";
+import { s3PublicAccessBlock } from "./aws/s3-public-access-block";
+import { s3BucketBaseline } from "./aws/s3-bucket-baseline";
+import { securityGroupOpenIngress } from "./aws/security-group-open-ingress";
+import { imdsv2 } from "./aws/imdsv2";
+import { iamNoAdminWildcard } from "./aws/iam-no-admin-wildcard";
+import { chartVersionPinned } from "./helm/chart-version-pinned";
+import { releaseSecurityValues } from "./helm/release-security-values";
+
+export const podSecurityPolicies: AnyPolicy[] = [
+    hostProcess, hostNamespaces, privilegedContainers, capabilitiesBaseline, hostPathVolumes, hostPorts, hostProbes,
+    appArmor, seLinux, procMountType, seccompBaseline, sysctls,
+    volumeTypes, privilegeEscalation, runningAsNonRoot, runningAsNonRootUser, seccompRestricted, capabilitiesRestricted,
+];
+
+export const allPolicies: AnyPolicy[] = [
+    ...podSecurityPolicies,
+    containerLimits, allowedRegistries, noLatestTag, requireDigest, rbacNoWildcards, noClusterAdminBinding,
+    tokenAutomount, noNodePort, noPublicLoadBalancer, noPlainSecrets, namespaceDefaultDeny,
+    peerAuthenticationStrict, authorizationPolicyNoAllowAll, destinationRuleTls, meshWideStrictMtls, namespaceDefaultDenyAuthz,
+    vaultPolicyLeastPrivilege, kubernetesAuthRole, transitKeyRotation, databaseRotation, databaseRootRotation, auditDevice,
+    eksEndpointAccess, eksSecretsEncryption, eksControlPlaneLogging, kmsKeyRotation, cloudwatchLogRetention,
+    s3PublicAccessBlock, s3BucketBaseline, securityGroupOpenIngress, imdsv2, iamNoAdminWildcard,
+    chartVersionPinned, releaseSecurityValues,
+];
