@@ -28,7 +28,7 @@ export const namespaceDefaultDeny = stackPolicy({
     description: "Every application namespace (labelled pod-security.kubernetes.io/enforce) has a default-deny NetworkPolicy.",
     severity: "high",
     remediation: "Add a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress] and no rules to the namespace, then allow what the service graph needs.",
-    controls: { ...ACCESS_CONTROL, "CIS EKS": ["5.4.4"], "ISO 27001:2022": ["A.8.22"] },
+    controls: { ...ACCESS_CONTROL, "CIS EKS": ["4.3.2", "5.4.4"], "ISO 27001:2022": ["A.8.22"] },
     config: z.object({
         systemNamespaces: z.array(z.string()).default(SYSTEM_NAMESPACES).describe("Namespaces that are not application namespaces."),
         applicationNamespaces: z.array(z.string()).default([]).describe("When set, exactly these namespaces are the application namespaces (a stack that declares them); otherwise every labelled namespace outside systemNamespaces."),
