@@ -7,7 +7,8 @@ export const imdsv2 = resourcePolicy({
     description: "Launch templates and instances require IMDSv2 (metadataOptions.httpTokens: required).",
     severity: "high",
     remediation: "Set metadataOptions: { httpTokens: \"required\", httpPutResponseHopLimit: 1 } (2 only where pods need IMDS).",
-    controls: { ...ACCESS_CONTROL, "CIS EKS": ["4.2.1"] },
+    // CIS EKS has no IMDS control of its own (4.2.1 is privileged containers); the access-control mapping stands.
+    controls: ACCESS_CONTROL,
     appliesTo: (type) => type === "aws:ec2/launchTemplate:LaunchTemplate" || type === "aws:ec2/instance:Instance",
     check(resource, report) {
         const options = obj(resource.props.metadataOptions);
