@@ -146,7 +146,7 @@ export function admissionRules(admission: AdmissionConfig, applicationNamespaces
     }
     policy.images.forEach((glob, j) => {
       if (!admission.allowedRegistries.some((prefix) => glob.startsWith(prefix))) {
-        issue(at("signatures", "policies", i, "images", j), `names images outside the allowed registries (${admission.allowedRegistries.join(", ")}); admission would deny them before any signature is checked`, glob);
+        issue(at("signatures", "policies", i, "images", j), `names images outside the allowed registries (admission.allowedRegistries: ${admission.allowedRegistries.join(", ")}); admission would deny them before any signature is checked`, glob);
       }
     });
     policy.keyless.forEach((identity, j) => {

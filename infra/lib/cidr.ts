@@ -8,6 +8,9 @@ export interface ParsedCidr {
 /** Parses an IPv4 or IPv6 CIDR; returns undefined when it is not one. */
 export function parseCidr(text: string): ParsedCidr | undefined {
   if (typeof text !== "string" || !text.includes("/")) return undefined;
+  // ipaddr.js also reads shorthand IPv4 such as 10.0.0/16, which AWS and Kubernetes reject.
+  const address = text.slice(0, text.indexOf("/"));
+  if (!address.includes(":") && !ipaddr.IPv4.isValidFourPartDecimal(address)) return undefined;
   try {
     return { text, range: ipaddr.parseCIDR(text) };
   } catch {

@@ -52,6 +52,14 @@ import { imdsv2 } from "./aws/imdsv2";
 import { iamNoAdminWildcard } from "./aws/iam-no-admin-wildcard";
 import { chartVersionPinned } from "./helm/chart-version-pinned";
 import { releaseSecurityValues } from "./helm/release-security-values";
+import { tokenAutomountNeedsRbac } from "./kubernetes/service-account/token-automount-needs-rbac";
+import { boundedMemory } from "./kubernetes/resources/bounded-memory";
+import { transitKeyDeletion } from "./vault/transit-key-deletion";
+import { istioMeshValues } from "./helm/istio-mesh-values";
+import { validatingPolicyEnforced } from "./admission/validating-policy-enforced";
+import { admissionFailClosed } from "./admission/fail-closed";
+import { unauthorizedAccessAlert } from "./monitoring/unauthorized-access-alert";
+import { runtimeDetection } from "./monitoring/runtime-detection";
 
 export const podSecurityPolicies: AnyPolicy[] = [
     hostProcess, hostNamespaces, privilegedContainers, capabilitiesBaseline, hostPathVolumes, hostPorts, hostProbes,
@@ -61,11 +69,13 @@ export const podSecurityPolicies: AnyPolicy[] = [
 
 export const allPolicies: AnyPolicy[] = [
     ...podSecurityPolicies,
-    containerLimits, allowedRegistries, noLatestTag, requireDigest, rbacNoWildcards, noClusterAdminBinding,
-    tokenAutomount, noNodePort, noPublicLoadBalancer, noPlainSecrets, namespaceDefaultDeny,
+    containerLimits, boundedMemory, allowedRegistries, noLatestTag, requireDigest, rbacNoWildcards, noClusterAdminBinding,
+    tokenAutomount, tokenAutomountNeedsRbac, noNodePort, noPublicLoadBalancer, noPlainSecrets, namespaceDefaultDeny,
     peerAuthenticationStrict, authorizationPolicyNoAllowAll, destinationRuleTls, meshWideStrictMtls, namespaceDefaultDenyAuthz,
-    vaultPolicyLeastPrivilege, kubernetesAuthRole, transitKeyRotation, databaseRotation, databaseRootRotation, auditDevice,
+    vaultPolicyLeastPrivilege, kubernetesAuthRole, transitKeyRotation, transitKeyDeletion, databaseRotation, databaseRootRotation, auditDevice,
     eksEndpointAccess, eksSecretsEncryption, eksControlPlaneLogging, kmsKeyRotation, cloudwatchLogRetention,
     s3PublicAccessBlock, s3BucketBaseline, securityGroupOpenIngress, imdsv2, iamNoAdminWildcard,
-    chartVersionPinned, releaseSecurityValues,
+    chartVersionPinned, releaseSecurityValues, istioMeshValues,
+    validatingPolicyEnforced, admissionFailClosed,
+    unauthorizedAccessAlert, runtimeDetection,
 ];

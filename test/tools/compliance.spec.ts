@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { CATALOGUE } from "../../tools/compliance/catalogue";
-import { COMPLIANCE_FILE, renderComplianceMatrix } from "../../tools/compliance";
+import { COMPLIANCE_FILE, PACK_README, packReadmeWithTable, renderComplianceMatrix } from "../../tools/compliance";
 import { allPolicies } from "../../policy-pack/policies";
 
 describe("compliance matrix (docs/compliance.md)", () => {
@@ -10,6 +10,12 @@ describe("compliance matrix (docs/compliance.md)", () => {
 
   it("is up to date with the pack's metadata and the rendered prod stack (npm run compliance)", () => {
     assert.equal(readFileSync(COMPLIANCE_FILE, "utf8"), generated, "docs/compliance.md is out of date: run npm run compliance");
+  });
+
+  it("keeps the pack README's policy table in step with the policies' metadata", () => {
+    const readme = readFileSync(PACK_README, "utf8");
+    assert.equal(readme, packReadmeWithTable(readme), "policy-pack/README.md's table is out of date: run npm run compliance");
+    for (const policy of allPolicies) assert.ok(readme.includes(`| \`${policy.name}\``), policy.name);
   });
 
   it("names every policy, and every control a policy claims, under its framework", () => {

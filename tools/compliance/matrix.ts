@@ -52,6 +52,15 @@ function rowsFor(framework: string, input: MatrixInput): Row[] {
   return [...catalogue, ...extra].map((control) => ({ control, policies: input.policies.filter((p) => controlsOf(p).includes(control.id)) }));
 }
 
+/** The pack README's table of policies, one row per policy, from the same metadata. */
+export function policyTable(policies: AnyPolicy[]): string {
+  const rows = policies.map((p) => {
+    const controls = Object.entries(p.controls).flatMap(([framework, ids]) => ((ids ?? []) as string[]).map((id) => `${framework} ${id}`)).join(", ");
+    return `| \`${p.name}\`${p.kind === "stack" ? " (stack)" : ""} | ${p.enforcementLevel} | ${p.severity} | ${cell(p.description)} | ${cell(controls)} |`;
+  });
+  return ["| Policy | Level | Severity | What it requires | Controls |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
+}
+
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 
 export function complianceMatrix(input: MatrixInput): string {

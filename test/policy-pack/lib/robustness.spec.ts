@@ -30,6 +30,8 @@ const TYPES = [
     "aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup", "aws:s3/bucket:Bucket", "aws:s3/bucketPolicy:BucketPolicy", "aws:ec2/securityGroup:SecurityGroup",
     "aws:ec2/launchTemplate:LaunchTemplate", "aws:iam/policy:Policy", "kubernetes:helm.sh/v3:Release", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketVersioning:BucketVersioning", "kubernetes:helm.sh/v4:Chart",
+    "kubernetes:core/v1:LimitRange", "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+    "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding",
 ];
 const resource = fc.record({ type: fc.constantFrom(...TYPES), name: fc.string({ minLength: 1 }), props: fc.dictionary(fc.string(), value, { maxKeys: 6 }) })
     .map((r): Resource => ({ ...r, urn: `urn:pulumi:s::p::${r.type}::${r.name}`, dependencies: [] }));

@@ -1,0 +1,354 @@
+// Single insecure changes to a rendered stack, one pure function each. Every change is one a careless
+// edit (or a hostile one) could make; the policy pack must report each as a mandatory violation.
+import type { RenderedResource } from "../../tools/render/render";
+
+export type Area = "mesh" | "kubernetes" | "vault" | "aws" | "helm" | "admission" | "monitoring";
+
+export interface Mutation {
+    id: string;
+    area: Area;
+    description: string;
+    /** Returns a mutated deep copy; the input is never modified. */
+    apply(resources: readonly RenderedResource[]): RenderedResource[];
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function mutation(id: string, area: Area, description: string, edit: (resources: RenderedResource[]) => void): Mutation {
+    return {
+        id,
+        area,
+        description,
+        apply(resources) {
+            const copy = structuredClone(resources) as RenderedResource[];
+            edit(copy);
+            return copy;
+        },
+    };
+}
+
+/** The one resource of `type` named `name`; a mutation whose target is gone fails loudly instead of passing. */
+function one(resources: RenderedResource[], type: string, name: string): RenderedResource & { inputs: Json } {
+    const found = resources.filter((r) => r.type === type && r.name === name);
+    if (found.length !== 1) throw new Error(`mutation target ${type} ${name}: found ${found.length}`);
+    return found[0] as RenderedResource & { inputs: Json };
+}
+
+function remove(resources: RenderedResource[], type: string, name: string): void {
+    resources.splice(resources.indexOf(one(resources, type, name)), 1);
+}
+
+function add(resources: RenderedResource[], type: string, name: string, inputs: Json): void {
+    resources.push({ type, name, urn: `urn:pulumi:prod::secure-platform::${type}::${name}`, custom: true, inputs, protect: false, dependsOn: [] });
+}
+
+const T = {
+    peerAuth: "kubernetes:security.istio.io/v1:PeerAuthentication",
+    authz: "kubernetes:security.istio.io/v1:AuthorizationPolicy",
+    destinationRule: "kubernetes:networking.istio.io/v1:DestinationRule",
+    job: "kubernetes:batch/v1:Job",
+    cronJob: "kubernetes:batch/v1:CronJob",
+    deployment: "kubernetes:apps/v1:Deployment",
+    service: "kubernetes:core/v1:Service",
+    serviceAccount: "kubernetes:core/v1:ServiceAccount",
+    role: "kubernetes:rbac.authorization.k8s.io/v1:Role",
+    clusterRoleBinding: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+    networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    release: "kubernetes:helm.sh/v3:Release",
+    vap: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy",
+    vapBinding: "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding",
+    prometheusRule: "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+    vaultPolicy: "vault:index/policy:Policy",
+    vaultRole: "vault:kubernetes/authBackendRole:AuthBackendRole",
+    transitKey: "vault:transit/secretBackendKey:SecretBackendKey",
+    staticRole: "vault:database/secretBackendStaticRole:SecretBackendStaticRole",
+    vaultAudit: "vault:index/audit:Audit",
+    eks: "aws:eks/cluster:Cluster",
+    kmsKey: "aws:kms/key:Key",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+    s3PublicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    s3Encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    s3Versioning: "aws:s3/bucketVersioning:BucketVersioning",
+    s3Policy: "aws:s3/bucketPolicy:BucketPolicy",
+    securityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+} as const;
+
+// The prod stack's own targets.
+const MESH_PEER_AUTH = "mesh-peer-authentication";
+const TLS_JOB = "vault-tls";
+const SNAPSHOT_CRONJOB = "vault-backups-snapshot";
+
+function tlsJobPod(resources: RenderedResource[]): Json {
+    return one(resources, T.job, TLS_JOB).inputs.spec.template.spec;
+}
+
+function tlsJobContainer(resources: RenderedResource[]): Json {
+    return tlsJobPod(resources).containers[0];
+}
+
+function policyDocument(resource: Json): Json {
+    return JSON.parse(resource.inputs.policy as string);
+}
+
+function appendVaultPolicy(resources: RenderedResource[], hcl: string): void {
+    const policy = one(resources, T.vaultPolicy, "vault-config-policy-shop.catalog");
+    policy.inputs.policy = `${policy.inputs.policy as string}\n${hcl}\n`;
+}
+
+/** A workload in the `payments` namespace, built from the snapshot CronJob's pod template. */
+function paymentsDeployment(resources: RenderedResource[], patch: (pod: Json) => void): Json {
+    const pod = structuredClone(one(resources, T.cronJob, SNAPSHOT_CRONJOB).inputs.spec.jobTemplate.spec.template) as Json;
+    pod.metadata = { labels: { "app.kubernetes.io/name": "reporting" } };
+    pod.spec.serviceAccountName = "payment-api";
+    patch(pod);
+    return {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "reporting", namespace: "payments" },
+        spec: { replicas: 2, selector: { matchLabels: { "app.kubernetes.io/name": "reporting" } }, template: pod },
+    };
+}
+
+function service(name: string, spec: Json, annotations: Json = {}): Json {
+    return { apiVersion: "v1", kind: "Service", metadata: { name, namespace: "shop", annotations }, spec: { selector: { app: name }, ports: [{ port: 443, targetPort: 8443 }], ...spec } };
+}
+
+function unauthorizedAccessRule(resources: RenderedResource[]): { group: Json; index: number } {
+    const rule = one(resources, T.prometheusRule, "security-monitoring-security-securityalerts");
+    for (const group of rule.inputs.spec.groups as Json[]) {
+        const index = (group.rules as Json[]).findIndex((r) => r.alert === "UnauthorizedAccess");
+        if (index >= 0) return { group, index };
+    }
+    throw new Error("mutation target: the UnauthorizedAccess alert is not in the stack");
+}
+
+export const MUTATIONS: Mutation[] = [
+    // --- mesh ---
+    mutation("mesh-mtls-permissive", "mesh", "mesh-wide PeerAuthentication STRICT -> PERMISSIVE", (rs) => {
+        one(rs, T.peerAuth, MESH_PEER_AUTH).inputs.spec.mtls.mode = "PERMISSIVE";
+    }),
+    mutation("mesh-mtls-disable", "mesh", "mesh-wide PeerAuthentication STRICT -> DISABLE", (rs) => {
+        one(rs, T.peerAuth, MESH_PEER_AUTH).inputs.spec.mtls.mode = "DISABLE";
+    }),
+    mutation("mesh-mtls-port-permissive", "mesh", "a workload PeerAuthentication with a PERMISSIVE port", (rs) => {
+        add(rs, T.peerAuth, "ledger-port-permissive", {
+            apiVersion: "security.istio.io/v1",
+            kind: "PeerAuthentication",
+            metadata: { name: "ledger", namespace: "payments" },
+            spec: { selector: { matchLabels: { "app.kubernetes.io/name": "ledger" } }, mtls: { mode: "STRICT" }, portLevelMtls: { "9091": { mode: "PERMISSIVE" } } },
+        });
+    }),
+    mutation("mesh-mtls-policy-removed", "mesh", "the mesh-wide PeerAuthentication removed", (rs) => {
+        remove(rs, T.peerAuth, MESH_PEER_AUTH);
+    }),
+    mutation("mesh-authz-allow-all", "mesh", "an AuthorizationPolicy's rules replaced by one empty rule (allow-all)", (rs) => {
+        one(rs, T.authz, "shop-authorizationpolicy-allow-callers-catalog").inputs.spec.rules = [{}];
+    }),
+    mutation("mesh-authz-star-principal", "mesh", "an AuthorizationPolicy allows principal `*`", (rs) => {
+        one(rs, T.authz, "payments-authorizationpolicy-allow-callers-ledger").inputs.spec.rules[0].from[0].source.principals = ["*"];
+    }),
+    mutation("mesh-authz-star-namespace", "mesh", "an AuthorizationPolicy allows namespace `*`", (rs) => {
+        const source = one(rs, T.authz, "payments-authorizationpolicy-allow-callers-ledger").inputs.spec.rules[0].from[0].source;
+        delete source.principals;
+        source.namespaces = ["*"];
+    }),
+    mutation("mesh-allow-nothing-removed", "mesh", "the allow-nothing AuthorizationPolicy of `shop` removed", (rs) => {
+        remove(rs, T.authz, "shop-authorizationpolicy-allow-nothing");
+    }),
+    mutation("mesh-destination-rule-tls-disable", "mesh", "DestinationRule port TLS ISTIO_MUTUAL -> DISABLE", (rs) => {
+        one(rs, T.destinationRule, "istio-egress-destinationrule-egress-gateway").inputs.spec.subsets[0].trafficPolicy.portLevelSettings[0].tls.mode = "DISABLE";
+    }),
+
+    // --- kubernetes ---
+    mutation("k8s-privileged", "kubernetes", "a container runs privileged", (rs) => {
+        tlsJobContainer(rs).securityContext.privileged = true;
+    }),
+    mutation("k8s-run-as-non-root-removed", "kubernetes", "runAsNonRoot removed from pod and container", (rs) => {
+        delete tlsJobPod(rs).securityContext.runAsNonRoot;
+        delete tlsJobContainer(rs).securityContext.runAsNonRoot;
+    }),
+    mutation("k8s-run-as-root", "kubernetes", "a container runs as UID 0", (rs) => {
+        tlsJobContainer(rs).securityContext.runAsUser = 0;
+    }),
+    mutation("k8s-hostpath-volume", "kubernetes", "a hostPath volume mounted", (rs) => {
+        tlsJobPod(rs).volumes.push({ name: "host", hostPath: { path: "/var/run" } });
+        tlsJobContainer(rs).volumeMounts.push({ name: "host", mountPath: "/host" });
+    }),
+    mutation("k8s-host-network", "kubernetes", "a pod on the host network", (rs) => {
+        tlsJobPod(rs).hostNetwork = true;
+    }),
+    mutation("k8s-host-pid", "kubernetes", "a pod in the host PID namespace", (rs) => {
+        tlsJobPod(rs).hostPID = true;
+    }),
+    mutation("k8s-capability-added", "kubernetes", "a container adds NET_ADMIN", (rs) => {
+        tlsJobContainer(rs).securityContext.capabilities.add = ["NET_ADMIN"];
+    }),
+    mutation("k8s-privilege-escalation", "kubernetes", "allowPrivilegeEscalation: true", (rs) => {
+        tlsJobContainer(rs).securityContext.allowPrivilegeEscalation = true;
+    }),
+    mutation("k8s-seccomp-unconfined", "kubernetes", "seccomp Unconfined at pod level", (rs) => {
+        tlsJobPod(rs).securityContext.seccompProfile = { type: "Unconfined" };
+        delete tlsJobContainer(rs).securityContext.seccompProfile;
+    }),
+    mutation("k8s-image-unknown-registry", "kubernetes", "an image from a registry outside the allowlist", (rs) => {
+        tlsJobContainer(rs).image = "registry.example.net/tools/k8s:1.33.4";
+    }),
+    mutation("k8s-image-latest", "kubernetes", "an image tagged :latest", (rs) => {
+        tlsJobContainer(rs).image = "777788889999.dkr.ecr.eu-west-1.amazonaws.com/mirror/alpine/k8s:latest";
+    }),
+    mutation("k8s-image-digest-removed", "kubernetes", "a workload in application namespace `payments` without an image digest", (rs) => {
+        add(rs, T.deployment, "payments-reporting", paymentsDeployment(rs, (pod) => {
+            pod.spec.containers[0].image = "777788889999.dkr.ecr.eu-west-1.amazonaws.com/payments/reporting:1.4.2";
+        }));
+    }),
+    mutation("k8s-node-port", "kubernetes", "a NodePort Service", (rs) => {
+        add(rs, T.service, "shop-storefront-nodeport", service("storefront-nodeport", { type: "NodePort" }));
+    }),
+    mutation("k8s-public-load-balancer", "kubernetes", "an internet-facing LoadBalancer Service without source ranges", (rs) => {
+        add(rs, T.service, "shop-storefront-public", service("storefront-public", { type: "LoadBalancer" }, { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" }));
+    }),
+    mutation("k8s-cluster-admin-binding", "kubernetes", "a ClusterRoleBinding of a service account to cluster-admin", (rs) => {
+        add(rs, T.clusterRoleBinding, "vault-tls-admin", {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "ClusterRoleBinding",
+            metadata: { name: "vault-tls-admin" },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+            subjects: [{ kind: "ServiceAccount", name: "vault-tls", namespace: "vault" }],
+        });
+    }),
+    mutation("k8s-wildcard-role", "kubernetes", "a Role granting every verb", (rs) => {
+        one(rs, T.role, "payments-role-ledger-api").inputs.rules[0].verbs = ["*"];
+    }),
+    mutation("k8s-token-automount", "kubernetes", "a ServiceAccount with no API permissions mounts its token in every pod", (rs) => {
+        one(rs, T.serviceAccount, "shop-serviceaccount-catalog").inputs.automountServiceAccountToken = true;
+    }),
+    mutation("k8s-default-deny-removed", "kubernetes", "the default-deny NetworkPolicy of `shop` removed", (rs) => {
+        remove(rs, T.networkPolicy, "shop-default-deny");
+    }),
+    mutation("k8s-resource-limits-removed", "kubernetes", "a container's resources removed, in a namespace without container defaults", (rs) => {
+        delete tlsJobContainer(rs).resources;
+    }),
+
+    // --- vault ---
+    mutation("vault-role-any-account", "vault", "a Kubernetes auth role bound to every service account", (rs) => {
+        one(rs, T.vaultRole, "vault-config-role-shop.catalog").inputs.boundServiceAccountNames = ["*"];
+    }),
+    mutation("vault-role-any-namespace", "vault", "a Kubernetes auth role bound to every namespace", (rs) => {
+        one(rs, T.vaultRole, "vault-config-role-shop.catalog").inputs.boundServiceAccountNamespaces = ["*"];
+    }),
+    mutation("vault-role-ttl-unbounded", "vault", "a Kubernetes auth role without a maximum token TTL", (rs) => {
+        delete one(rs, T.vaultRole, "vault-config-role-shop.catalog").inputs.tokenMaxTtl;
+    }),
+    mutation("vault-policy-sudo-sys", "vault", "a service policy with sudo on sys/*", (rs) => {
+        appendVaultPolicy(rs, 'path "sys/*" {\n  capabilities = ["read", "sudo"]\n}');
+    }),
+    mutation("vault-policy-secret-all", "vault", "a service policy with every capability on secret/data/*", (rs) => {
+        appendVaultPolicy(rs, 'path "secret/data/*" {\n  capabilities = ["create", "read", "update", "patch", "delete", "list"]\n}');
+    }),
+    mutation("vault-transit-exportable", "vault", "a Transit key made exportable", (rs) => {
+        one(rs, T.transitKey, "vault-config-transit-shop.checkout").inputs.exportable = true;
+    }),
+    mutation("vault-transit-deletion-allowed", "vault", "a Transit key that can be deleted", (rs) => {
+        one(rs, T.transitKey, "vault-config-transit-shop.checkout").inputs.deletionAllowed = true;
+    }),
+    mutation("vault-transit-rotation-removed", "vault", "a Transit key without auto-rotation", (rs) => {
+        delete one(rs, T.transitKey, "vault-config-transit-shop.checkout").inputs.autoRotatePeriod;
+    }),
+    mutation("vault-static-role-no-rotation", "vault", "a database static role without a rotation period", (rs) => {
+        delete one(rs, T.staticRole, "vault-config-db-static-payments.payment-api").inputs.rotationPeriod;
+    }),
+    mutation("vault-audit-removed", "vault", "every Vault audit device removed", (rs) => {
+        for (const r of rs.filter((r) => r.type === T.vaultAudit)) remove(rs, r.type, r.name);
+    }),
+
+    // --- aws ---
+    mutation("aws-eks-endpoint-open", "aws", "EKS public endpoint open to 0.0.0.0/0", (rs) => {
+        one(rs, T.eks, "platform-prod").inputs.vpcConfig.publicAccessCidrs = ["0.0.0.0/0"];
+    }),
+    mutation("aws-eks-secrets-encryption-removed", "aws", "EKS secrets envelope encryption removed", (rs) => {
+        delete one(rs, T.eks, "platform-prod").inputs.encryptionConfig;
+    }),
+    mutation("aws-eks-audit-log-removed", "aws", "the EKS audit log type removed", (rs) => {
+        const eks = one(rs, T.eks, "platform-prod");
+        eks.inputs.enabledClusterLogTypes = (eks.inputs.enabledClusterLogTypes as string[]).filter((t) => t !== "audit");
+    }),
+    mutation("aws-kms-rotation-off", "aws", "KMS key rotation off", (rs) => {
+        one(rs, T.kmsKey, "platform-prod-secrets").inputs.enableKeyRotation = false;
+    }),
+    mutation("aws-kms-deletion-window-short", "aws", "KMS deletion window 7 days (policy: 30)", (rs) => {
+        one(rs, T.kmsKey, "platform-prod-secrets").inputs.deletionWindowInDays = 7;
+    }),
+    mutation("aws-log-retention-removed", "aws", "CloudWatch log group retention removed", (rs) => {
+        delete one(rs, T.logGroup, "platform-prod-flow-logs").inputs.retentionInDays;
+    }),
+    mutation("aws-imdsv1", "aws", "launch template allows IMDSv1 (httpTokens optional)", (rs) => {
+        one(rs, T.launchTemplate, "platform-prod-system").inputs.metadataOptions.httpTokens = "optional";
+    }),
+    mutation("aws-s3-public-access-block-removed", "aws", "the snapshot bucket's public access block removed", (rs) => {
+        remove(rs, T.s3PublicAccess, "vault-backups-public-access");
+    }),
+    mutation("aws-s3-public-access-block-off", "aws", "one public access block setting off", (rs) => {
+        one(rs, T.s3PublicAccess, "vault-backups-public-access").inputs.restrictPublicBuckets = false;
+    }),
+    mutation("aws-s3-encryption-removed", "aws", "the snapshot bucket's default encryption removed", (rs) => {
+        remove(rs, T.s3Encryption, "vault-backups-encryption");
+    }),
+    mutation("aws-s3-versioning-suspended", "aws", "the snapshot bucket's versioning suspended", (rs) => {
+        one(rs, T.s3Versioning, "vault-backups-versioning").inputs.versioningConfiguration.status = "Suspended";
+    }),
+    mutation("aws-s3-tls-only-removed", "aws", "the bucket policy's deny of non-TLS requests removed", (rs) => {
+        const policy = one(rs, T.s3Policy, "vault-backups-policy");
+        const document = policyDocument(policy);
+        document.Statement = (document.Statement as Json[]).filter((s) => s.Sid !== "DenyInsecureTransport");
+        policy.inputs.policy = JSON.stringify(document);
+    }),
+    mutation("aws-security-group-open", "aws", "a security group open to the world", (rs) => {
+        one(rs, T.securityGroup, "platform-prod-default").inputs.ingress = [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }];
+    }),
+    mutation("aws-iam-admin-wildcard", "aws", "an IAM role policy allowing *:*", (rs) => {
+        const policy = one(rs, T.rolePolicy, "platform-prod-ebs-csi");
+        const document = policyDocument(policy);
+        (document.Statement as Json[]).push({ Effect: "Allow", Action: "*", Resource: "*" });
+        policy.inputs.policy = JSON.stringify(document);
+    }),
+
+    // --- helm ---
+    mutation("helm-chart-unpinned", "helm", "Vault chart version as a range", (rs) => {
+        one(rs, T.release, "vault").inputs.version = ">=0.31.0";
+    }),
+    mutation("helm-vault-tls-disable", "helm", "Vault chart global.tlsDisable: true", (rs) => {
+        one(rs, T.release, "vault").inputs.values.global.tlsDisable = true;
+    }),
+    mutation("helm-istio-cni-off", "helm", "istiod pilot.cni.enabled: false (istio-init needs NET_ADMIN in every pod)", (rs) => {
+        one(rs, T.release, "istiod").inputs.values.pilot.cni.enabled = false;
+    }),
+    mutation("helm-istio-allow-any", "helm", "istiod outboundTrafficPolicy REGISTRY_ONLY -> ALLOW_ANY", (rs) => {
+        one(rs, T.release, "istiod").inputs.values.meshConfig.outboundTrafficPolicy.mode = "ALLOW_ANY";
+    }),
+
+    // --- admission ---
+    mutation("admission-binding-removed", "admission", "the binding of the image-source policy for pods removed", (rs) => {
+        remove(rs, T.vapBinding, "secure-platform-image-source-pods");
+    }),
+    mutation("admission-binding-warn", "admission", "a binding switched to validationActions [Warn]", (rs) => {
+        one(rs, T.vapBinding, "secure-platform-image-source-workloads").inputs.spec.validationActions = ["Warn"];
+    }),
+    mutation("admission-failure-policy-ignore", "admission", "a ValidatingAdmissionPolicy with failurePolicy Ignore", (rs) => {
+        one(rs, T.vap, "secure-platform-image-source-workloads").inputs.spec.failurePolicy = "Ignore";
+    }),
+
+    // --- monitoring ---
+    mutation("monitoring-unauthorized-alert-removed", "monitoring", "the UnauthorizedAccess alert removed", (rs) => {
+        const { group, index } = unauthorizedAccessRule(rs);
+        (group.rules as Json[]).splice(index, 1);
+    }),
+    mutation("monitoring-unauthorized-threshold-raised", "monitoring", "the UnauthorizedAccess threshold raised from 10 to 1000", (rs) => {
+        const { group, index } = unauthorizedAccessRule(rs);
+        group.rules[index].expr = 'rate(istio_requests_total{response_code="403"}[5m]) > 1000';
+    }),
+    mutation("monitoring-falco-removed", "monitoring", "the Falco release removed", (rs) => {
+        remove(rs, T.release, "falco");
+    }),
+];
