@@ -25,17 +25,21 @@ export function prometheusPeer(config: MonitoringConfig) {
   return { namespaceSelector: byName(config.namespace), podSelector: app("prometheus") };
 }
 
+/** Default deny and DNS, as in application namespaces. */
+function isolated(ns: string): NetworkPolicyManifest[] {
+  return [defaultDenyPolicy(ns) as NetworkPolicyManifest, dnsEgressPolicy(ns) as NetworkPolicyManifest];
+}
+
+/** Isolated, plus HTTPS to anywhere: the API server (443 on EKS, 6443 on kind) and external endpoints. */
+function isolatedWithHttpsEgress(ns: string): NetworkPolicyManifest[] {
+  return [...isolated(ns), policy("allow-https-egress", ns, { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: ANYWHERE, ports: tcp(443, 6443) }] })];
+}
+
 export function monitoringNamespacePolicies(config: MonitoringConfig): NetworkPolicyManifest[] {
   const ns = config.namespace;
   return [
-    defaultDenyPolicy(ns) as NetworkPolicyManifest,
-    dnsEgressPolicy(ns) as NetworkPolicyManifest,
-    policy("allow-https-egress", ns, {
-      podSelector: {},
-      policyTypes: ["Egress"],
-      // The operator, kube-state-metrics and the webhook jobs talk to the API server; Alertmanager to its receivers.
-      egress: [{ to: ANYWHERE, ports: tcp(443, 6443) }],
-    }),
+    // The operator, kube-state-metrics and the webhook jobs talk to the API server; Alertmanager to its receivers.
+    ...isolatedWithHttpsEgress(ns),
     policy("allow-prometheus-scrape-egress", ns, {
       podSelector: app("prometheus"),
       policyTypes: ["Egress"],
@@ -65,8 +69,7 @@ export function monitoringNamespacePolicies(config: MonitoringConfig): NetworkPo
 export function falcoNamespacePolicies(config: MonitoringConfig): NetworkPolicyManifest[] {
   const ns = config.falcoNamespace;
   return [
-    defaultDenyPolicy(ns) as NetworkPolicyManifest,
-    dnsEgressPolicy(ns) as NetworkPolicyManifest,
+    ...isolated(ns),
     policy("allow-falco-egress", ns, {
       podSelector: app("falco"),
       policyTypes: ["Egress"],
@@ -84,14 +87,8 @@ export function falcoNamespacePolicies(config: MonitoringConfig): NetworkPolicyM
 export function trivyNamespacePolicies(config: MonitoringConfig): NetworkPolicyManifest[] {
   const ns = config.trivyNamespace;
   return [
-    defaultDenyPolicy(ns) as NetworkPolicyManifest,
-    dnsEgressPolicy(ns) as NetworkPolicyManifest,
-    policy("allow-https-egress", ns, {
-      podSelector: {},
-      policyTypes: ["Egress"],
-      // The API server, image registries and the vulnerability database, all over HTTPS.
-      egress: [{ to: ANYWHERE, ports: tcp(443, 6443) }],
-    }),
+    // The API server, image registries and the vulnerability database, all over HTTPS.
+    ...isolatedWithHttpsEgress(ns),
     policy("allow-metrics-from-prometheus", ns, {
       podSelector: app("trivy-operator"),
       policyTypes: ["Ingress"],
