@@ -2,7 +2,7 @@
 // jobs with their accounts and RBAC, and the NetworkPolicies between application namespaces and Vault.
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { MANAGED_BY } from "../namespaces/baseline";
+import { defaultDenyPolicy, dnsEgressPolicy, MANAGED_BY } from "../namespaces/baseline";
 import { VAULT_AUDIENCE } from "./policies";
 import { CA_CONFIGMAP, RELEASE_NAME, SERVER_POD_LABELS, TLS_SECRET, VAULT_PORT, CLUSTER_PORT } from "./values";
 
@@ -212,6 +212,32 @@ export function vaultIngressPolicy(vaultNamespace: string, clientNamespaces: str
       ingress,
     },
   };
+}
+
+/**
+ * The vault namespace itself is default-deny like an application namespace; its pods may resolve names,
+ * reach the Vault servers (API and Raft) and leave over HTTPS only: the Kubernetes API (443 on EKS, 6443
+ * on kind) for the jobs and service registration, and AWS (KMS, STS, Secrets Manager, S3).
+ */
+export function vaultNamespaceIsolation(vaultNamespace: string): Manifest<k8s.types.input.networking.v1.NetworkPolicy>[] {
+  const servers = { podSelector: { matchLabels: { ...SERVER_POD_LABELS, "app.kubernetes.io/instance": RELEASE_NAME } } };
+  return [
+    defaultDenyPolicy(vaultNamespace),
+    dnsEgressPolicy(vaultNamespace),
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "vault-namespace-egress", namespace: vaultNamespace, labels: MANAGED_BY },
+      spec: {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [
+          { to: [servers], ports: [{ protocol: "TCP", port: VAULT_PORT }, { protocol: "TCP", port: CLUSTER_PORT }] },
+          { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 6443 }] },
+        ],
+      },
+    },
+  ];
 }
 
 /** Local only: where snapshots go when there is no S3. */

@@ -11,7 +11,7 @@ import { helmRelease } from "../lib/helm";
 import { systemNamespace } from "../namespaces/system-namespace";
 import type { VaultConfig } from "./config";
 import { bootstrapPolicy, unsealPolicy } from "./iam";
-import { JOB_NAMES, LOCAL_BOOTSTRAP_RBAC, TLS_RBAC, job, cronJob, jobPodSpec, roleFor, serviceAccount, vaultEgressPolicy, vaultIngressPolicy } from "./manifests";
+import { JOB_NAMES, LOCAL_BOOTSTRAP_RBAC, TLS_RBAC, job, cronJob, jobPodSpec, roleFor, serviceAccount, vaultEgressPolicy, vaultIngressPolicy, vaultNamespaceIsolation } from "./manifests";
 import { DEPLOYER_POLICY, deployerPolicyRules, renderPolicy } from "./policies";
 import { bootstrapScript, tlsScript, unsealScript } from "./scripts";
 import { CA_CONFIGMAP, RELEASE_NAME, SERVER_SERVICE_ACCOUNT, VAULT_NAMESPACE, VAULT_PORT, serverCertificateNames, serverConfig, vaultValues } from "./values";
@@ -136,7 +136,11 @@ export class VaultServer extends pulumi.ComponentResource {
       timeoutSeconds: 900,
     }, { parent: this, dependsOn: [tlsJob] });
 
-    // Network: Vault's pods take API calls from the namespaces that use them, Raft only from each other.
+    // Network: Vault's pods take API calls from the namespaces that use them, Raft only from each other;
+    // everything else in the namespace, in or out, is denied.
+    vaultNamespaceIsolation(ns).forEach((policy, i) => {
+      new k8s.networking.v1.NetworkPolicy(`${name}-isolation-${i}`, policy, inNamespace);
+    });
     new k8s.networking.v1.NetworkPolicy(`${name}-ingress`, vaultIngressPolicy(ns, args.clientNamespaces.map((c) => c.name)), inNamespace);
     for (const client of args.clientNamespaces) {
       new k8s.networking.v1.NetworkPolicy(`${name}-egress-${client.name}`, vaultEgressPolicy(client.name, ns), { parent: this, dependsOn: [client.resource] });

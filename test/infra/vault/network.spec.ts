@@ -1,0 +1,26 @@
+import assert from "node:assert/strict";
+import { kubernetesObjects, rendered, STACKS } from "../../helpers/stacks";
+
+type Json = Record<string, any>;
+
+describe("vault namespace network isolation", () => {
+  for (const stack of STACKS) {
+    it(`${stack}: denies by default, then allows DNS, the Vault servers' ports and HTTPS out only`, async () => {
+      const policies = kubernetesObjects(await rendered(stack))
+        .map((o) => o.manifest as Json)
+        .filter((m) => m.kind === "NetworkPolicy" && m.metadata.namespace === "vault");
+      const byName = new Map(policies.map((p) => [p.metadata.name, p.spec]));
+      assert.deepEqual(byName.get("default-deny-all"), { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+      assert.ok(byName.has("allow-dns-egress"));
+      const egress = byName.get("vault-namespace-egress")!;
+      assert.deepEqual(egress.policyTypes, ["Egress"]);
+      const ports = egress.egress.map((rule: Json) => rule.ports.map((p: Json) => p.port).sort());
+      assert.deepEqual(ports, [[8200, 8201], [443, 6443]]);
+      assert.deepEqual(egress.egress[0].to[0].podSelector.matchLabels["app.kubernetes.io/name"], "vault");
+      // No policy in the namespace opens ingress to every pod: only the servers take connections.
+      for (const policy of policies.filter((p) => p.spec.policyTypes.includes("Ingress") && p.metadata.name !== "default-deny-all")) {
+        assert.notDeepEqual(policy.spec.podSelector, {}, policy.metadata.name);
+      }
+    });
+  }
+});
