@@ -217,14 +217,29 @@ export function vaultIngressPolicy(vaultNamespace: string, clientNamespaces: str
 /**
  * The vault namespace itself is default-deny like an application namespace; its pods may resolve names,
  * reach the Vault servers (API and Raft) and leave over HTTPS only: the Kubernetes API (443 on EKS, 6443
- * on kind) for the jobs and service registration, and AWS (KMS, STS, Secrets Manager, S3).
+ * on kind) for the jobs and service registration, and AWS (KMS, STS, Secrets Manager, S3); the servers
+ * also reach the configured database's port.
  */
-export function vaultNamespaceIsolation(vaultNamespace: string): Manifest<k8s.types.input.networking.v1.NetworkPolicy>[] {
+export function vaultNamespaceIsolation(vaultNamespace: string, databasePort?: number): Record<string, Manifest<k8s.types.input.networking.v1.NetworkPolicy>> {
   const servers = { podSelector: { matchLabels: { ...SERVER_POD_LABELS, "app.kubernetes.io/instance": RELEASE_NAME } } };
-  return [
-    defaultDenyPolicy(vaultNamespace),
-    dnsEgressPolicy(vaultNamespace),
-    {
+  // The database secrets engine: the servers connect to PostgreSQL (an address outside the cluster on
+  // EKS, a service inside on kind; a NetworkPolicy cannot name a host, so the port is what is allowed).
+  const database: Record<string, Manifest<k8s.types.input.networking.v1.NetworkPolicy>> = databasePort === undefined ? {} : {
+    "database-egress": {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: "vault-database-egress", namespace: vaultNamespace, labels: MANAGED_BY },
+    spec: {
+      podSelector: servers.podSelector,
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }, { namespaceSelector: {} }], ports: [{ protocol: "TCP", port: databasePort }] }],
+    } as k8s.types.input.networking.v1.NetworkPolicySpec,
+  } };
+  return {
+    ...database,
+    "default-deny": defaultDenyPolicy(vaultNamespace),
+    "dns-egress": dnsEgressPolicy(vaultNamespace),
+    "namespace-egress": {
       apiVersion: "networking.k8s.io/v1",
       kind: "NetworkPolicy",
       metadata: { name: "vault-namespace-egress", namespace: vaultNamespace, labels: MANAGED_BY },
@@ -237,7 +252,7 @@ export function vaultNamespaceIsolation(vaultNamespace: string): Manifest<k8s.ty
         ],
       },
     },
-  ];
+  };
 }
 
 /** Local only: where snapshots go when there is no S3. */

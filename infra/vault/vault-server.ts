@@ -138,9 +138,9 @@ export class VaultServer extends pulumi.ComponentResource {
 
     // Network: Vault's pods take API calls from the namespaces that use them, Raft only from each other;
     // everything else in the namespace, in or out, is denied.
-    vaultNamespaceIsolation(ns).forEach((policy, i) => {
-      new k8s.networking.v1.NetworkPolicy(`${name}-isolation-${i}`, policy, inNamespace);
-    });
+    for (const [policyName, policy] of Object.entries(vaultNamespaceIsolation(ns, config.database?.port))) {
+      new k8s.networking.v1.NetworkPolicy(`${name}-${policyName}`, policy, inNamespace);
+    }
     new k8s.networking.v1.NetworkPolicy(`${name}-ingress`, vaultIngressPolicy(ns, args.clientNamespaces.map((c) => c.name)), inNamespace);
     for (const client of args.clientNamespaces) {
       new k8s.networking.v1.NetworkPolicy(`${name}-egress-${client.name}`, vaultEgressPolicy(client.name, ns), { parent: this, dependsOn: [client.resource] });

@@ -17,6 +17,9 @@ describe("vault namespace network isolation", () => {
       const ports = egress.egress.map((rule: Json) => rule.ports.map((p: Json) => p.port).sort());
       assert.deepEqual(ports, [[8200, 8201], [443, 6443]]);
       assert.deepEqual(egress.egress[0].to[0].podSelector.matchLabels["app.kubernetes.io/name"], "vault");
+      const database = byName.get("vault-database-egress")!;
+      assert.equal(database.podSelector.matchLabels.component, "server", "only the servers reach the database");
+      assert.deepEqual(database.egress[0].ports, [{ protocol: "TCP", port: 5432 }]);
       // No policy in the namespace opens ingress to every pod: only the servers take connections.
       for (const policy of policies.filter((p) => p.spec.policyTypes.includes("Ingress") && p.metadata.name !== "default-deny-all")) {
         assert.notDeepEqual(policy.spec.podSelector, {}, policy.metadata.name);
