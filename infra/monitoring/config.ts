@@ -14,7 +14,7 @@ export const DEFAULT_CHART_VERSIONS = {
   // renovate: datasource=helm registryUrl=https://prometheus-community.github.io/helm-charts depName=kube-prometheus-stack
   kubePrometheusStack: "79.10.0",
   // renovate: datasource=helm registryUrl=https://falcosecurity.github.io/charts depName=falco
-  falco: "9.1.1",
+  falco: "9.1.0",
   // renovate: datasource=helm registryUrl=https://aquasecurity.github.io/helm-charts depName=trivy-operator
   trivyOperator: "0.30.0",
 } as const;
