@@ -11,12 +11,20 @@ export const exemptionSchema = z
     .object({
         namespace: z.string().min(1).optional(),
         name: z.string().min(1).optional(),
+        // A name alone matches that name in every namespace too; a cluster-scoped object (a
+        // ClusterRole) has no namespace to narrow it by, so this flag keeps same-named Roles out.
+        clusterScoped: z.literal(true).optional(),
         reason: z.string().trim().min(10, "an exemption needs a written reason (at least 10 characters)"),
     })
     .strict()
     .refine((e) => e.namespace !== undefined || e.name !== undefined, {
         message: "an exemption names a namespace, a resource name, or both",
+    })
+    .refine((e) => !e.clusterScoped || (e.name !== undefined && e.namespace === undefined), {
+        message: "a clusterScoped exemption names the object and no namespace",
     });
+
+export type ExemptionSpec = z.infer<typeof exemptionSchema>;
 
 const policyObjectSchema = z
     .object({ enforcementLevel: enforcementLevelSchema.optional(), exemptions: z.array(exemptionSchema).optional() })
@@ -103,11 +111,15 @@ export function rawEntry(policy: AnyPolicy, config: PackConfig): Record<string, 
     return typeof entry === "object" ? entry : undefined;
 }
 
-/** Finds the exemption that covers a resource: every field it names must match. A name may end in `*`. */
-export function findExemption(exemptions: Exemption[], target: { namespace?: string; names: string[] }): Exemption | undefined {
-    return exemptions.find((e) => {
+/**
+ * Finds the exemption that covers a resource: every field it names must match. A name may end in `*`;
+ * a clusterScoped exemption covers only a resource without a namespace.
+ */
+export function findExemption<E extends Exemption>(exemptions: E[], target: { namespace?: string; names: string[] }): E | undefined {
+    return exemptions.find((e: ExemptionSpec) => {
         if (e.namespace === undefined && e.name === undefined) return false;
         if (e.namespace !== undefined && e.namespace !== target.namespace) return false;
+        if (e.clusterScoped && target.namespace !== undefined) return false;
         if (e.name !== undefined && !target.names.some((n) => nameMatches(e.name!, n))) return false;
         return true;
     });
@@ -127,6 +139,7 @@ export function pulumiConfigSchema(policy: AnyPolicy): PolicyConfigSchema {
             properties: {
                 namespace: { type: "string" as const, minLength: 1 },
                 name: { type: "string" as const, minLength: 1 },
+                clusterScoped: { type: "boolean" as const, enum: [true], description: "Covers only the named object when it has no namespace (a ClusterRole)." },
                 reason: { type: "string" as const, minLength: 10 },
             },
             required: ["reason"],
