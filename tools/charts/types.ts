@@ -8,7 +8,7 @@ export type Manifest = Record<string, unknown> & {
   metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
 };
 
-/** One object a chart renders, as Helm sends it to the API server. */
+/** One object a chart renders, as Helm sends it to the API server (namespaced objects carry their namespace). */
 export interface ChartObject {
   manifest: Manifest;
   /** The chart template it came from (Helm's `# Source:` comment), e.g. "gateway/templates/deployment.yaml". */
