@@ -1,6 +1,6 @@
 // The evaluator's own semantics, on hand-written policies whose outcome Istio and Kubernetes document.
 import { strict as assert } from "node:assert";
-import { authorizationAllows, connectionAllowed, mtlsMode, networkAllows, type ClusterView, type Pod } from "./access-evaluator";
+import { authorizationAllows, connectionAllowed, mtlsMode, networkAllows, type ClusterView, type Pod } from "../../../tools/charts/access-evaluator";
 
 const view: ClusterView = { rootNamespace: "istio-system", namespaces: {} };
 const pod = (namespace: string, name: string, ip: string, sidecar = true): Pod =>

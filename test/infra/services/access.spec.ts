@@ -11,7 +11,7 @@ import { serviceGraph } from "../../../infra/services/graph";
 import { networkPolicies } from "../../../infra/services/network-policies";
 import { readStackFile } from "../../../tools/render/stack-file";
 import { kubernetesObjects, rendered, renderWith, STACKS } from "../../helpers/stacks";
-import { authorizationAllows, connectionAllowed, mtlsMode, networkAllows, networkSideAllows, type Connection, type ClusterView, type Pod } from "./access-evaluator";
+import { authorizationAllows, connectionAllowed, mtlsMode, networkAllows, networkSideAllows, type Connection, type ClusterView, type Pod } from "../../../tools/charts/access-evaluator";
 
 type Json = Record<string, any>;
 type RawService = { name: string; namespace: string; serviceAccount?: string; ports: { port: number }[]; callers?: string[]; egress?: { host: string }[] };
