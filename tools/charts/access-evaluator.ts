@@ -5,21 +5,38 @@ import * as ipaddr from "ipaddr.js";
 
 type Json = Record<string, any>;
 
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  protocol?: string;
+}
+
 export interface Pod {
   /** For reports only, e.g. "shop/cart". */
   id: string;
-  namespace: string;
+  /**
+   * The pod's namespace; undefined for an endpoint outside the pod network (a node, the API server, a load
+   * balancer, the internet), which only ipBlock peers can match.
+   */
+  namespace?: string;
   labels: Record<string, string>;
   ip: string;
   /** The mesh principal the pod presents (a sidecar with a certificate), or none (no sidecar). */
   principal?: string;
+  /** Declared container ports, which named ports in NetworkPolicies resolve against. */
+  ports?: ContainerPort[];
+  /**
+   * A pod in the node's network namespace: NetworkPolicy does not apply to it (the API leaves it undefined
+   * and the common CNIs, the VPC CNI among them, skip such pods), and as a peer it has the node's address.
+   */
+  hostNetwork?: boolean;
 }
 
 export interface Connection {
   from: Pod;
   to: Pod;
   port: number;
-  protocol?: "TCP" | "UDP";
+  protocol?: "TCP" | "UDP" | "SCTP";
   /** The SNI the client sends, when the connection carries TLS. */
   sni?: string;
 }
@@ -61,34 +78,50 @@ function policyTypes(policy: Json): string[] {
   return policy.spec.egress ? ["Ingress", "Egress"] : ["Ingress"];
 }
 
+/** Both address and CIDR are parsed as the API server validates them; an IPv4 address never matches an IPv6 block. */
 function ipIn(ip: string, cidr: string): boolean {
   const address = ipaddr.parse(ip);
   const [network, prefix] = ipaddr.parseCIDR(cidr);
   return address.kind() === network.kind() && address.match(network, prefix);
 }
 
-function peerMatches(peer: Json, policyNamespace: string, pod: Pod, view: ClusterView): boolean {
+/**
+ * An ipBlock matches by address, pods included: the API asks for cluster-external CIDRs but leaves pod
+ * addresses inside a block to the implementation, and the VPC CNI and Calico match them. Selectors match
+ * pods only, never an endpoint outside the pod network.
+ */
+function peerMatches(peer: Json, policyNamespace: string, endpoint: Pod, view: ClusterView): boolean {
   if (peer.ipBlock) {
-    return ipIn(pod.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((cidr: string) => ipIn(pod.ip, cidr));
+    return ipIn(endpoint.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((cidr: string) => ipIn(endpoint.ip, cidr));
   }
+  if (endpoint.namespace === undefined || endpoint.hostNetwork) return false;
   const namespaceOk = peer.namespaceSelector
-    ? selectorMatches(peer.namespaceSelector, namespaceLabels(view, pod.namespace))
-    : pod.namespace === policyNamespace;
-  const podOk = peer.podSelector ? selectorMatches(peer.podSelector, pod.labels) : true;
+    ? selectorMatches(peer.namespaceSelector, namespaceLabels(view, endpoint.namespace))
+    : endpoint.namespace === policyNamespace;
+  const podOk = peer.podSelector ? selectorMatches(peer.podSelector, endpoint.labels) : true;
   return namespaceOk && podOk;
 }
 
-function portMatches(ports: Json[] | undefined, port: number, protocol: string): boolean {
+/**
+ * A rule's port is the destination pod's: a number (with endPort, a range), or a name that resolves
+ * against the destination's declared container ports with the same protocol. A name the destination
+ * does not declare matches nothing.
+ */
+function portMatches(ports: Json[] | undefined, port: number, protocol: string, destination: Pod): boolean {
   if (!ports || ports.length === 0) return true;
   return ports.some((p) => {
     if ((p.protocol ?? "TCP") !== protocol) return false;
     if (p.port === undefined) return true;
-    if (typeof p.port !== "number") return false; // named ports: none of our pods declare any
+    if (typeof p.port === "string") {
+      return (destination.ports ?? []).some((c) => c.name === p.port && c.containerPort === port && (c.protocol ?? "TCP") === protocol);
+    }
     return p.endPort ? port >= p.port && port <= p.endPort : port === p.port;
   });
 }
 
-function directionAllows(policies: Json[], direction: "Ingress" | "Egress", self: Pod, other: Pod, port: number, protocol: string, view: ClusterView): boolean {
+function directionAllows(policies: Json[], direction: "Ingress" | "Egress", self: Pod, other: Pod, destination: Pod, port: number, protocol: string, view: ClusterView): boolean {
+  // Outside the pod network, or in the node's: no NetworkPolicy selects it.
+  if (self.namespace === undefined || self.hostNetwork) return true;
   const selecting = policies.filter((p) =>
     p.kind === "NetworkPolicy" && p.metadata.namespace === self.namespace &&
     selectorMatches(p.spec.podSelector, self.labels) && policyTypes(p).includes(direction));
@@ -98,7 +131,7 @@ function directionAllows(policies: Json[], direction: "Ingress" | "Egress", self
   return selecting.some((policy) => (policy.spec[rulesKey] ?? []).some((rule: Json) => {
     const peers: Json[] | undefined = rule[peersKey];
     const peerOk = !peers || peers.length === 0 || peers.some((peer) => peerMatches(peer, policy.metadata.namespace, other, view));
-    return peerOk && portMatches(rule.ports, port, protocol);
+    return peerOk && portMatches(rule.ports, port, protocol, destination);
   }));
 }
 
@@ -106,15 +139,13 @@ function directionAllows(policies: Json[], direction: "Ingress" | "Egress", self
 export function networkSideAllows(policies: Json[], c: Connection, view: ClusterView, side: "Ingress" | "Egress"): boolean {
   const protocol = c.protocol ?? "TCP";
   return side === "Egress"
-    ? directionAllows(policies, "Egress", c.from, c.to, c.port, protocol, view)
-    : directionAllows(policies, "Ingress", c.to, c.from, c.port, protocol, view);
+    ? directionAllows(policies, "Egress", c.from, c.to, c.to, c.port, protocol, view)
+    : directionAllows(policies, "Ingress", c.to, c.from, c.to, c.port, protocol, view);
 }
 
 /** Both the client's egress and the server's ingress must allow the connection. */
 export function networkAllows(policies: Json[], c: Connection, view: ClusterView): boolean {
-  const protocol = c.protocol ?? "TCP";
-  return directionAllows(policies, "Egress", c.from, c.to, c.port, protocol, view)
-    && directionAllows(policies, "Ingress", c.to, c.from, c.port, protocol, view);
+  return networkSideAllows(policies, c, view, "Egress") && networkSideAllows(policies, c, view, "Ingress");
 }
 
 // ---------------------------------------------------------------- Istio mutual TLS (PeerAuthentication)

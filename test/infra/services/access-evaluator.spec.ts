@@ -104,5 +104,52 @@ describe("access evaluator (Istio and Kubernetes semantics)", () => {
       assert.equal(networkAllows(policies, { from: a, to: internet, port: 443 }, view), true);
       assert.equal(networkAllows(policies, { from: a, to: c, port: 443 }, view), false);
     });
+    it("matches an endpoint outside the pod network by ipBlock only, never by a selector", () => {
+      const apiServer: Pod = { id: "api-server", labels: {}, ip: "10.30.0.5" };
+      const byCidr = [netpol("shop", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: "10.30.0.0/16" } }], ports: [{ port: 8443 }] }] })];
+      assert.equal(networkAllows(byCidr, { from: apiServer, to: a, port: 8443 }, view), true);
+      const bySelector = [netpol("shop", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: {} }] }] })];
+      assert.equal(networkAllows(bySelector, { from: apiServer, to: a, port: 8443 }, view), false);
+      assert.equal(networkAllows(bySelector, { from: c, to: a, port: 8443 }, view), true);
+      // No policy applies to an endpoint outside the pod network, in either direction.
+      assert.equal(networkAllows([denyAll("shop")], { from: a, to: apiServer, port: 443 }, view), false);
+      assert.equal(networkAllows([denyAll("payments")], { from: a, to: apiServer, port: 443 }, view), true);
+    });
+    it("keeps IPv4 and IPv6 blocks apart", () => {
+      const agent4: Pod = { id: "agent", labels: {}, ip: "169.254.170.23" };
+      const agent6: Pod = { id: "agent6", labels: {}, ip: "fd00:ec2::23" };
+      const v4 = [denyAll("shop"), netpol("shop", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 80 }] }] }, "v4")];
+      assert.equal(networkAllows(v4, { from: a, to: agent4, port: 80 }, view), true);
+      assert.equal(networkAllows(v4, { from: a, to: agent6, port: 80 }, view), false);
+      const v6 = [...v4, netpol("shop", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "fd00:ec2::23/128" } }], ports: [{ port: 80 }] }] }, "v6")];
+      assert.equal(networkAllows(v6, { from: a, to: agent6, port: 80 }, view), true);
+    });
+    it("resolves named ports against the destination pod's container ports, with their protocol", () => {
+      const server: Pod = { ...c, ports: [{ name: "https", containerPort: 8443 }, { name: "dns", containerPort: 53, protocol: "UDP" }] };
+      const named = [denyAll("payments"), netpol("payments", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ ports: [{ port: "https" }, { protocol: "UDP", port: "dns" }] }] }, "named")];
+      assert.equal(networkAllows(named, { from: a, to: server, port: 8443 }, view), true);
+      assert.equal(networkAllows(named, { from: a, to: server, port: 9443 }, view), false);
+      assert.equal(networkAllows(named, { from: a, to: server, port: 53, protocol: "UDP" }, view), true);
+      assert.equal(networkAllows(named, { from: a, to: server, port: 53 }, view), false, "TCP 53 is not the named UDP port");
+      assert.equal(networkAllows(named, { from: a, to: c, port: 8443 }, view), false, "a pod that declares no such name matches nothing");
+    });
+    it("matches port ranges with endPort, inclusive", () => {
+      const range = [denyAll("payments"), netpol("payments", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ ports: [{ port: 15000, endPort: 15020 }] }] }, "range")];
+      assert.equal(networkAllows(range, { from: a, to: c, port: 15020 }, view), true);
+      assert.equal(networkAllows(range, { from: a, to: c, port: 15021 }, view), false);
+    });
+    it("does not apply policies to host-network pods, and sees them as their node's address", () => {
+      const node: Pod = { id: "istio-cni/node-agent", namespace: "payments", labels: { app: "c" }, ip: "10.30.1.10", hostNetwork: true };
+      assert.equal(networkAllows([denyAll("payments")], { from: node, to: a, port: 443 }, view), true);
+      const fromC = [netpol("shop", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: "c" } } }] }] })];
+      assert.equal(networkAllows(fromC, { from: node, to: a, port: 443 }, view), false);
+    });
+    it("defaults policyTypes to Ingress, adding Egress only when egress rules exist", () => {
+      const ingressOnly = [netpol("shop", { podSelector: {} })];
+      assert.equal(networkAllows(ingressOnly, { from: a, to: c, port: 1 }, view), true);
+      assert.equal(networkAllows(ingressOnly, { from: c, to: a, port: 1 }, view), false);
+      const withEgress = [netpol("shop", { podSelector: {}, egress: [{ ports: [{ port: 53, protocol: "UDP" }] }] })];
+      assert.equal(networkAllows(withEgress, { from: a, to: c, port: 1 }, view), false);
+    });
   });
 });
