@@ -1,9 +1,15 @@
 // `npm run plan -- --stack <name> [--format summary|json]`: renders a stack offline, under Pulumi's mocks.
+import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { ConfigError } from "../infra/config";
 import { PackConfigError } from "../policy-pack/lib/config";
 import { evaluatePlan, formatPlanEvaluation, readStackPolicyConfig } from "../policy-pack/lib/plan";
-import { renderStack } from "./render/render";
+import { DEFAULT_CHARTS_DIR, findCachedChart } from "./charts/cache";
+import { findHelm, HelmError } from "./charts/helm";
+import { planWithCharts } from "./charts/pack";
+import { RELEASE_TYPE, ReleaseInputError, releaseInputs, renderCharts } from "./charts/render";
+import { platformConfigOf } from "./render/platform-config";
+import { renderStack, type RenderedStack } from "./render/render";
 import { listStacks, readStackFile, readStackFileAt, StackFileError } from "./render/stack-file";
 import { formatSummary } from "./render/summary";
 
@@ -20,9 +26,10 @@ async function main(argv: string[]): Promise<number> {
     .option("-s, --stack <name>", `stack to render from stacks/ (${listStacks().join(", ")})`)
     .option("--stack-file <path>", "render this stack file instead (its name Pulumi.<stack>.yaml gives the stack)")
     .addOption(new Option("-f, --format <format>", "output format").choices(["summary", "json"]).default("summary"))
+    .option("--charts <dir>", "chart cache: where every pinned chart is found, the policy step also judges what the charts render", DEFAULT_CHARTS_DIR)
     .exitOverride()
     .parse(argv);
-  const { stack, stackFile, format } = program.opts<{ stack?: string; stackFile?: string; format: "summary" | "json" }>();
+  const { stack, stackFile, format, charts } = program.opts<{ stack?: string; stackFile?: string; format: "summary" | "json"; charts: string }>();
   if (!stack && !stackFile) {
     process.stderr.write("plan: give --stack <name> or --stack-file <path>\n");
     return EXIT_BAD_INPUT;
@@ -36,11 +43,33 @@ async function main(argv: string[]): Promise<number> {
   } else {
     await print(`${formatSummary(rendered)}\n`);
   }
-  // The policy step: the same pack that `pulumi preview --policy-pack` runs, with the stack's pack config.
-  const policy = await evaluatePlan(planJson, readStackPolicyConfig(file.stack));
+  // The policy step: the same pack that `pulumi preview --policy-pack` runs, with the stack's pack config,
+  // over the chart objects too where every chart is in the cache (plan never pulls: it stays offline).
+  const chartsDir = resolve(process.env.INIT_CWD ?? process.cwd(), charts);
+  const withCharts = await chartObjects(rendered, chartsDir, platformConfigOf(file).cluster.kubernetesVersion);
+  const policy = await evaluatePlan(withCharts.plan ?? planJson, readStackPolicyConfig(file.stack));
+  await print(`\n${withCharts.note}\n`, process.stderr);
   // JSON output stays machine-readable on stdout; the policy table goes to stderr then.
   await print(`\n${formatPlanEvaluation(policy)}\n`, format === "json" ? process.stderr : process.stdout);
   return policy.hasMandatory ? 1 : 0;
+}
+
+/** The plan with each Release's rendered objects as its children, or why the charts could not be rendered. */
+async function chartObjects(rendered: RenderedStack, chartsDir: string, kubernetesVersion: string): Promise<{ plan?: ReturnType<typeof planWithCharts>; note: string }> {
+  const releases = rendered.resources.filter((r) => r.type === RELEASE_TYPE);
+  const missing = releases.map(releaseInputs).filter((r) => !findCachedChart(chartsDir, r)).map((r) => `${r.chart}@${r.version}`).filter((name, i, all) => all.indexOf(name) === i);
+  const skipped = (why: string) => ({ note: `Chart objects not judged (${why}): the pack judged the Releases' values only; \`npm run charts:check -- --stack ${rendered.stack}\` pulls the charts and judges what they render.` });
+  if (missing.length > 0) return skipped(`${missing.join(", ")} not in ${chartsDir}`);
+  let helm: string;
+  try {
+    helm = await findHelm();
+  } catch (error) {
+    if (error instanceof HelmError) return skipped(error.message);
+    throw error;
+  }
+  const charts = await renderCharts(rendered, { helm, chartsDir, pull: false, kubernetesVersion });
+  const count = charts.releases.reduce((n, r) => n + r.objects.length, 0);
+  return { plan: planWithCharts(rendered, charts.releases), note: `Chart objects judged: ${count} objects rendered by Helm from ${charts.releases.length} releases (${chartsDir}).` };
 }
 
 main(process.argv).then(
@@ -49,8 +78,8 @@ main(process.argv).then(
     const code = (error as { code?: string }).code;
     if (code === "commander.helpDisplayed" || code === "commander.version") process.exit(0);
     if (code?.startsWith("commander.")) process.exit(EXIT_BAD_INPUT);
-    if (error instanceof ConfigError || error instanceof StackFileError || error instanceof PackConfigError) {
-      process.stderr.write(`${error.message}\n`);
+    if ([ConfigError, StackFileError, PackConfigError, HelmError, ReleaseInputError].some((type) => error instanceof type)) {
+      process.stderr.write(`${(error as Error).message}\n`);
       process.exit(EXIT_BAD_INPUT);
     }
     process.stderr.write(`plan failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
