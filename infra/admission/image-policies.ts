@@ -5,12 +5,16 @@ import type * as k8s from "@pulumi/kubernetes";
 import { MANAGED_BY } from "../namespaces/baseline";
 import type { AdmissionConfig } from "./config";
 import {
-  DEFAULT_REGISTRY,
-  DEFAULT_REGISTRY_LIBRARY,
   DIGEST_PATTERN,
   EXPLICIT_REGISTRY_PATTERN,
+  GATEWAY_TEMPLATE_PATTERN,
+  INJECT_LABEL,
+  INJECT_TEMPLATES_ANNOTATION,
+  INJECTED_PROXY_CONTAINER,
+  INJECTOR_IMAGE_PLACEHOLDER,
   LATEST_PATTERN,
   REFERENCE_PATTERN,
+  registryPatterns,
   TAGGED_PATTERN,
 } from "./image-rules";
 
@@ -27,11 +31,13 @@ export const DIGEST_REQUIRED_LABEL = { key: "secure-platform/image-digest", valu
 export const POD_SPEC_SHAPES = [
   {
     shape: "pods",
+    podMetadata: "object.metadata",
     podSpec: "object.spec",
     rules: [{ apiGroups: [""], apiVersions: ["v1"], resources: ["pods", "pods/ephemeralcontainers"] }],
   },
   {
     shape: "workloads",
+    podMetadata: "object.spec.template.metadata",
     podSpec: "object.spec.template.spec",
     rules: [
       { apiGroups: ["apps"], apiVersions: ["v1"], resources: ["deployments", "statefulsets", "daemonsets", "replicasets"] },
@@ -41,11 +47,13 @@ export const POD_SPEC_SHAPES = [
   },
   {
     shape: "cronjobs",
+    podMetadata: "object.spec.jobTemplate.spec.template.metadata",
     podSpec: "object.spec.jobTemplate.spec.template.spec",
     rules: [{ apiGroups: ["batch"], apiVersions: ["v1"], resources: ["cronjobs"] }],
   },
   {
     shape: "podtemplates",
+    podMetadata: "object.template.metadata",
     podSpec: "object.template.spec",
     rules: [{ apiGroups: [""], apiVersions: ["v1"], resources: ["podtemplates"] }],
   },
@@ -62,24 +70,44 @@ function celList(values: readonly string[]): string {
   return `[${values.map(celString).join(", ")}]`;
 }
 
+/** A string entry of a map that may be absent, compared without erroring on missing keys. */
+function entryIs(map: string, key: string, test: (value: string) => string): string {
+  return `has(${map}) && ${celString(key)} in ${map} && ${test(`${map}[${celString(key)}]`)}`;
+}
+
 /**
  * Every container, init container and ephemeral container of the pod spec, each as {container, image}.
  * An UPDATE is judged on the images it brings in: images the old object already ran are not judged
  * again, so metadata changes and finalizer removal on workloads admitted under an earlier list go through.
+ * `image: auto` of istio-proxy in a template the gateway injection template fills is not an image yet:
+ * the injector replaces it before the pod reaches validation, and the pod is judged with the real one.
  */
-function containerVariables(podSpec: string): Variable[] {
+function containerVariables(podMetadata: string, podSpec: string): Variable[] {
   const list = (spec: string, field: string) => `(has(${spec}.${field}) ? ${spec}.${field} : [])`;
   const all = (spec: string) => `${list(spec, "containers")} + ${list(spec, "initContainers")} + ${list(spec, "ephemeralContainers")}`;
   const oldPodSpec = podSpec.replace(/^object\./, "oldObject.");
+  const parent = podMetadata.replace(/\.metadata$/, "");
+  const gatewayTemplate = [
+    `has(${parent}.metadata)`,
+    entryIs(`${podMetadata}.labels`, INJECT_LABEL, (v) => `${v} == 'true'`),
+    entryIs(`${podMetadata}.annotations`, INJECT_TEMPLATES_ANNOTATION, (v) => `${v}.matches(${celString(GATEWAY_TEMPLATE_PATTERN)})`),
+  ].join(" && ");
   return [
     { name: "containers", expression: all(podSpec) },
+    {
+      name: "injectorFilled",
+      expression: `(${gatewayTemplate}) && ${list(podSpec, "containers")}.exists(c, c.name == ${celString(INJECTED_PROXY_CONTAINER)} && has(c.image) && c.image == ${celString(INJECTOR_IMAGE_PLACEHOLDER)})`,
+    },
     {
       name: "previousImages",
       expression: `request.operation == 'UPDATE' ? (${all(oldPodSpec)}).filter(c, has(c.image)).map(c, c.image) : []`,
     },
     {
       name: "images",
-      expression: "variables.containers.map(c, {'container': c.name, 'image': has(c.image) ? c.image : ''}).filter(i, !(i.image in variables.previousImages))",
+      // Container names are unique across all lists of a pod, so the name singles out the one filled in.
+      expression: "variables.containers.map(c, {'container': c.name, 'image': has(c.image) ? c.image : ''})"
+        + ".filter(i, !(i.image in variables.previousImages))"
+        + `.filter(i, !(variables.injectorFilled && i.container == ${celString(INJECTED_PROXY_CONTAINER)} && i.image == ${celString(INJECTOR_IMAGE_PLACEHOLDER)}))`,
     },
   ];
 }
@@ -91,18 +119,20 @@ function offending(variable: string, text: string): string {
   return `'image ' + ${first}.image + ' of container ' + ${first}.container + ' ' + ${celString(text)} + ${more}`;
 }
 
-/** The image as the runtime pulls it: short Docker Hub names get docker.io/ (and library/). */
-const NORMALISED_IMAGE =
-  `(i.image.matches(${celString(EXPLICIT_REGISTRY_PATTERN)}) ? i.image : (i.image.contains('/') ? ${celString(DEFAULT_REGISTRY)} + i.image : ${celString(DEFAULT_REGISTRY_LIBRARY)} + i.image))`;
 
 /** Reference, registry and floating-tag rules. */
 export function imageSourceRules(allowedRegistries: readonly string[]): { variables: Variable[]; validations: Validation[] } {
   const allowed = allowedRegistries.join(", ");
   return {
     variables: [
-      { name: "allowedRegistries", expression: celList(allowedRegistries) },
+      // Each allowed entry as the patterns of image-rules.ts: one for references naming their registry, one for short names.
+      { name: "explicitRegistries", expression: celList(allowedRegistries.map((prefix) => registryPatterns(prefix).explicit)) },
+      { name: "implicitRegistries", expression: celList(allowedRegistries.flatMap((prefix) => registryPatterns(prefix).implicit ?? [])) },
       { name: "malformed", expression: `variables.images.filter(i, !i.image.matches(${celString(REFERENCE_PATTERN)}))` },
-      { name: "unlisted", expression: `variables.images.filter(i, !variables.allowedRegistries.exists(r, ${NORMALISED_IMAGE}.startsWith(r)))` },
+      {
+        name: "unlisted",
+        expression: `variables.images.filter(i, !(i.image.matches(${celString(EXPLICIT_REGISTRY_PATTERN)}) ? variables.explicitRegistries.exists(r, i.image.matches(r)) : variables.implicitRegistries.exists(r, i.image.matches(r))))`,
+      },
       {
         name: "floating",
         expression: `variables.images.filter(i, i.image.matches(${celString(LATEST_PATTERN)}) || !(i.image.matches(${celString(TAGGED_PATTERN)}) || i.image.matches(${celString(DIGEST_PATTERN)})))`,
@@ -155,7 +185,7 @@ function policy(name: string, shape: (typeof POD_SPEC_SHAPES)[number], rules: { 
       matchConstraints: {
         resourceRules: shape.rules.map((rule) => ({ ...rule, apiGroups: [...rule.apiGroups], apiVersions: [...rule.apiVersions], resources: [...rule.resources], operations: ["CREATE", "UPDATE"] })),
       },
-      variables: [...containerVariables(shape.podSpec), ...rules.variables],
+      variables: [...containerVariables(shape.podMetadata, shape.podSpec), ...rules.variables],
       validations: rules.validations,
     },
   };

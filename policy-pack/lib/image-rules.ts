@@ -27,6 +27,62 @@ export const DIGEST_PATTERN = "@sha256:[a-f0-9]{64}$";
 export const DEFAULT_REGISTRY = "docker.io/";
 export const DEFAULT_REGISTRY_LIBRARY = "docker.io/library/";
 
+/**
+ * Docker Hub's spellings, all one registry: the runtime pulls `docker.io/x` from registry-1.docker.io, and
+ * policy-controller (go-containerregistry) rewrites `docker.io/x` and `x` to `index.docker.io/x`. An allowed
+ * entry written with any of them allows all three.
+ */
+export const DOCKER_HUB_HOSTS = ["docker.io/", "index.docker.io/", "registry-1.docker.io/"] as const;
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const HUB_HOST = `(?:${DOCKER_HUB_HOSTS.map((host) => escape(host)).join("|")})`;
+
+/** An allowed entry in its canonical spelling: Docker Hub's other host names become docker.io/. */
+export function canonicalRegistryPrefix(prefix: string): string {
+  const host = DOCKER_HUB_HOSTS.find((h) => prefix.startsWith(h));
+  return host ? DEFAULT_REGISTRY + prefix.slice(host.length) : prefix;
+}
+
+/**
+ * The raw references one allowed entry admits, as two RE2 patterns: `explicit` for references that name
+ * their registry, `implicit` for short Docker Hub names (undefined: none). Written as patterns so that
+ * the CEL policies and imageVerdict() run the very same test, without string functions CEL may lack.
+ * On Docker Hub a single path component means library/ (`docker.io/nginx` is docker.io/library/nginx).
+ */
+export function registryPatterns(prefix: string): { explicit: string; implicit?: string } {
+  const canonical = canonicalRegistryPrefix(prefix);
+  if (!canonical.startsWith(DEFAULT_REGISTRY)) return { explicit: `^${escape(canonical)}` };
+  const path = canonical.slice(DEFAULT_REGISTRY.length);
+  // Tags and digests hold no "/", so "[^/]*$" is a single-component name with whatever follows it.
+  const rest = path === "" ? "" : path === "library/" ? "(?:library/|[^/]*$)" : escape(path);
+  return { explicit: `^${HUB_HOST}${rest}`, implicit: `^${rest}` };
+}
+
+/** The gateway template of Istio's injector fills `image: auto` of the container named istio-proxy. */
+export const INJECTOR_IMAGE_PLACEHOLDER = "auto";
+export const INJECTED_PROXY_CONTAINER = "istio-proxy";
+export const INJECT_LABEL = "sidecar.istio.io/inject";
+export const INJECT_TEMPLATES_ANNOTATION = "inject.istio.io/templates";
+/** The annotation lists templates separated by commas; `gateway` must be one of them. */
+export const GATEWAY_TEMPLATE_PATTERN = "(?:^|,)gateway(?:,|$)";
+
+/**
+ * Whether the injector replaces this container's image before any validating admission sees the pod:
+ * only `image: auto` of the istio-proxy container, in a pod template that asks for injection
+ * (label sidecar.istio.io/inject: "true") with the gateway template.
+ */
+export function injectorFillsImage(
+  metadata: { labels?: unknown; annotations?: unknown },
+  container: { name?: unknown; image?: unknown },
+  list: "containers" | "initContainers" | "ephemeralContainers" = "containers",
+): boolean {
+  const labels = (metadata.labels ?? {}) as Record<string, unknown>;
+  const annotations = (metadata.annotations ?? {}) as Record<string, unknown>;
+  const templates = annotations[INJECT_TEMPLATES_ANNOTATION];
+  return list === "containers" && container.name === INJECTED_PROXY_CONTAINER && container.image === INJECTOR_IMAGE_PLACEHOLDER
+    && labels[INJECT_LABEL] === "true" && typeof templates === "string" && new RegExp(GATEWAY_TEMPLATE_PATTERN).test(templates);
+}
+
 export interface ImageRuleOptions {
   /** Registry prefixes, each ending in "/", matched against the normalised reference. */
   allowedRegistries: readonly string[];
@@ -53,10 +109,25 @@ const TAGGED = regex(TAGGED_PATTERN);
 const LATEST = regex(LATEST_PATTERN);
 const DIGEST = regex(DIGEST_PATTERN);
 
-/** The reference the container runtime pulls: short Docker Hub names get their implicit registry. */
+/** The reference the container runtime pulls, spelt canonically: docker.io/ for every Docker Hub spelling, library/ for single names. */
 export function normaliseImage(image: string): string {
-  if (EXPLICIT_REGISTRY.test(image)) return image;
-  return image.includes("/") ? DEFAULT_REGISTRY + image : DEFAULT_REGISTRY_LIBRARY + image;
+  let rest = image;
+  if (EXPLICIT_REGISTRY.test(image)) {
+    const host = DOCKER_HUB_HOSTS.find((h) => image.startsWith(h));
+    if (!host) return image;
+    rest = image.slice(host.length);
+  }
+  return rest.includes("/") ? DEFAULT_REGISTRY + rest : DEFAULT_REGISTRY_LIBRARY + rest;
+}
+
+/** Whether an allowed entry admits the image: the test the CEL policies compile from the same patterns. */
+export function fromAllowedRegistry(image: string, allowedRegistries: readonly string[]): boolean {
+  const explicit = EXPLICIT_REGISTRY.test(image);
+  return allowedRegistries.some((prefix) => {
+    const patterns = registryPatterns(prefix);
+    const pattern = explicit ? patterns.explicit : patterns.implicit;
+    return pattern !== undefined && new RegExp(pattern).test(image);
+  });
 }
 
 /** Each rule the image breaks; the admission policies deny exactly when this list is not empty. */
@@ -65,8 +136,7 @@ export function imageVerdict(image: string, options: ImageRuleOptions): ImageVer
   if (!REFERENCE.test(image)) {
     violations.push({ rule: "reference", message: `${JSON.stringify(image)} is not a valid image reference (registry/path[:tag][@sha256:<64 hex>])` });
   }
-  const normalised = normaliseImage(image);
-  if (!options.allowedRegistries.some((prefix) => normalised.startsWith(prefix))) {
+  if (!fromAllowedRegistry(image, options.allowedRegistries)) {
     violations.push({ rule: "registry", message: `${image} is not from an allowed registry (allowed: ${options.allowedRegistries.join(", ")})` });
   }
   if (LATEST.test(image) || !(TAGGED.test(image) || DIGEST.test(image))) {

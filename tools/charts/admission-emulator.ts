@@ -2,7 +2,7 @@
 // resource and namespace matching of policies and bindings, `variables` evaluated in order and exposed as
 // variables.<name>, validations with messageExpression, failurePolicy. The CEL is the manifests' own text.
 import { celEnv, isCelError, parse, plan, type CelInput, type CelResult } from "@bufbuild/cel";
-import type { AdmissionPolicy, AdmissionPolicyBinding } from "../../../infra/admission/image-policies";
+import type { AdmissionPolicy, AdmissionPolicyBinding } from "../../infra/admission/image-policies";
 
 export interface ClusterNamespace {
   name: string;

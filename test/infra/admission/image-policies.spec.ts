@@ -4,9 +4,9 @@ import fc from "fast-check";
 import { applicationNamespaceLabels } from "../../../infra/admission/admission-control";
 import { admissionSchema, type AdmissionConfig } from "../../../infra/admission/config";
 import { celString, DIGEST_REQUIRED_LABEL, imagePolicies, POD_SPEC_SHAPES } from "../../../infra/admission/image-policies";
-import { imageVerdict, type ImageRule } from "../../../infra/admission/image-rules";
+import { imageVerdict, injectorFillsImage, type ImageRule } from "../../../infra/admission/image-rules";
 import { validateManifest } from "../../helpers/schemas";
-import { AdmissionEmulator, compile, type AdmissionRequest, type Decision } from "./admission-emulator";
+import { AdmissionEmulator, compile, type AdmissionRequest, type Decision } from "../../../tools/charts/admission-emulator";
 import { addEphemeralContainer, create, imagesOf, type Kind } from "./workloads";
 
 const DIGEST = `sha256:${createHash("sha256").update("api").digest("hex")}`;
@@ -79,6 +79,9 @@ const ADMIT: Case[] = [
   { title: "ephemeral debug container from an allowed registry", environment: "dev", request: addEphemeralContainer("shop", one("registry.example.com/shop/api:1.4.2"), { name: "debug", image: "registry.example.com/tools/netshoot:0.13" }), denied: [] },
   { title: "tag-only image in prod outside the application namespaces (digests are required there only)", environment: "prod", request: create("Deployment", "tools", one("registry.example.com/tools/exporter:3.1.0")), denied: [] },
   { title: "any image in an exempt namespace", environment: "prod", request: create("DaemonSet", "kube-system", one("602401143452.dkr.ecr.eu-west-1.amazonaws.com/amazon-k8s-cni:v1.18.3")), denied: [] },
+  { title: "policy-controller's rewrite of an allowed Docker Hub image (index.docker.io/, library/ added)", environment: "prod", request: create("Pod", "shop", one(`index.docker.io/library/nginx@${DIGEST}`)), denied: [] },
+  { title: "Docker Hub's registry-1 host for an allowed path", environment: "dev", request: create("Pod", "shop", one("registry-1.docker.io/library/busybox:1.36")), denied: [] },
+  { title: "a single Docker Hub name under docker.io/ (docker.io/library/)", environment: "dev", request: create("Pod", "shop", one("docker.io/nginx:1.27.2")), denied: [] },
   { title: "a tag that merely starts with latest", environment: "dev", request: create("Pod", "shop", one("registry.example.com/shop/api:latest-2024.11")), denied: [] },
 ];
 
@@ -100,6 +103,8 @@ const DENY: Case[] = [
   { title: "Job whose container has no image", environment: "dev", request: create("Job", "shop", one(undefined)), denied: ["reference", "floating-tag"] },
   { title: ":latest even with a digest", environment: "prod", request: create("Pod", "shop", one(`registry.example.com/shop/api:latest@${DIGEST}`)), denied: ["floating-tag"] },
   { title: "several rules at once, in a prod CronJob", environment: "prod", request: create("CronJob", "shop", one("ghcr.io/someone/tool")), denied: ["registry", "floating-tag", "digest"] },
+  { title: "index.docker.io/ outside the allowed Docker Hub path", environment: "dev", request: create("Pod", "shop", one(`index.docker.io/bitnami/redis@${DIGEST}`)), denied: ["registry"] },
+  { title: "a host that only starts with a Docker Hub host", environment: "dev", request: create("Pod", "shop", one("index.docker.io.evil.io/library/nginx:1.27.2")), denied: ["registry"] },
   { title: "a forbidden image in a namespace the platform does not manage", environment: "dev", request: create("Pod", "tools", one("quay.io/evil/miner:1.0")), denied: ["registry"] },
 ];
 
@@ -198,6 +203,50 @@ describe("admission: image policies evaluated with CEL", () => {
     const decision = clusters.dev.review(debug);
     assert.deepEqual([...deniedRules(decision)], ["floating-tag"]);
     assert.match(decision.denials[0]!.message, /^image nginx of container debug /);
+  });
+
+  describe("image: auto, which Istio's gateway injection template fills", () => {
+    const gatewayMeta = { labels: { app: "api", "sidecar.istio.io/inject": "true" }, annotations: { "inject.istio.io/templates": "gateway" } };
+    /** A gateway Deployment as the gateway chart renders it, with the template metadata given. */
+    function gatewayDeployment(metadata: Record<string, unknown> | undefined, container = { name: "istio-proxy", image: "auto" }): AdmissionRequest {
+      const request = create("Deployment", "shop", { containers: [container] });
+      const template = (request.object.spec as { template: Record<string, unknown> }).template;
+      if (metadata) template.metadata = metadata;
+      else delete template.metadata;
+      return request;
+    }
+    const denied = (request: AdmissionRequest, environment: "dev" | "prod" = "dev") => [...deniedRules(clusters[environment].review(request))].sort();
+
+    it("admits it on the istio-proxy container of a gateway-injected template, digests required or not", () => {
+      assert.deepEqual(denied(gatewayDeployment(gatewayMeta)), []);
+      assert.deepEqual(denied(gatewayDeployment(gatewayMeta), "prod"), []);
+      const cronjob = create("CronJob", "shop", { containers: [{ name: "istio-proxy", image: "auto" }] });
+      (cronjob.object as any).spec.jobTemplate.spec.template.metadata = gatewayMeta;
+      assert.deepEqual(denied(cronjob), []);
+    });
+
+    it("denies it everywhere else, as the untagged image docker.io/library/auto", () => {
+      const expected = ["floating-tag"];
+      assert.deepEqual(denied(gatewayDeployment(undefined)), expected);
+      assert.deepEqual(denied(gatewayDeployment({ labels: gatewayMeta.labels })), expected);
+      assert.deepEqual(denied(gatewayDeployment({ annotations: gatewayMeta.annotations })), expected);
+      assert.deepEqual(denied(gatewayDeployment({ ...gatewayMeta, annotations: { "inject.istio.io/templates": "sidecar" } })), expected);
+      assert.deepEqual(denied(gatewayDeployment({ ...gatewayMeta, labels: { "sidecar.istio.io/inject": "false" } })), expected);
+      assert.deepEqual(denied(gatewayDeployment(gatewayMeta, { name: "app", image: "auto" })), expected);
+      assert.deepEqual(denied(gatewayDeployment(undefined), "prod"), ["digest", "floating-tag"]);
+      // Another container of the gateway pod is judged as usual.
+      const sneaky = gatewayDeployment(gatewayMeta);
+      (sneaky.object as any).spec.template.spec.containers.push({ name: "miner", image: "quay.io/evil/miner:1.0" });
+      assert.deepEqual(denied(sneaky), ["registry"]);
+    });
+
+    it("agrees with the pack's rule (injectorFillsImage) for each case", () => {
+      for (const metadata of [gatewayMeta, undefined, { labels: gatewayMeta.labels }, { ...gatewayMeta, annotations: { "inject.istio.io/templates": "a,gateway" } }]) {
+        const request = gatewayDeployment(metadata);
+        const filled = injectorFillsImage(metadata ?? {}, { name: "istio-proxy", image: "auto" });
+        assert.equal(clusters.dev.review(request).allowed, filled, JSON.stringify(metadata));
+      }
+    });
   });
 
   it("leaves objects that carry no pod alone", () => {

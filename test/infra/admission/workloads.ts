@@ -1,5 +1,5 @@
 // Pod-bearing objects as a client sends them, and the admission request that carries each one.
-import type { AdmissionRequest } from "./admission-emulator";
+import type { AdmissionRequest } from "../../../tools/charts/admission-emulator";
 
 export interface Containers {
   containers: { name: string; image?: string }[];

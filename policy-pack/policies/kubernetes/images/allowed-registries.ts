@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CHANGE_INTEGRITY } from "../../../lib/controls";
 import { podPolicy } from "../../../lib/define";
-import { imageVerdict, REGISTRY_PREFIX_PATTERN } from "../../../lib/image-rules";
+import { imageVerdict, injectorFillsImage, REGISTRY_PREFIX_PATTERN } from "../../../lib/image-rules";
 import { containersOf, quoteList } from "../../../lib/pod-spec";
 import { str } from "../../../lib/values";
 
@@ -21,6 +21,7 @@ export const allowedRegistries = podPolicy({
     check(pod, config) {
         if (config.allowedRegistries.length === 0) return [];
         const bad = containersOf(pod.spec)
+            .filter((c) => !injectorFillsImage(pod.metadata, c.container, c.list))
             .map((c) => str(c.container.image))
             .filter((image): image is string => image !== undefined && imageVerdict(image, { allowedRegistries: config.allowedRegistries, requireDigest: false }).violations.some((v) => v.rule === "registry"));
         return bad.length ? [`images ${quoteList([...new Set(bad)])} are not from an allowed registry (${config.allowedRegistries.join(", ")})`] : [];

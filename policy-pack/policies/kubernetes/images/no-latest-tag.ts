@@ -1,6 +1,6 @@
 import { CHANGE_INTEGRITY } from "../../../lib/controls";
 import { podPolicy } from "../../../lib/define";
-import { imageVerdict } from "../../../lib/image-rules";
+import { imageVerdict, injectorFillsImage } from "../../../lib/image-rules";
 import { containersOf } from "../../../lib/pod-spec";
 import { str } from "../../../lib/values";
 
@@ -14,9 +14,12 @@ export const noLatestTag = podPolicy({
         const messages = new Set<string>();
         for (const c of containersOf(pod.spec)) {
             const image = str(c.container.image);
-            if (image === undefined) continue;
+            // The injector replaces it before the pod is admitted; the pod is judged with the real image.
+            if (image === undefined || injectorFillsImage(pod.metadata, c.container, c.list)) continue;
             // Only the tag rules matter here; registries and digests have their own policies.
-            for (const v of imageVerdict(image, { allowedRegistries: [""], requireDigest: false }).violations) messages.add(`container "${c.name}": ${v.message}`);
+            for (const v of imageVerdict(image, { allowedRegistries: [], requireDigest: false }).violations) {
+                if (v.rule !== "registry") messages.add(`container "${c.name}": ${v.message}`);
+            }
         }
         return [...messages];
     },

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CHANGE_INTEGRITY } from "../../../lib/controls";
 import { podPolicy } from "../../../lib/define";
-import { imageVerdict } from "../../../lib/image-rules";
+import { imageVerdict, injectorFillsImage } from "../../../lib/image-rules";
 import { namespaceOf } from "../../../lib/kubernetes";
 import { containersOf, quoteList } from "../../../lib/pod-spec";
 import { str } from "../../../lib/values";
@@ -20,8 +20,9 @@ export const requireDigest = podPolicy({
     check(pod, config, resource) {
         if (config.namespaces.length > 0 && !config.namespaces.includes(namespaceOf(resource.type, resource.props) ?? "")) return [];
         const bad = containersOf(pod.spec)
+            .filter((c) => !injectorFillsImage(pod.metadata, c.container, c.list))
             .map((c) => str(c.container.image))
-            .filter((image): image is string => image !== undefined && imageVerdict(image, { allowedRegistries: [""], requireDigest: true }).violations.some((v) => v.rule === "digest"));
+            .filter((image): image is string => image !== undefined && imageVerdict(image, { allowedRegistries: [], requireDigest: true }).violations.some((v) => v.rule === "digest"));
         return bad.length ? [`images ${quoteList([...new Set(bad)])} are not pinned by digest`] : [];
     },
 });

@@ -48,4 +48,32 @@ describe("k8s:images", () => {
             await expectPod(requireDigest, podWithContainer("containers", () => undefined), /not pinned by digest/, {}, { namespaces: ["apps"] });
         });
     });
+    describe("Istio's gateway convention (image: auto, filled in by the injector)", () => {
+        const gateway = { labels: { app: "w", "sidecar.istio.io/inject": "true" }, annotations: { "inject.istio.io/templates": "gateway" } };
+        const autoProxy = () => podWithContainer("containers", (c) => { c.name = "istio-proxy"; c.image = "auto"; });
+        const config = { allowedRegistries: ["registry.example.com/"] };
+        it("passes image: auto of istio-proxy in a template the gateway injection template fills", async () => {
+            await expectPod(allowedRegistries, autoProxy(), false, gateway, config);
+            await expectPod(noLatestTag, autoProxy(), false, gateway);
+            await expectPod(requireDigest, autoProxy(), false, gateway);
+        });
+        it("flags image: auto anywhere else", async () => {
+            for (const metadata of [{}, { labels: gateway.labels }, { annotations: gateway.annotations }, { ...gateway, annotations: { "inject.istio.io/templates": "sidecar" } }]) {
+                await expectPod(allowedRegistries, autoProxy(), /"auto"/, metadata, config);
+                await expectPod(noLatestTag, autoProxy(), /auto uses a floating tag/, metadata);
+                await expectPod(requireDigest, autoProxy(), /"auto"/, metadata);
+            }
+            const otherName = podWithContainer("containers", (c) => { c.name = "app-proxy"; c.image = "auto"; });
+            await expectPod(allowedRegistries, otherName, /"auto"/, gateway, config);
+            const asInit = podWithContainer("initContainers", (c) => { c.name = "istio-proxy"; c.image = "auto"; });
+            await expectPod(allowedRegistries, asInit, /"auto"/, gateway, config);
+        });
+    });
+    it("k8s:images:allowed-registries reads Docker Hub's spellings as one registry", async () => {
+        const config = { allowedRegistries: ["docker.io/istio/"] };
+        const spec = (image: string) => { const pod = restrictedPod(); pod.containers[0].image = image; return pod; };
+        await expectPod(allowedRegistries, spec(`index.docker.io/istio/proxyv2@sha256:${"a".repeat(64)}`), false, {}, config);
+        await expectPod(allowedRegistries, spec("registry-1.docker.io/istio/proxyv2:1.29.2"), false, {}, config);
+        await expectPod(allowedRegistries, spec("index.docker.io/istiox/proxyv2:1.29.2"), /not from an allowed registry/, {}, config);
+    });
 });
