@@ -4,7 +4,10 @@
 // The files are Pulumi policy pack configs (`--policy-pack-config`); edit the stack files instead.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { z } from "zod";
 import { ConfigError, parsePlatformConfig, PROJECT, type PlatformConfig } from "../infra/config";
+import { exemptionSchema, PackConfigError, parsePackConfig } from "../policy-pack/lib/config";
+import { allPolicies } from "../policy-pack/policies";
 import { listStacks, readStackFile, REPO_ROOT } from "./render/stack-file";
 
 export const PACK_CONFIG_DIR = join(REPO_ROOT, "policy-pack", "config");
@@ -23,7 +26,7 @@ function parseValue(value: string): unknown {
   }
 }
 
-function platformConfigOf(stack: string): PlatformConfig {
+export function platformConfigOf(stack: string): PlatformConfig {
   const file = readStackFile(stack);
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(file.config)) {
@@ -81,6 +84,59 @@ export function reviewedConfigPath(stack: string): string {
 
 type Entry = string | Record<string, unknown>;
 
+/**
+ * Reviewed exemptions for what the third-party charts install (`config/exemptions.<component>.json`:
+ * a list of `{ policy, namespace?, name?, clusterScoped?, reason }`), layered into every stack where
+ * the component runs. A namespace in them is the one it was reviewed for: a stack that runs the
+ * component elsewhere fails here, so that the exemption is reviewed again rather than silently lost.
+ */
+export const COMPONENT_EXEMPTIONS: { file: string; runs: (c: PlatformConfig) => boolean; namespaces: (c: PlatformConfig) => string[] }[] = [
+  {
+    file: "exemptions.mesh.json",
+    runs: () => true,
+    namespaces: ({ mesh }) => [mesh.rootNamespace, mesh.cniNamespace, mesh.ingressNamespace, mesh.egressNamespace],
+  },
+  {
+    file: "exemptions.monitoring.json",
+    runs: ({ monitoring }) => monitoring.enabled,
+    namespaces: ({ monitoring }) => [monitoring.namespace, monitoring.falcoNamespace],
+  },
+  {
+    file: "exemptions.trivy-operator.json",
+    runs: ({ monitoring }) => monitoring.enabled,
+    namespaces: ({ monitoring }) => [monitoring.trivyNamespace],
+  },
+];
+
+const componentExemptionSchema = z.array(z.looseObject({ policy: z.string().min(1) }));
+
+/** One component file's exemptions as pack config entries, checked against the stack's namespaces. */
+export function componentExemptionEntries(source: string, input: unknown, namespaces: string[]): Record<string, Entry> {
+  const entries: Record<string, Entry> = {};
+  componentExemptionSchema.parse(input).forEach(({ policy, ...fields }, i) => {
+    const parsed = exemptionSchema.safeParse(fields);
+    if (!parsed.success) throw new PackConfigError(`${source}[${i}] (${policy}): ${parsed.error.issues.map((issue) => issue.message).join("; ")}`);
+    const { namespace } = parsed.data;
+    if (namespace !== undefined && !namespaces.includes(namespace)) {
+      throw new PackConfigError(`${source}[${i}] (${policy}): reviewed for namespace "${namespace}", but the stack runs the component in ${namespaces.map((n) => `"${n}"`).join(", ")}; review the exemption for the new namespace`);
+    }
+    const exemptions = ((entries[policy] as { exemptions?: unknown[] } | undefined)?.exemptions ?? []);
+    entries[policy] = { exemptions: [...exemptions, parsed.data] };
+  });
+  return entries;
+}
+
+/** The component exemptions of every component the stack runs. */
+export function componentExemptionsFor(config: PlatformConfig): Record<string, Entry> {
+  let merged: Record<string, Entry> = {};
+  for (const component of COMPONENT_EXEMPTIONS.filter((c) => c.runs(config))) {
+    const source = `policy-pack/config/${component.file}`;
+    const input = JSON.parse(readFileSync(join(PACK_CONFIG_DIR, component.file), "utf8")) as unknown;
+    merged = mergePackConfigs(merged, componentExemptionEntries(source, input, component.namespaces(config)));
+  }
+  return merged;
+}
+
 /** Generated settings first, reviewed ones on top; exemptions from both are kept. */
 export function mergePackConfigs(generated: Record<string, Entry>, reviewed: Record<string, Entry>): Record<string, Entry> {
   const merged: Record<string, Entry> = { ...generated };
@@ -94,10 +150,15 @@ export function mergePackConfigs(generated: Record<string, Entry>, reviewed: Rec
   return merged;
 }
 
+/** Generated settings, then the exemptions of the components the stack runs, then the stack's reviewed additions. */
 export function packConfigText(stack: string): string {
   const reviewedPath = reviewedConfigPath(stack);
   const reviewed = existsSync(reviewedPath) ? (JSON.parse(readFileSync(reviewedPath, "utf8")) as Record<string, Entry>) : {};
-  return `${JSON.stringify(mergePackConfigs(policyPackConfigFor(stack) as Record<string, Entry>, reviewed), null, 2)}\n`;
+  const components = componentExemptionsFor(platformConfigOf(stack));
+  const merged = mergePackConfigs(mergePackConfigs(policyPackConfigFor(stack) as Record<string, Entry>, components), reviewed);
+  // A misspelt policy name or a reasonless exemption fails here, not at the next preview.
+  parsePackConfig(merged, allPolicies, `policy-pack/config/${stack}.json`);
+  return `${JSON.stringify(merged, null, 2)}\n`;
 }
 
 /** Stacks whose file is missing or differs from what their stack config generates. */
