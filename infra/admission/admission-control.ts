@@ -4,13 +4,16 @@ import { helmRelease } from "../lib/helm";
 import { systemNamespace } from "../namespaces/system-namespace";
 import { POLICY_CONTROLLER_CHART, type AdmissionConfig } from "./config";
 import { DIGEST_REQUIRED_LABEL, imagePolicies } from "./image-policies";
-import { clusterImagePolicies, policyControllerValues, SIGNATURE_OPT_IN_LABEL } from "./signatures";
+import { policyControllerNetworkPolicies } from "./network-policies";
+import { clusterImagePolicies, policyControllerValues, SIGNATURE_OPT_IN_LABEL, type PlatformImage } from "./signatures";
 
 export interface AdmissionControlArgs {
   config: AdmissionConfig;
   kubernetesVersion: string;
   provider: k8s.Provider;
   dependsOn: pulumi.Resource[];
+  /** The platform's own unsigned images in checked namespaces (the Istio proxy), each with its reason. */
+  platformImages?: PlatformImage[];
 }
 
 /** Labels an application namespace carries so that the digest and signature checks apply to it. */
@@ -51,6 +54,7 @@ export class AdmissionControl extends pulumi.ComponentResource {
         kubernetesVersion: args.kubernetesVersion,
         podSecurity: "restricted",
       }, child);
+      for (const policy of policyControllerNetworkPolicies(controller.namespace)) new k8s.networking.v1.NetworkPolicy(`${name}-${policy.metadata.name}`, policy, { parent: this, dependsOn: [namespace] });
       const release = helmRelease("policy-controller", {
         ...POLICY_CONTROLLER_CHART,
         version: controller.version,
@@ -58,7 +62,7 @@ export class AdmissionControl extends pulumi.ComponentResource {
         values: policyControllerValues(config),
       }, { parent: this, dependsOn: [namespace, ...created.values()] });
       // The ClusterImagePolicy CRD comes with the chart.
-      for (const manifest of clusterImagePolicies(config)) {
+      for (const manifest of clusterImagePolicies(config, args.platformImages)) {
         new k8s.apiextensions.CustomResource(`cluster-image-policy-${manifest.metadata.name}`, manifest, { parent: this, dependsOn: [release] });
       }
     }

@@ -1,6 +1,7 @@
 // Image signature verification with the Sigstore policy-controller: chart values and ClusterImagePolicies
 // as plain data, so tests read them without mocks.
 import { MANAGED_BY } from "../namespaces/baseline";
+import { parseReference } from "./image-rules";
 import type { AdmissionConfig, SignaturePolicyConfig } from "./config";
 
 /** Namespaces carrying this label have every image's signature verified by the policy-controller. */
@@ -57,13 +58,27 @@ interface Authority {
   name: string;
   keyless?: { url: string; identities: ({ issuer: string; subject: string } | { issuer: string; subjectRegExp: string })[] };
   key?: { data: string; hashAlgorithm: string };
-  ctlog: { url: string };
+  static?: { action: "pass" };
+  ctlog?: { url: string };
+}
+
+/**
+ * An image the platform itself runs in namespaces the policy-controller checks (the injected Istio proxy),
+ * whose publisher signs nothing the controller could verify. Admitted by a ClusterImagePolicy of its own.
+ */
+export interface PlatformImage {
+  /** The policy's name. */
+  name: string;
+  /** The exact reference the platform configures (digest-pinned where admission requires digests). */
+  image: string;
+  /** Why this image is admitted without a signature. */
+  reason: string;
 }
 
 export interface ClusterImagePolicyManifest {
   apiVersion: "policy.sigstore.dev/v1beta1";
   kind: "ClusterImagePolicy";
-  metadata: { name: string; labels: Record<string, string> };
+  metadata: { name: string; labels: Record<string, string>; annotations?: Record<string, string> };
   spec: { mode: "enforce"; images: { glob: string }[]; authorities: Authority[] };
 }
 
@@ -89,9 +104,37 @@ function authorities(policy: SignaturePolicyConfig, admission: AdmissionConfig):
   return result;
 }
 
+/**
+ * The narrowest glob policy-controller accepts for one image: its repository as go-containerregistry names it
+ * (the spelling the webhook matches), then `*`, which spans the tag or digest but no further path. Globs
+ * cannot name a digest (policy-controller refuses "@"), so the digest itself is held by the image rules.
+ */
+export function imageGlob(image: string): string {
+  return `${parseReference(image).repository}*`;
+}
+
+/** The injected Istio proxy: Istio publishes no Sigstore signature for proxyv2; its digest is pinned by mesh.proxyImage where required. */
+export function istioProxyImage(image: string): PlatformImage {
+  return {
+    name: "platform-istio-proxy",
+    image,
+    reason: "the sidecar and gateway proxy that istiod injects into every meshed pod; Istio publishes no Sigstore signatures for it, and where admission requires digests mesh.proxyImage pins it by digest",
+  };
+}
+
+/** Reasoned policies for the platform's own unsigned images: that repository only, no signature required. */
+export function platformImagePolicies(images: readonly PlatformImage[]): ClusterImagePolicyManifest[] {
+  return images.map(({ name, image, reason }) => ({
+    apiVersion: "policy.sigstore.dev/v1beta1",
+    kind: "ClusterImagePolicy",
+    metadata: { name, labels: MANAGED_BY, annotations: { "secure-platform/reason": reason, "secure-platform/image": image } },
+    spec: { mode: "enforce", images: [{ glob: imageGlob(image) }], authorities: [{ name: "platform-image", static: { action: "pass" } }] },
+  }));
+}
+
 /** One ClusterImagePolicy per configured policy; an image must satisfy every policy whose glob matches it. */
-export function clusterImagePolicies(admission: AdmissionConfig): ClusterImagePolicyManifest[] {
-  return admission.signatures.policies.map((policy) => ({
+export function clusterImagePolicies(admission: AdmissionConfig, platformImages: readonly PlatformImage[] = []): ClusterImagePolicyManifest[] {
+  return [...admission.signatures.policies.map((policy): ClusterImagePolicyManifest => ({
     apiVersion: "policy.sigstore.dev/v1beta1",
     kind: "ClusterImagePolicy",
     metadata: { name: policy.name, labels: MANAGED_BY },
@@ -100,5 +143,5 @@ export function clusterImagePolicies(admission: AdmissionConfig): ClusterImagePo
       images: policy.images.map((glob) => ({ glob })),
       authorities: authorities(policy, admission),
     },
-  }));
+  })), ...platformImagePolicies(platformImages)];
 }

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { Environment } from "../environments";
+import { fromAllowedRegistry } from "../admission/image-rules";
 import { chartVersion, cidr, dnsLabel, quantity } from "../lib/schema";
+import { proxyImage } from "./values";
 
 /** Istio's Helm repository; the charts base, istiod, cni and gateway are published there together. */
 export const ISTIO_CHART_REPO = "https://istio-release.storage.googleapis.com/charts";
@@ -136,5 +138,19 @@ export function meshRules(mesh: MeshConfig, applicationNamespaces: string[], env
   }
   if (ingress.serviceType !== "LoadBalancer" && ingress.loadBalancerSourceRanges.length > 0) {
     issue(["mesh", "ingressGateway", "loadBalancerSourceRanges"], `applies to a LoadBalancer service only (serviceType is ${ingress.serviceType})`, ingress.loadBalancerSourceRanges);
+  }
+}
+
+/**
+ * The injected proxy runs in every application namespace, so it meets the admission rules of those
+ * namespaces: from an allowed registry and, where admission requires digests, pinned by digest.
+ */
+export function meshImageRules(mesh: MeshConfig, admission: { requireDigest: boolean; allowedRegistries: readonly string[] }, issue: IssueReporter): void {
+  const image = proxyImage(mesh);
+  if (admission.requireDigest && !/@sha256:[a-f0-9]{64}$/.test(image)) {
+    issue(["mesh", "proxyImage"], `must be pinned by digest while admission.requireDigest is true, or every meshed pod is refused: set <registry>/istio/proxyv2@sha256:<64 hex> (for Istio's image, the digest that \`crane digest docker.io/istio/proxyv2:${mesh.version}\` prints)`, mesh.proxyImage);
+  }
+  if (!fromAllowedRegistry(image, admission.allowedRegistries)) {
+    issue(["mesh", "proxyImage"], `${image} is not from admission.allowedRegistries (${admission.allowedRegistries.join(", ")}); the injected sidecar would be refused`, mesh.proxyImage);
   }
 }

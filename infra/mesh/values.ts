@@ -37,6 +37,14 @@ export function baseValues(mesh: MeshConfig): Values {
   };
 }
 
+/** Istio's own proxy image for a release, what the injector uses when mesh.proxyImage is not set. */
+export const ISTIO_PROXY_IMAGE = (version: string) => `docker.io/istio/proxyv2:${version}`;
+
+/** The image the injector gives every sidecar and gateway: the one definition admission also reads. */
+export function proxyImage(mesh: MeshConfig): string {
+  return mesh.proxyImage ?? ISTIO_PROXY_IMAGE(mesh.version);
+}
+
 export function istiodValues(mesh: MeshConfig): Values {
   const replicas = mesh.istiod.replicas;
   return {

@@ -161,16 +161,29 @@ export function falcoValues(config: MonitoringConfig): Record<string, unknown> {
   };
 }
 
+/**
+ * Where Trivy Operator's pods pull from. The chart defaults to mirror.gcr.io/aquasec/, which no stack allows;
+ * Aqua publishes the same images under ghcr.io/aquasecurity/, one of the platform's image sources. The
+ * trivy image reaches the scan jobs through the chart's ConfigMap, so it needs its own override.
+ */
+export const TRIVY_IMAGES = {
+  operator: { registry: "ghcr.io", repository: "aquasecurity/trivy-operator" },
+  trivy: { registry: "ghcr.io", repository: "aquasecurity/trivy" },
+  nodeCollector: { registry: "ghcr.io", repository: "aquasecurity/node-collector" },
+} as const;
+
 /** Trivy Operator: vulnerability reports as CRDs and as metrics; scan jobs run restricted in its own namespace. */
 export function trivyOperatorValues(): Record<string, unknown> {
   return {
+    image: TRIVY_IMAGES.operator,
+    nodeCollector: TRIVY_IMAGES.nodeCollector,
     operator: {
       vulnerabilityScannerEnabled: true,
       // The node collector reads the host's kubelet and etcd files (hostPath, hostPID); not run here.
       infraAssessmentScannerEnabled: false,
       scanJobsConcurrentLimit: 3,
     },
-    trivy: { severity: "UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL", ignoreUnfixed: false },
+    trivy: { image: TRIVY_IMAGES.trivy, severity: "UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL", ignoreUnfixed: false },
     serviceMonitor: { enabled: true, labels: SELECTOR_LABELS, honorLabels: true },
     resources: small("500m", "512Mi"),
     podSecurityContext: restrictedPod(10000),

@@ -130,6 +130,29 @@ export function fromAllowedRegistry(image: string, allowedRegistries: readonly s
   });
 }
 
+/** go-containerregistry's default registry, the spelling policy-controller writes into resolved images. */
+export const GGCR_DOCKER_HUB = "index.docker.io/";
+
+/**
+ * A reference as go-containerregistry names it (name.ParseReference, weak validation): Docker Hub is
+ * index.docker.io/ (docker.io/ and short names alike), with library/ for single names; the tag, if any,
+ * and the digest, if any, apart.
+ */
+export function parseReference(image: string): { repository: string; tag?: string; digest?: string } {
+  const [name, digest] = image.split("@", 2) as [string, string | undefined];
+  const slash = name.lastIndexOf("/");
+  const colon = name.lastIndexOf(":");
+  const tag = colon > slash ? name.slice(colon + 1) : undefined;
+  let repository = colon > slash ? name.slice(0, colon) : name;
+  if (!EXPLICIT_REGISTRY.test(repository) || repository.startsWith(DEFAULT_REGISTRY)) {
+    const path = repository.startsWith(DEFAULT_REGISTRY) ? repository.slice(DEFAULT_REGISTRY.length) : repository;
+    repository = GGCR_DOCKER_HUB + (path.includes("/") ? path : `library/${path}`);
+  } else if (repository.startsWith(GGCR_DOCKER_HUB) && !repository.slice(GGCR_DOCKER_HUB.length).includes("/")) {
+    repository = `${GGCR_DOCKER_HUB}library/${repository.slice(GGCR_DOCKER_HUB.length)}`;
+  }
+  return { repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+}
+
 /** Each rule the image breaks; the admission policies deny exactly when this list is not empty. */
 export function imageVerdict(image: string, options: ImageRuleOptions): ImageVerdict {
   const violations: ImageViolation[] = [];

@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { admissionSchema } from "../../../infra/admission/config";
+import { clusterImagePolicies, istioProxyImage } from "../../../infra/admission/signatures";
+import { meshImageRules, meshSchema } from "../../../infra/mesh/config";
+import { proxyImage } from "../../../infra/mesh/values";
+import { TRIVY_IMAGES } from "../../../infra/monitoring/values";
+import { fromAllowedRegistry } from "../../../infra/admission/image-rules";
+import { checkAdmission } from "../../../tools/charts/admission";
+import { globMatches, injectSidecar, injectorSettings, resolveImage } from "../../../tools/charts/mutation";
+import type { ChartRendering, Manifest } from "../../../tools/charts/types";
+import type { RenderedResource } from "../../../tools/render/render";
+import { packConfigFor } from "../../../tools/pack-config";
+import { rendered, STACKS } from "../../helpers/stacks";
+
+const DIGEST = `sha256:${"ab".repeat(32)}`;
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+
+/** A rendering of the real program with a few chart objects shaped like the pinned charts render them. */
+function withCharts(program: ChartRendering["program"], release: string, manifests: Manifest[], hooks: string[] = []): ChartRendering {
+  const r = program.resources.find((x) => x.type === RELEASE && x.inputs.name === release)!;
+  return {
+    stack: program.stack,
+    kubernetesVersion: "1.33",
+    program,
+    releases: [{ urn: r.urn, name: release, namespace: String(r.inputs.namespace), chart: String(r.inputs.chart), version: String(r.inputs.version), repo: "", objects: manifests.map((manifest) => ({ manifest, source: "test", hooks, crd: false })) }],
+  };
+}
+
+const restricted = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1337, runAsGroup: 1337, capabilities: { drop: ["ALL"] } };
+function gatewayDeployment(namespace: string, image = "auto"): Manifest {
+  return {
+    apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "istio-ingressgateway", namespace },
+    spec: {
+      selector: { matchLabels: { app: "gw" } },
+      template: {
+        metadata: { annotations: { "inject.istio.io/templates": "gateway", "sidecar.istio.io/inject": "true" }, labels: { app: "gw", "sidecar.istio.io/inject": "true" } },
+        spec: {
+          securityContext: { runAsNonRoot: true, runAsUser: 1337, runAsGroup: 1337, fsGroup: 1337, seccompProfile: { type: "RuntimeDefault" }, sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }] },
+          containers: [{ name: "istio-proxy", image, securityContext: restricted }],
+        },
+      },
+    },
+  };
+}
+function deployment(namespace: string, name: string, image: string): Manifest {
+  return {
+    apiVersion: "apps/v1", kind: "Deployment", metadata: { name, namespace },
+    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }, containers: [{ name, image, securityContext: restricted }] } } },
+  };
+}
+const only = (rendering: ChartRendering, subject: RegExp) => checkAdmission(rendering).findings.filter((f) => subject.test(f.subject));
+
+describe("tools/charts: mutation", () => {
+  const settings = injectorSettings({ pilot: { cni: { enabled: true }, env: { ENABLE_NATIVE_SIDECARS: "true" } }, global: { proxy: { privileged: false } } }, "1.29.2");
+  it("takes the proxy image from istiod's values, the chart's defaults otherwise", () => {
+    assert.equal(settings.proxyImage, "docker.io/istio/proxyv2:1.29.2");
+    assert.equal(injectorSettings({ global: { hub: "registry.example.com/istio", tag: "1.29.2-distroless" } }, "1.29.2").proxyImage, "registry.example.com/istio/proxyv2:1.29.2-distroless");
+    assert.equal(injectorSettings({ global: { proxy: { image: `r.example.com/p@${DIGEST}` } } }, "1.29.2").proxyImage, `r.example.com/p@${DIGEST}`);
+  });
+  it("injects a native sidecar and istio-validation (no istio-init with CNI), restricted", () => {
+    const pod = injectSidecar({ metadata: {}, spec: { containers: [{ name: "app", image: "x:1" }] } }, settings);
+    assert.deepEqual(pod.spec.initContainers.map((c: { name: string }) => c.name), ["istio-validation", "istio-proxy"]);
+    assert.equal(pod.spec.initContainers[1].restartPolicy, "Always");
+    assert.deepEqual(pod.spec.initContainers[1].securityContext.capabilities, { drop: ["ALL"] });
+    assert.equal(pod.spec.initContainers[1].securityContext.runAsNonRoot, true);
+    const noCni = injectSidecar({ metadata: {}, spec: { containers: [] } }, { ...settings, cni: false, nativeSidecars: false });
+    assert.equal(noCni.spec.initContainers[0].name, "istio-init");
+    assert.deepEqual(noCni.spec.initContainers[0].securityContext.capabilities.add, ["NET_ADMIN", "NET_RAW"]);
+  });
+  it("fills image: auto with the gateway template and keeps the pod's own securityContext", () => {
+    const template = (gatewayDeployment("x").spec as { template: Record<string, unknown> }).template;
+    const pod = injectSidecar(template, settings);
+    assert.equal(pod.spec.containers[0].image, "docker.io/istio/proxyv2:1.29.2");
+    assert.equal(pod.spec.containers[0].securityContext.allowPrivilegeEscalation, false);
+    assert.equal(pod.spec.initContainers, undefined);
+  });
+  it("resolves tags as policy-controller does, in go-containerregistry's spelling", () => {
+    assert.match(resolveImage("docker.io/istio/proxyv2:1.29.2"), /^index\.docker\.io\/istio\/proxyv2@sha256:[a-f0-9]{64}$/);
+    assert.match(resolveImage("nginx:1"), /^index\.docker\.io\/library\/nginx@sha256:/);
+    assert.equal(resolveImage(`ghcr.io/x/y:1@${DIGEST}`), `ghcr.io/x/y@${DIGEST}`);
+    assert.equal(resolveImage("istio/proxyv2:1"), resolveImage("docker.io/istio/proxyv2:1"));
+  });
+  it("matches ClusterImagePolicy globs as policy-controller does", () => {
+    assert.equal(globMatches("index.docker.io/istio/proxyv2*", `index.docker.io/istio/proxyv2@${DIGEST}`), true);
+    assert.equal(globMatches("index.docker.io/istio/proxyv2*", `index.docker.io/istio/other@${DIGEST}`), false);
+    assert.equal(globMatches("index.docker.io/istio/proxyv2*", "index.docker.io/istio/proxyv2/evil:1"), false);
+    assert.equal(globMatches("777788889999.dkr.ecr.eu-west-1.amazonaws.com/**", `777788889999.dkr.ecr.eu-west-1.amazonaws.com/a/b@${DIGEST}`), true);
+    assert.equal(globMatches("*", "nginx:1"), true);
+  });
+});
+
+describe("tools/charts: checkAdmission", () => {
+  it("judges every program object and the pods their controllers create", async () => {
+    const program = await rendered("dev");
+    const result = checkAdmission({ stack: "dev", kubernetesVersion: "1.33", program, releases: [] });
+    assert.equal(result.check, "admission");
+    assert.ok(result.judged > program.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.type !== RELEASE).length);
+  });
+
+  it("admits the gateway's image: auto and judges the Pod with the injected proxy", async () => {
+    const program = await rendered("dev");
+    assert.deepEqual(only(withCharts(program, "istio-ingressgateway", [gatewayDeployment("istio-ingress")]), /istio-ingressgateway/), []);
+    // The same Deployment outside the convention is refused, on the controller and on its pod.
+    const plain = gatewayDeployment("istio-ingress");
+    delete (plain.spec as any).template.metadata.annotations["inject.istio.io/templates"];
+    (plain.spec as any).template.metadata.labels["sidecar.istio.io/inject"] = "false";
+    const findings = only(withCharts(program, "istio-ingressgateway", [plain]), /istio-ingressgateway/);
+    assert.ok(findings.some((f) => /Deployment istio-ingress\/istio-ingressgateway \(release istio-ingressgateway\)/.test(f.subject) && /image auto of container istio-proxy/.test(f.message)), JSON.stringify(findings));
+  });
+
+  it("refuses trivy-operator's chart default registry, admits the override the values set", async () => {
+    const program = await rendered("dev");
+    const denied = only(withCharts(program, "trivy-operator", [deployment("trivy-system", "trivy-operator", "mirror.gcr.io/aquasec/trivy-operator:0.28.0")]), /trivy-operator/);
+    assert.ok(denied.some((f) => /mirror\.gcr\.io\/aquasec\/trivy-operator:0\.28\.0 of container trivy-operator is not from an allowed registry/.test(f.message)));
+    const image = `${TRIVY_IMAGES.operator.registry}/${TRIVY_IMAGES.operator.repository}:0.28.0`;
+    assert.deepEqual(only(withCharts(program, "trivy-operator", [deployment("trivy-system", "trivy-operator", image)]), /trivy-operator/), []);
+    const scan = `${TRIVY_IMAGES.trivy.registry}/${TRIVY_IMAGES.trivy.repository}:0.65.0`;
+    assert.deepEqual(only(withCharts(program, "trivy-operator", [deployment("trivy-system", "scan-vulnerabilityreport", scan)]), /scan-/), []);
+  });
+
+  for (const stack of STACKS) {
+    it(`${stack}: the Trivy images the values set are from the stack's allowed registries`, () => {
+      const { allowedRegistries } = packConfigFor(stack);
+      for (const { registry, repository } of Object.values(TRIVY_IMAGES)) assert.ok(fromAllowedRegistry(`${registry}/${repository}:1.0.0`, allowedRegistries), `${registry}/${repository} in ${stack}`);
+    });
+  }
+
+  it("judges hooks: policy-controller's leases-cleanup as 0.10.5 renders it is refused", async () => {
+    const program = await rendered("prod");
+    const job: Manifest = {
+      apiVersion: "batch/v1", kind: "Job", metadata: { name: "leases-cleanup", namespace: "cosign-system", annotations: { "helm.sh/hook": "post-delete" } },
+      spec: { template: { metadata: { name: "leases-cleanup" }, spec: { restartPolicy: "OnFailure", containers: [{ name: "kubectl", image: "cgr.dev/chainguard/kubectl:latest-dev" }] } } },
+    };
+    const findings = only(withCharts(program, "policy-controller", [job], ["post-delete"]), /leases-cleanup/);
+    assert.ok(findings.some((f) => /post-delete hook/.test(f.subject) && /Pod Security restricted/.test(f.message)));
+    assert.ok(findings.some((f) => /cgr\.dev\/chainguard\/kubectl:latest-dev/.test(f.message)));
+  });
+
+  it("refuses the injected proxy where no ClusterImagePolicy covers it, admits it with the proxy's policy", async () => {
+    const program = await rendered("prod");
+    const probe = /service-pod-probe/;
+    const before = only({ stack: "prod", kubernetesVersion: "1.33", program, releases: [] }, probe);
+    assert.ok(before.some((f) => /^Pod shop\//.test(f.subject) && /proxyv2@sha256:[a-f0-9]{64} of container istio-proxy matches no policy/.test(f.message)), JSON.stringify(before));
+    // The policy the platform creates for its proxy (AdmissionControl's platformImages).
+    const admission = admissionSchema("prod").parse({ signatures: { policies: [{ name: "ci", images: ["ghcr.io/sigstore/**"], keyless: [{ issuer: "https://token.actions.githubusercontent.com", subject: "x" }] }] } });
+    const image = proxyImage(meshSchema("prod").parse({}));
+    const cip = clusterImagePolicies(admission, [istioProxyImage(image)]).find((p) => p.metadata.name === "platform-istio-proxy")!;
+    assert.deepEqual(cip.spec.images, [{ glob: "index.docker.io/istio/proxyv2*" }]);
+    assert.deepEqual(cip.spec.authorities, [{ name: "platform-image", static: { action: "pass" } }]);
+    const resource: RenderedResource = { type: "kubernetes:policy.sigstore.dev/v1beta1:ClusterImagePolicy", name: cip.metadata.name, urn: "urn:cip", custom: true, inputs: cip as unknown as Record<string, unknown>, protect: false, dependsOn: [] };
+    const after = only({ stack: "prod", kubernetesVersion: "1.33", program: { ...program, resources: [...program.resources, resource] }, releases: [] }, probe);
+    assert.deepEqual(after, []);
+  });
+});
+
+describe("mesh: the proxy image meets the application namespaces' admission rules", () => {
+  const problems = (proxy: string | undefined, requireDigest: boolean) => {
+    const found: string[] = [];
+    const mesh = meshSchema("prod").parse(proxy ? { proxyImage: proxy } : {});
+    meshImageRules(mesh, { requireDigest, allowedRegistries: ["docker.io/istio/", "registry.example.com/"] }, (path, message) => found.push(`${path.join(".")}: ${message}`));
+    return found;
+  };
+  it("requires a digest-pinned mesh.proxyImage when admission.requireDigest is on", () => {
+    assert.match(problems(undefined, true)[0]!, /^mesh\.proxyImage: must be pinned by digest while admission\.requireDigest is true/);
+    assert.match(problems("registry.example.com/istio/proxyv2:1.29.2", true)[0]!, /pinned by digest/);
+    assert.deepEqual(problems(`registry.example.com/istio/proxyv2@${DIGEST}`, true), []);
+    assert.deepEqual(problems(undefined, false), []);
+  });
+  it("requires the proxy image from the allowed registries", () => {
+    assert.match(problems(`quay.io/x/proxyv2@${DIGEST}`, true)[0]!, /is not from admission\.allowedRegistries/);
+  });
+});
