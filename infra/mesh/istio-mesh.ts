@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { helmRelease, type PinnedChart } from "../lib/helm";
 import { systemNamespace } from "../namespaces/system-namespace";
 import type { MeshConfig } from "./config";
-import { ingressGatewayPolicies } from "./network-policies";
+import { cniPolicies, ingressGatewayPolicies, istiodPolicies } from "./network-policies";
 import { meshAccessLogging, meshPeerAuthentication } from "./policies";
 import {
   baseValues,
@@ -70,6 +70,12 @@ export class IstioMesh extends pulumi.ComponentResource {
 
     for (const manifest of ingressGatewayPolicies(mesh)) {
       new k8s.networking.v1.NetworkPolicy(`${name}-ingress-${manifest.metadata.name}`, manifest, { ...child, dependsOn: [ingressNs] });
+    }
+    for (const manifest of istiodPolicies(mesh)) {
+      new k8s.networking.v1.NetworkPolicy(`${name}-root-${manifest.metadata.name}`, manifest, { ...child, dependsOn: [root] });
+    }
+    for (const manifest of cniPolicies(mesh)) {
+      new k8s.networking.v1.NetworkPolicy(`${name}-cni-${manifest.metadata.name}`, manifest, { ...child, dependsOn: [cniNs] });
     }
 
     const afterControlPlane = { ...child, dependsOn: [istiod] };

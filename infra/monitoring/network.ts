@@ -1,7 +1,7 @@
 // NetworkPolicies of the monitoring area: its own namespaces are default-deny with named allows, and each
 // application namespace admits Prometheus to the sidecars' metrics ports and nothing else.
 import type * as k8s from "@pulumi/kubernetes";
-import { defaultDenyPolicy, dnsEgressPolicy, MANAGED_BY } from "../namespaces/baseline";
+import { apiServerPeers, MANAGED_BY, namespaceIsolation } from "../namespaces/baseline";
 import type { MonitoringConfig } from "./config";
 import { RELEASES } from "./values";
 
@@ -20,14 +20,25 @@ function policy(name: string, namespace: string, spec: k8s.types.input.networkin
   return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace, labels: { ...MANAGED_BY } }, spec };
 }
 
+const PROMETHEUS_PODS = app("prometheus");
+
 /** Prometheus pods, as seen from any namespace. */
 export function prometheusPeer(config: MonitoringConfig) {
-  return { namespaceSelector: byName(config.namespace), podSelector: app("prometheus") };
+  return { namespaceSelector: byName(config.namespace), podSelector: PROMETHEUS_PODS };
 }
+
+/**
+ * The monitoring namespace carries this label, so that components which do not know its name (the mesh's
+ * namespaces) can admit its Prometheus; only cluster administrators can label namespaces.
+ */
+export const MONITORING_NAMESPACE_LABELS = { "secure-platform/role": "monitoring" };
+
+/** The same Prometheus pods, found by the monitoring namespace's label instead of its name. */
+export const PROMETHEUS_BY_ROLE = { namespaceSelector: { matchLabels: MONITORING_NAMESPACE_LABELS }, podSelector: PROMETHEUS_PODS };
 
 /** Default deny and DNS, as in application namespaces. */
 function isolated(ns: string): NetworkPolicyManifest[] {
-  return [defaultDenyPolicy(ns) as NetworkPolicyManifest, dnsEgressPolicy(ns) as NetworkPolicyManifest];
+  return namespaceIsolation(ns) as NetworkPolicyManifest[];
 }
 
 /** Isolated, plus HTTPS to anywhere: the API server (443 on EKS, 6443 on kind) and external endpoints. */
@@ -60,8 +71,8 @@ export function monitoringNamespacePolicies(config: MonitoringConfig): NetworkPo
     policy("allow-operator-webhook", ns, {
       podSelector: { matchLabels: { app: `${RELEASES.kubePrometheusStack}-operator` } },
       policyTypes: ["Ingress"],
-      // The API server calls the operator's admission webhook (PrometheusRule validation) on 10250.
-      ingress: [{ ports: tcp(10250) }],
+      // The API server calls the operator's admission webhook (PrometheusRule validation) on 10250; no one else may.
+      ingress: [{ from: apiServerPeers(), ports: tcp(10250) }],
     }),
   ];
 }

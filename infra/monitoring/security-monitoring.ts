@@ -5,7 +5,7 @@ import { helmRelease } from "../lib/helm";
 import { systemNamespace } from "../namespaces/system-namespace";
 import { alertmanagerConfig } from "./alertmanager";
 import { CHART_REPOS, type MonitoringConfig } from "./config";
-import { falcoNamespacePolicies, monitoringNamespacePolicies, sidecarScrapePolicy, trivyNamespacePolicies, vaultScrapePolicy, type NetworkPolicyManifest } from "./network";
+import { falcoNamespacePolicies, MONITORING_NAMESPACE_LABELS, monitoringNamespacePolicies, sidecarScrapePolicy, trivyNamespacePolicies, vaultScrapePolicy, type NetworkPolicyManifest } from "./network";
 import { alertNames, prometheusRules, securityRuleGroups } from "./rules";
 import { scrapeTargets } from "./scraping";
 import { ALERTMANAGER_CONFIG_SECRET, falcoValues, kubePrometheusStackValues, RELEASES, SELECTOR_LABELS, trivyOperatorValues } from "./values";
@@ -42,7 +42,8 @@ export class SecurityMonitoring extends pulumi.ComponentResource {
     const noInjection = { "istio-injection": "disabled" };
 
     const namespaces = {
-      monitoring: systemNamespace(`${name}-namespace`, { name: config.namespace, kubernetesVersion: args.kubernetesVersion, podSecurity: "restricted", labels: noInjection }, base),
+      // Its label lets the mesh's namespaces admit Prometheus without knowing this namespace's name.
+      monitoring: systemNamespace(`${name}-namespace`, { name: config.namespace, kubernetesVersion: args.kubernetesVersion, podSecurity: "restricted", labels: { ...noInjection, ...MONITORING_NAMESPACE_LABELS } }, base),
       falco: systemNamespace(`${name}-falco-namespace`, { name: config.falcoNamespace, kubernetesVersion: args.kubernetesVersion, podSecurity: "privileged", reason: FALCO_POD_SECURITY_REASON, labels: noInjection }, base),
       trivy: systemNamespace(`${name}-trivy-namespace`, { name: config.trivyNamespace, kubernetesVersion: args.kubernetesVersion, podSecurity: "restricted", labels: noInjection }, base),
     };

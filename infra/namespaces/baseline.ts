@@ -59,6 +59,27 @@ export function dnsEgressPolicy(namespace: string): Manifest<k8s.types.input.net
   };
 }
 
+/** Default deny and DNS: where every namespace of the platform starts; each further flow is a named policy. */
+export function namespaceIsolation(namespace: string): Manifest<k8s.types.input.networking.v1.NetworkPolicy>[] {
+  return [defaultDenyPolicy(namespace), dnsEgressPolicy(namespace)];
+}
+
+/** Private address space (RFC 1918, and RFC 6598 which EKS accepts as a secondary VPC range). */
+export const PRIVATE_NETWORKS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
+
+/** The Kubernetes API: 443 on EKS, 6443 on kind and most existing clusters. */
+export const API_SERVER_PORTS = [443, 6443];
+
+/**
+ * Where the API server's calls to webhooks come from, and where pods reach it: on EKS the control plane's
+ * ENIs inside the VPC, on an existing cluster (kind) the nodes. A NetworkPolicy can only name addresses;
+ * with the stack's CIDRs (the VPC's on EKS) it names those, else the private address space, which holds
+ * both. Never 0.0.0.0/0: the webhooks answer the API server, not the internet.
+ */
+export function apiServerPeers(cidrs: string[] = PRIVATE_NETWORKS): k8s.types.input.networking.v1.NetworkPolicyPeer[] {
+  return cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+}
+
 /** Defaults for containers that declare no requests or limits, so the quota below can apply. */
 export function limitRange(namespace: NamespaceConfig): Manifest<k8s.types.input.core.v1.LimitRange> {
   const d = namespace.containerDefaults;

@@ -1,9 +1,9 @@
 // Kubernetes NetworkPolicies for the same edges as the authorization policies: a second, independent layer
 // (enforced by the node's CNI, below the sidecar) on top of each namespace's default deny.
 import type * as k8s from "@pulumi/kubernetes";
-import { istiodEgressPolicy, NAMESPACE_NAME_LABEL, networkPolicy as policy, type NetworkPolicyManifest } from "../mesh/network-policies";
+import { gatewayMetricsPolicy, istiodEgressPolicy, NAMESPACE_NAME_LABEL, networkPolicy as policy, type NetworkPolicyManifest } from "../mesh/network-policies";
 import { EGRESS_GATEWAY, EGRESS_GATEWAY_TLS_PORT, gatewaySelector } from "../mesh/values";
-import { defaultDenyPolicy, dnsEgressPolicy } from "../namespaces/baseline";
+import { namespaceIsolation, PRIVATE_NETWORKS } from "../namespaces/baseline";
 import type { ExternalHost } from "./egress";
 import { calleesOf, callersOf, type ServiceGraph, type Workload } from "./graph";
 
@@ -45,15 +45,15 @@ export function serviceEgressPolicy(caller: Workload, callees: Workload[], mesh:
 }
 
 /** Private and link-local ranges: the egress gateway reaches the internet, never the cluster or the VPC through it. */
-export const NON_PUBLIC_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8"];
+export const NON_PUBLIC_RANGES = [...PRIVATE_NETWORKS, "169.254.0.0/16", "127.0.0.0/8"];
 
-/** The egress gateway's namespace: default deny; in from the declaring services, out to DNS, istiod and the internet on the declared ports. */
+/** The egress gateway's namespace: default deny; in from the declaring services and Prometheus (metrics), out to DNS, istiod and the internet on the declared ports. */
 export function egressGatewayPolicies(hosts: ExternalHost[], mesh: MeshNamespaces): NetworkPolicyManifest[] {
   const namespace = mesh.egress;
   const policies: NetworkPolicyManifest[] = [
-    defaultDenyPolicy(namespace) as NetworkPolicyManifest,
-    dnsEgressPolicy(namespace) as NetworkPolicyManifest,
+    ...(namespaceIsolation(namespace) as NetworkPolicyManifest[]),
     istiodEgressPolicy(namespace, mesh.root),
+    gatewayMetricsPolicy(namespace),
   ];
   if (hosts.length === 0) return policies;
   const callers = new Map(hosts.flatMap((h) => h.callers).map((c) => [c.id, c]));

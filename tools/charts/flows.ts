@@ -529,7 +529,7 @@ function loadBalancerFlows(cluster: Cluster, all: ServiceView[]): Flow[] {
     const internal = service.manifest.metadata.annotations?.["service.beta.kubernetes.io/aws-load-balancer-internal"] === "true";
     const clients = ranges.length > 0
       ? ranges.map((cidr) => ({ ...cluster.around.lbClient, id: `load balancer client in ${cidr}`, ip: ipaddr.parseCIDR(cidr)[0].toString() }))
-      : [internal || !cluster.around.eks ? cluster.around.lbClient : { ...cluster.around.lbClient, id: "internet client", ip: INTERNET }];
+      : [internal || !cluster.around.eks ? cluster.around.lbClient : { ...cluster.around.lbClient, id: "load balancer client on the internet", ip: INTERNET }];
     // With externalTrafficPolicy Cluster the node forwards (and masquerades) what the load balancer sends.
     const sources = [...clients, cluster.around.node];
     for (const port of (service.manifest.spec?.ports ?? []) as Json[]) {
@@ -622,8 +622,10 @@ function forbiddenOf(cluster: Cluster): Flow[] {
   deny(unmanaged, istiod, [ISTIOD_XDS_PORT], "only meshed pods and gateways fetch configuration and certificates");
   deny(unmanaged, vault, [8200, 8201], "Vault's API and Raft ports serve the platform's namespaces only");
   deny(strangers.filter((p) => p.namespace !== "unmanaged"), vault, [8201], "Raft and request forwarding are for the Vault servers only");
-  deny([...strangers, ...gateways], monitoring, monitoring.flatMap((p) => (p.ports ?? []).filter((c) => c.containerPort === 9090 || c.containerPort === 9093).map((c) => c.containerPort)),
-    "Prometheus's and Alertmanager's HTTP APIs (queries, admin, silences) are not for other namespaces");
+  for (const target of monitoring) {
+    const web = (target.ports ?? []).filter((c) => c.containerPort === 9090 || c.containerPort === 9093).map((c) => c.containerPort);
+    deny([...strangers, ...gateways], [target], web, "Prometheus's and Alertmanager's HTTP APIs (queries, admin, silences) are not for other namespaces");
+  }
   return dedupe(flows);
 }
 
