@@ -2,7 +2,7 @@
 // jobs with their accounts and RBAC, and the NetworkPolicies between application namespaces and Vault.
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { defaultDenyPolicy, dnsEgressPolicy, MANAGED_BY } from "../namespaces/baseline";
+import { MANAGED_BY, namespaceIsolation } from "../namespaces/baseline";
 import { VAULT_AUDIENCE } from "./policies";
 import { CA_CONFIGMAP, RELEASE_NAME, SERVER_POD_LABELS, TLS_SECRET, VAULT_PORT, CLUSTER_PORT } from "./values";
 
@@ -168,6 +168,9 @@ export function cronJob(name: string, namespace: string, schedule: string, pod: 
   };
 }
 
+/** EKS Pod Identity's agent: every node answers on these link-local addresses (docs.aws.amazon.com/eks/latest/userguide/pod-id-how-it-works.html). */
+export const POD_IDENTITY_AGENT = ["169.254.170.23/32", "fd00:ec2::23/128"];
+
 /** Pods of an application namespace may reach Vault's API, and nothing else of the vault namespace. */
 export function vaultEgressPolicy(namespace: string, vaultNamespace: string): Manifest<k8s.types.input.networking.v1.NetworkPolicy> {
   return {
@@ -220,8 +223,22 @@ export function vaultIngressPolicy(vaultNamespace: string, clientNamespaces: str
  * on kind) for the jobs and service registration, and AWS (KMS, STS, Secrets Manager, S3); the servers
  * also reach the configured database's port.
  */
-export function vaultNamespaceIsolation(vaultNamespace: string, databasePort?: number): Record<string, Manifest<k8s.types.input.networking.v1.NetworkPolicy>> {
+export function vaultNamespaceIsolation(vaultNamespace: string, databasePort?: number, awsCredentials = false): Record<string, Manifest<k8s.types.input.networking.v1.NetworkPolicy>> {
   const servers = { podSelector: { matchLabels: { ...SERVER_POD_LABELS, "app.kubernetes.io/instance": RELEASE_NAME } } };
+  // EKS Pod Identity: the SDK in the servers (KMS seal), the bootstrap job and the snapshot job fetch their
+  // role's credentials from the node's agent on link-local addresses, IPv4 and IPv6, over plain HTTP.
+  const credentials: Record<string, Manifest<k8s.types.input.networking.v1.NetworkPolicy>> = !awsCredentials ? {} : {
+    "pod-identity-egress": {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "vault-pod-identity-egress", namespace: vaultNamespace, labels: MANAGED_BY },
+      spec: {
+        podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: [SERVER_POD_LABELS["app.kubernetes.io/name"], JOB_NAMES.bootstrap, JOB_NAMES.snapshot].sort() }] },
+        policyTypes: ["Egress"],
+        egress: [{ to: POD_IDENTITY_AGENT.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 80 }] }],
+      },
+    },
+  };
   // The database secrets engine: the servers connect to PostgreSQL (an address outside the cluster on
   // EKS, a service inside on kind; a NetworkPolicy cannot name a host, so the port is what is allowed).
   const database: Record<string, Manifest<k8s.types.input.networking.v1.NetworkPolicy>> = databasePort === undefined ? {} : {
@@ -235,10 +252,12 @@ export function vaultNamespaceIsolation(vaultNamespace: string, databasePort?: n
       egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }, { namespaceSelector: {} }], ports: [{ protocol: "TCP", port: databasePort }] }],
     } as k8s.types.input.networking.v1.NetworkPolicySpec,
   } };
+  const [defaultDeny, dns] = namespaceIsolation(vaultNamespace);
   return {
     ...database,
-    "default-deny": defaultDenyPolicy(vaultNamespace),
-    "dns-egress": dnsEgressPolicy(vaultNamespace),
+    ...credentials,
+    "default-deny": defaultDeny!,
+    "dns-egress": dns!,
     "namespace-egress": {
       apiVersion: "networking.k8s.io/v1",
       kind: "NetworkPolicy",

@@ -136,9 +136,11 @@ export class VaultServer extends pulumi.ComponentResource {
       timeoutSeconds: 900,
     }, { parent: this, dependsOn: [tlsJob] });
 
+    // With Pod Identity (an EKS cluster whose role grants need no IRSA annotation) the agent serves credentials.
+    const podIdentity = awsContext !== undefined && Object.keys(serverAnnotations).length === 0;
     // Network: Vault's pods take API calls from the namespaces that use them, Raft only from each other;
-    // everything else in the namespace, in or out, is denied.
-    for (const [policyName, policy] of Object.entries(vaultNamespaceIsolation(ns, config.database?.port))) {
+    // on EKS the pods with AWS roles reach the Pod Identity agent; everything else, in or out, is denied.
+    for (const [policyName, policy] of Object.entries(vaultNamespaceIsolation(ns, config.database?.port, podIdentity))) {
       new k8s.networking.v1.NetworkPolicy(`${name}-${policyName}`, policy, inNamespace);
     }
     new k8s.networking.v1.NetworkPolicy(`${name}-ingress`, vaultIngressPolicy(ns, args.clientNamespaces.map((c) => c.name)), inNamespace);
