@@ -5,7 +5,7 @@ import { clusterSchema, type ClusterConfig } from "./cluster/config";
 import { ENVIRONMENT_DEFAULTS, ENVIRONMENTS, type Environment } from "./environments";
 import { isOpenToWorld, overlaps, parseCidr, within } from "./lib/cidr";
 import { quantityValue } from "./lib/quantity";
-import { meshRules, meshSchema, type MeshConfig } from "./mesh/config";
+import { meshImageRules, meshRules, meshSchema, type MeshConfig } from "./mesh/config";
 import { monitoringRules, monitoringSchema, type MonitoringConfig } from "./monitoring/config";
 import { namespaceSchema, type NamespaceConfig } from "./namespaces/config";
 import { resolveServiceRef, serviceSchema, type ServiceConfig } from "./services/config";
@@ -169,6 +169,7 @@ function crossFieldRules(config: ParsedPlatform, environment: Environment, ctx: 
 
   admissionRules(config.admission, [...namespaceNames], environment, issue);
   meshRules(config.mesh, config.namespaces.map((n) => n.name), environment, issue);
+  meshImageRules(config.mesh, config.admission, issue);
   serviceMeshRules(config.services, issue);
 }
 

@@ -2,7 +2,8 @@ import { AdmissionControl, applicationNamespaceLabels } from "./admission/admiss
 import { createCluster, type PlatformCluster } from "./cluster";
 import type { PlatformConfig } from "./config";
 import { IstioMesh } from "./mesh/istio-mesh";
-import { SIDECAR_INJECTION_LABELS } from "./mesh/values";
+import { proxyImage, SIDECAR_INJECTION_LABELS } from "./mesh/values";
+import { istioProxyImage } from "./admission/signatures";
 import { SecurityMonitoring } from "./monitoring/security-monitoring";
 import { AppNamespace } from "./namespaces/app-namespace";
 import { ServiceOnboarding } from "./services/service-onboarding";
@@ -23,6 +24,8 @@ export function createPlatform(config: PlatformConfig): Platform {
   const cluster = createCluster(config);
   const admission = new AdmissionControl("admission", {
     config: config.admission,
+    // The proxy istiod injects into every meshed pod needs a ClusterImagePolicy where no-match-policy is deny.
+    platformImages: [istioProxyImage(proxyImage(config.mesh))],
     kubernetesVersion: config.cluster.kubernetesVersion,
     provider: cluster.provider,
     dependsOn: cluster.ready,

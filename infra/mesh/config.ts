@@ -145,10 +145,13 @@ export function meshRules(mesh: MeshConfig, applicationNamespaces: string[], env
  * The injected proxy runs in every application namespace, so it meets the admission rules of those
  * namespaces: from an allowed registry and, where admission requires digests, pinned by digest.
  */
-export function meshImageRules(mesh: MeshConfig, admission: { requireDigest: boolean; allowedRegistries: readonly string[] }, issue: IssueReporter): void {
+export function meshImageRules(mesh: MeshConfig, admission: { requireDigest: boolean; allowedRegistries: readonly string[]; signatures: { enabled: boolean } }, issue: IssueReporter): void {
   const image = proxyImage(mesh);
-  if (admission.requireDigest && !/@sha256:[a-f0-9]{64}$/.test(image)) {
-    issue(["mesh", "proxyImage"], `must be pinned by digest while admission.requireDigest is true, or every meshed pod is refused: set <registry>/istio/proxyv2@sha256:<64 hex> (for Istio's image, the digest that \`crane digest docker.io/istio/proxyv2:${mesh.version}\` prints)`, mesh.proxyImage);
+  // The digest rule judges the Pod after the mutating webhooks: policy-controller (which selects every
+  // application namespace when signatures are on) resolves the injected tag to a digest after Istio's
+  // injector runs (webhooks run in name order). Without it, only a pinned image carries a digest.
+  if (admission.requireDigest && !admission.signatures.enabled && !/@sha256:[a-f0-9]{64}$/.test(image)) {
+    issue(["mesh", "proxyImage"], `must be pinned by digest while admission.requireDigest is true and admission.signatures is off (nothing resolves the injected tag), or every meshed pod is refused: set <registry>/istio/proxyv2:${mesh.version}@sha256:<64 hex> (the digest that \`crane digest docker.io/istio/proxyv2:${mesh.version}\` prints)`, mesh.proxyImage);
   }
   if (!fromAllowedRegistry(image, admission.allowedRegistries)) {
     issue(["mesh", "proxyImage"], `${image} is not from admission.allowedRegistries (${admission.allowedRegistries.join(", ")}); the injected sidecar would be refused`, mesh.proxyImage);

@@ -108,6 +108,8 @@ export function kubePrometheusStackValues(config: MonitoringConfig, context: Sta
       },
     },
     alertmanager: {
+      // Alertmanager never calls the Kubernetes API: its account carries no token.
+      serviceAccount: { automountServiceAccountToken: false },
       alertmanagerSpec: {
         replicas: a.replicas,
         retention: "120h",

@@ -1,4 +1,7 @@
 // Every check of what reaches the cluster, over one stack's rendered charts and program.
+import { checkAdmission } from "./admission";
+import { checkCustomResourceSchemas } from "./crd-schemas";
+import { checkFlows } from "./flows";
 import { checkPack } from "./pack";
 import type { ChartRendering, CheckResult } from "./types";
 
@@ -24,6 +27,16 @@ export async function runChartChecks(rendering: ChartRendering, packConfig: unkn
   const report = evaluation.report;
   const advisory = report.violations.filter((v) => v.enforcementLevel === "advisory").length;
   checks.push({ ...pack, summary: `${pack.judged} resources judged, ${pack.findings.length} mandatory violations, ${advisory} advisory, ${report.exemptions.length} exemptions applied` });
+
+  const admission = failClosed(checkAdmission(rendering));
+  checks.push({ ...admission, summary: `${admission.judged} admission requests judged (rendered objects and the pods made of them after the webhooks), ${admission.findings.length} denied` });
+
+  const flows = failClosed(checkFlows(rendering));
+  checks.push({ ...flows, summary: `${flows.judged} flows and namespaces judged, ${flows.findings.length} findings (needed flows denied, unneeded flows open, namespaces without default deny)` });
+
+  const { notJudged, ...schemaResult } = checkCustomResourceSchemas(rendering);
+  const schemas = failClosed(schemaResult);
+  checks.push({ ...schemas, summary: `${schemas.judged} custom resources validated against the charts' CRDs, ${schemas.findings.length} findings${notJudged.length ? `, ${notJudged.length} CEL rules not evaluable here` : ""}` });
 
   return { stack: rendering.stack, objects: releases.reduce((n, r) => n + r.objects, 0), releases, checks };
 }

@@ -24,6 +24,8 @@ interface ReleaseInputs {
   namespace: string;
   repositoryOpts?: { repo?: string };
   values?: Record<string, unknown>;
+  /** The provider's name for Helm's --no-hooks. */
+  disableWebhooks?: boolean;
 }
 
 export class ReleaseInputError extends Error {
@@ -118,6 +120,7 @@ export async function renderCharts(program: RenderedStack, options: RenderCharts
       values: inputs.values ?? {},
       kubeVersion: options.kubernetesVersion,
       apiVersions,
+      noHooks: inputs.disableWebhooks === true,
     });
     return {
       urn: resource.urn,

@@ -1,8 +1,5 @@
 import assert from "node:assert/strict";
-import { admissionSchema } from "../../../infra/admission/config";
-import { clusterImagePolicies, istioProxyImage } from "../../../infra/admission/signatures";
 import { meshImageRules, meshSchema } from "../../../infra/mesh/config";
-import { proxyImage } from "../../../infra/mesh/values";
 import { TRIVY_IMAGES } from "../../../infra/monitoring/values";
 import { fromAllowedRegistry } from "../../../infra/admission/image-rules";
 import { checkAdmission } from "../../../tools/charts/admission";
@@ -136,35 +133,43 @@ describe("tools/charts: checkAdmission", () => {
     assert.ok(findings.some((f) => /cgr\.dev\/chainguard\/kubectl:latest-dev/.test(f.message)));
   });
 
-  it("refuses the injected proxy where no ClusterImagePolicy covers it, admits it with the proxy's policy", async () => {
+  it("refuses the injected proxy where no ClusterImagePolicy covers it, admits it with the policy the platform creates", async () => {
     const program = await rendered("prod");
     const probe = /service-pod-probe/;
-    const before = only({ stack: "prod", kubernetesVersion: "1.33", program, releases: [] }, probe);
+    const isProxyPolicy = (r: RenderedResource) => (r.inputs.metadata as { name?: string } | undefined)?.name === "platform-istio-proxy";
+    const proxyPolicy = program.resources.filter(isProxyPolicy);
+    assert.equal(proxyPolicy.length, 1, "the program creates the proxy's ClusterImagePolicy (AdmissionControl's platformImages)");
+    const spec = proxyPolicy[0]!.inputs.spec as { images: unknown; authorities: unknown };
+    assert.deepEqual(spec.images, [{ glob: "index.docker.io/istio/proxyv2*" }]);
+    assert.deepEqual(spec.authorities, [{ name: "platform-image", static: { action: "pass" } }]);
+    const before = only({ stack: "prod", kubernetesVersion: "1.33", program: { ...program, resources: program.resources.filter((r) => !isProxyPolicy(r)) }, releases: [] }, probe);
     assert.ok(before.some((f) => /^Pod shop\//.test(f.subject) && /proxyv2@sha256:[a-f0-9]{64} of container istio-proxy matches no policy/.test(f.message)), JSON.stringify(before));
-    // The policy the platform creates for its proxy (AdmissionControl's platformImages).
-    const admission = admissionSchema("prod").parse({ signatures: { policies: [{ name: "ci", images: ["ghcr.io/sigstore/**"], keyless: [{ issuer: "https://token.actions.githubusercontent.com", subject: "x" }] }] } });
-    const image = proxyImage(meshSchema("prod").parse({}));
-    const cip = clusterImagePolicies(admission, [istioProxyImage(image)]).find((p) => p.metadata.name === "platform-istio-proxy")!;
-    assert.deepEqual(cip.spec.images, [{ glob: "index.docker.io/istio/proxyv2*" }]);
-    assert.deepEqual(cip.spec.authorities, [{ name: "platform-image", static: { action: "pass" } }]);
-    const resource: RenderedResource = { type: "kubernetes:policy.sigstore.dev/v1beta1:ClusterImagePolicy", name: cip.metadata.name, urn: "urn:cip", custom: true, inputs: cip as unknown as Record<string, unknown>, protect: false, dependsOn: [] };
-    const after = only({ stack: "prod", kubernetesVersion: "1.33", program: { ...program, resources: [...program.resources, resource] }, releases: [] }, probe);
-    assert.deepEqual(after, []);
+    assert.deepEqual(only({ stack: "prod", kubernetesVersion: "1.33", program, releases: [] }, probe), []);
   });
 });
 
 describe("mesh: the proxy image meets the application namespaces' admission rules", () => {
-  const problems = (proxy: string | undefined, requireDigest: boolean) => {
+  const problems = (proxy: string | undefined, requireDigest: boolean, signatures = false) => {
     const found: string[] = [];
     const mesh = meshSchema("prod").parse(proxy ? { proxyImage: proxy } : {});
-    meshImageRules(mesh, { requireDigest, allowedRegistries: ["docker.io/istio/", "registry.example.com/"] }, (path, message) => found.push(`${path.join(".")}: ${message}`));
+    meshImageRules(mesh, { requireDigest, allowedRegistries: ["docker.io/istio/", "registry.example.com/"], signatures: { enabled: signatures } }, (path, message) => found.push(`${path.join(".")}: ${message}`));
     return found;
   };
-  it("requires a digest-pinned mesh.proxyImage when admission.requireDigest is on", () => {
-    assert.match(problems(undefined, true)[0]!, /^mesh\.proxyImage: must be pinned by digest while admission\.requireDigest is true/);
+  it("requires a digest-pinned mesh.proxyImage when admission.requireDigest is on and nothing resolves the injected tag", () => {
+    assert.match(problems(undefined, true)[0]!, /^mesh\.proxyImage: must be pinned by digest while admission\.requireDigest is true and admission\.signatures is off/);
     assert.match(problems("registry.example.com/istio/proxyv2:1.29.2", true)[0]!, /pinned by digest/);
     assert.deepEqual(problems(`registry.example.com/istio/proxyv2@${DIGEST}`, true), []);
     assert.deepEqual(problems(undefined, false), []);
+  });
+  it("accepts a tag where policy-controller resolves it to a digest before the digest rule runs", async () => {
+    assert.deepEqual(problems(undefined, true, true), []);
+    // What the cluster does with it: the prod probe pod's proxy reaches the digest rule as name@sha256.
+    // Without the proxy's ClusterImagePolicy the denial names the image as the digest rule saw it.
+    const program = await rendered("prod");
+    const withoutProxyPolicy = { ...program, resources: program.resources.filter((r) => (r.inputs.metadata as { name?: string } | undefined)?.name !== "platform-istio-proxy") };
+    const denials = checkAdmission({ stack: "prod", kubernetesVersion: "1.33", program: withoutProxyPolicy, releases: [] }).findings.filter((f) => /^Pod shop\/service-pod-probe/.test(f.subject));
+    assert.ok(denials.some((f) => /index\.docker\.io\/istio\/proxyv2@sha256:[a-f0-9]{64} of container istio-proxy matches no policy/.test(f.message)), JSON.stringify(denials));
+    assert.deepEqual(denials.filter((f) => /not pinned by digest/.test(f.message)), []);
   });
   it("requires the proxy image from the allowed registries", () => {
     assert.match(problems(`quay.io/x/proxyv2@${DIGEST}`, true)[0]!, /is not from admission\.allowedRegistries/);

@@ -47,6 +47,14 @@ describe("charts: the render step (real Helm over the project's probe chart)", (
     assert.equal(rendered.urn, probe().urn);
   });
 
+  it("leaves the hooks out of a Release that skips them (disableWebhooks, Helm's --no-hooks)", async () => {
+    const skipping = { ...probe(), inputs: { ...probe().inputs, disableWebhooks: true } };
+    const rendering = await renderCharts(stackOf(skipping), { helm, chartsDir: CACHE, pull: false, kubernetesVersion: "1.33" });
+    const objects = rendering.releases[0]!.objects;
+    assert.ok(objects.some((o) => o.manifest.kind === "Deployment"));
+    assert.deepEqual(objects.filter((o) => o.hooks.length > 0).map((o) => o.manifest.metadata.name), []);
+  });
+
   it("refuses a Release whose chart is not known, and a chart missing from the cache when pulling is off", async () => {
     await assert.rejects(renderCharts(stackOf(release({ chart: "[unknown]", version: "1.2.3", namespace: "x", repositoryOpts: { repo: "r" } })), { helm, chartsDir: CACHE, pull: false, kubernetesVersion: "1.33" }), ReleaseInputError);
     await assert.rejects(

@@ -1,0 +1,77 @@
+// The charts step end to end, on the project's own test charts (test/charts: small charts that honour the
+// real charts' values keys and defaults): every stack renders, and every check judges and passes.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readStackPolicyConfig } from "../../../policy-pack/lib/plan";
+import { runChartChecks, type StackCheck } from "../../../tools/charts/checks";
+import { findHelm } from "../../../tools/charts/helm";
+import { renderCharts } from "../../../tools/charts/render";
+import type { ChartRendering } from "../../../tools/charts/types";
+import { platformConfigOf } from "../../../tools/render/platform-config";
+import { REPO_ROOT, readStackFile } from "../../../tools/render/stack-file";
+import { rendered, STACKS } from "../../helpers/stacks";
+
+export const TEST_CHARTS = join(REPO_ROOT, "test", "charts");
+
+const renderings = new Map<string, Promise<ChartRendering>>();
+
+/** The stack rendered with the test charts, once per run. */
+export function renderedCharts(stack: string): Promise<ChartRendering> {
+  let result = renderings.get(stack);
+  if (!result) {
+    result = (async () => renderCharts(await rendered(stack), {
+      helm: await findHelm(),
+      chartsDir: TEST_CHARTS,
+      pull: false,
+      kubernetesVersion: platformConfigOf(readStackFile(stack)).cluster.kubernetesVersion,
+    }))();
+    renderings.set(stack, result);
+  }
+  return result;
+}
+
+function findingsText(result: StackCheck): string {
+  return result.checks.flatMap((c) => c.findings.map((f) => `${c.check}: ${f.subject}: ${f.message}`)).join("\n");
+}
+
+describe("charts: every stack over the test charts", () => {
+  for (const stack of STACKS) {
+    it(`${stack}: every Release renders, and the pack, admission, flows and schema checks judge it and find nothing`, async () => {
+      const rendering = await renderedCharts(stack);
+      assert.ok(rendering.releases.length >= 8, `${stack} has ${rendering.releases.length} releases`);
+      for (const release of rendering.releases) assert.ok(release.objects.length > 0, `${release.name} rendered nothing`);
+      const result = await runChartChecks(rendering, readStackPolicyConfig(stack));
+      assert.deepEqual(result.checks.map((c) => c.check).sort(), ["admission", "flows", "pack", "schemas"]);
+      for (const check of result.checks) assert.ok(check.judged > 0, `${check.check} judged nothing`);
+      assert.equal(findingsText(result), "");
+    });
+  }
+});
+
+describe("npm run charts:check", () => {
+  const cli = (...args: string[]) => spawnSync("npx", ["tsx", join(REPO_ROOT, "tools", "charts.ts"), ...args], { encoding: "utf8", cwd: REPO_ROOT });
+
+  it("prints per stack the objects rendered and each check's verdict, exit 0 when nothing is found", () => {
+    const run = cli("check", "--stack", "local", "--charts", TEST_CHARTS, "--no-pull");
+    assert.equal(run.status, 0, run.stderr + run.stdout);
+    assert.match(run.stdout, /^Stack local: \d+ objects rendered from \d+ releases/m);
+    for (const check of ["pack", "admission", "flows", "schemas"]) assert.match(run.stdout, new RegExp(`^  ${check}: `, "m"));
+    assert.match(run.stdout, /No findings in 1 stack\(s\)\./);
+  });
+
+  it("writes a JSON report to --output, and exits 2 naming the command that fills a cache missing a chart", () => {
+    const output = join(mkdtempSync(join(tmpdir(), "charts-")), "report.json");
+    const run = cli("check", "--stack", "dev", "--charts", TEST_CHARTS, "--no-pull", "--format", "json", "--output", output);
+    assert.equal(run.status, 0, run.stderr);
+    const report = JSON.parse(readFileSync(output, "utf8")) as { stacks: StackCheck[]; findings: number };
+    assert.equal(report.findings, 0);
+    assert.equal(report.stacks[0]!.stack, "dev");
+    const empty = mkdtempSync(join(tmpdir(), "no-charts-"));
+    const missing = cli("check", "--stack", "dev", "--charts", empty, "--no-pull");
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /is not in .*; fill it with: helm pull \S+ --repo https:\/\/\S+ --version \S+ --destination /);
+  });
+});
