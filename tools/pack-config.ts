@@ -5,9 +5,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { ConfigError, parsePlatformConfig, PROJECT, type PlatformConfig } from "../infra/config";
+import { ConfigError, type PlatformConfig } from "../infra/config";
 import { exemptionSchema, PackConfigError, parsePackConfig } from "../policy-pack/lib/config";
 import { allPolicies } from "../policy-pack/policies";
+import { platformConfigOf as platformConfigOfFile } from "./render/platform-config";
 import { listStacks, readStackFile, REPO_ROOT } from "./render/stack-file";
 
 export const PACK_CONFIG_DIR = join(REPO_ROOT, "policy-pack", "config");
@@ -18,21 +19,9 @@ export interface PackImageConfig {
   requireDigest: boolean;
 }
 
-function parseValue(value: string): unknown {
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
-
+/** The stack's validated config, as the program reads it. */
 export function platformConfigOf(stack: string): PlatformConfig {
-  const file = readStackFile(stack);
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(file.config)) {
-    if (key.startsWith(`${PROJECT}:`)) raw[key.slice(PROJECT.length + 1)] = parseValue(value);
-  }
-  return parsePlatformConfig(stack, raw);
+  return platformConfigOfFile(readStackFile(stack));
 }
 
 /** The validated admission settings of a stack, as the program itself reads them. */

@@ -4,6 +4,13 @@
 import { quantityValue } from "../lib/quantity";
 import type { MonitoringConfig, Resources } from "./config";
 
+/** falcoctl runs as the Falco pod's user (root, for the probe) but with no capability and no escalation. */
+const FALCOCTL_CONTAINER = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+} as const;
+
 export const RELEASES = {
   kubePrometheusStack: "kube-prometheus-stack",
   falco: "falco",
@@ -144,11 +151,12 @@ export function falcoValues(config: MonitoringConfig): Record<string, unknown> {
     resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "1024Mi" } },
     tty: false,
     falco: { json_output: true, json_include_output_property: true, priority: "notice" },
-    // falcoctl installs and follows the rules artifacts; its containers get limits like every other.
+    // falcoctl installs and follows the rules artifacts: it only downloads files into the pod's own volumes,
+    // so it needs no capability (the exemption for Falco's probe is not a licence for these containers).
     falcoctl: {
       artifact: {
-        install: { resources: small("100m", "64Mi") },
-        follow: { resources: small("100m", "64Mi") },
+        install: { resources: small("100m", "64Mi"), securityContext: FALCOCTL_CONTAINER },
+        follow: { resources: small("100m", "64Mi"), securityContext: FALCOCTL_CONTAINER },
       },
     },
     falcosidekick: {

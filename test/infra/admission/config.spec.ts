@@ -21,8 +21,8 @@ function problems(admission: unknown, extra: Record<string, unknown> = {}): stri
 
 describe("admission: configuration", () => {
   it("defaults: the platform's image sources, kube-system exempt with a reason, signatures on", () => {
-    const { admission } = parse({ allowedRegistries: ["registry.example.com", "ghcr.io/sigstore/"], signatures: signed });
-    assert.deepEqual(admission.allowedRegistries, ["registry.example.com/", "ghcr.io/sigstore/"]);
+    const { admission } = parse({ allowedRegistries: ["registry.example.com", "ghcr.io/sigstore/", "docker.io/istio/"], signatures: signed });
+    assert.deepEqual(admission.allowedRegistries, ["registry.example.com/", "ghcr.io/sigstore/", "docker.io/istio/"]);
     assert.equal(admission.requireDigest, false);
     assert.equal(admission.exemptNamespaces[0]!.name, "kube-system");
     assert.ok(admission.signatures.enabled);
@@ -41,7 +41,7 @@ describe("admission: configuration", () => {
         nodeGroups: [{ name: "g", instanceTypes: ["m6i.large"], minSize: 3, desiredSize: 3, maxSize: 6 }],
         accessEntries: [{ principalArn: "arn:aws:iam::777788889999:role/deployer", access: "cluster-admin" }],
       },
-      admission: { allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/"], signatures: signed },
+      admission: { allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/", "docker.io/istio/"], signatures: signed },
       // prod must page someone for critical alerts; not what this test is about.
       monitoring: { alertmanager: { receivers: [{ name: "oncall", type: "pagerduty", severities: ["critical"], routingKey: "test-routing-key" }] } },
     });
@@ -92,7 +92,7 @@ describe("admission: configuration", () => {
   });
 
   it("allows noMatchPolicy warn in local only", () => {
-    parse({ allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/"], signatures: { ...signed, noMatchPolicy: "warn" } });
+    parse({ allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/", "docker.io/istio/"], signatures: { ...signed, noMatchPolicy: "warn" } });
     const found = (() => {
       try {
         parsePlatformConfig("dev", { environment: "dev", cluster: { mode: "existing", name: "x", context: "y", kubernetesVersion: "1.33" }, admission: { allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/"], signatures: { ...signed, noMatchPolicy: "warn" } } });
@@ -105,7 +105,7 @@ describe("admission: configuration", () => {
   });
 
   it("lets a stack turn signature verification off without policies", () => {
-    const { admission } = parse({ allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/"], signatures: { enabled: false } });
+    const { admission } = parse({ allowedRegistries: ["registry.example.com/", "ghcr.io/sigstore/", "docker.io/istio/"], signatures: { enabled: false } });
     assert.equal(admission.signatures.enabled, false);
   });
 });

@@ -4,7 +4,7 @@ import { imageVerdict } from "../../../infra/admission/image-rules";
 import { packConfigFor, packConfigPath, stalePackConfigs } from "../../../tools/pack-config";
 import { parsePackConfig } from "../../../policy-pack/lib/config";
 import { allPolicies } from "../../../policy-pack/policies";
-import { kubernetesObjects, ofType, only, rendered, renderWith, STACKS } from "../../helpers/stacks";
+import { kubernetesObjects, ofType, rendered, renderWith, STACKS } from "../../helpers/stacks";
 import { validateManifest } from "../../helpers/schemas";
 
 const VAP = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy";
@@ -24,9 +24,12 @@ describe("admission: rendered stacks", () => {
     assert.equal(release.inputs.version, "0.10.5");
     assert.equal(release.inputs.namespace, "cosign-system");
     assert.equal((release.inputs.repositoryOpts as { repo: string }).repo, "https://sigstore.github.io/helm-charts");
-    const cip = only(stack, CIP);
+    // The stack's signing policy, and the platform's own for the proxy istiod injects (it is unsigned).
+    const cips = ofType(stack, CIP);
+    assert.deepEqual(cips.map((c) => (c.inputs.metadata as { name: string }).name).sort(), ["ci-signed-services", "platform-istio-proxy"]);
+    const cip = cips.find((c) => (c.inputs.metadata as { name: string }).name === "ci-signed-services")!;
     assert.deepEqual((cip.inputs.spec as { images: unknown }).images, [{ glob: "777788889999.dkr.ecr.eu-west-1.amazonaws.com/**" }]);
-    assert.ok(cip.dependsOn.includes(release.urn), "the ClusterImagePolicy must wait for the chart's CRD");
+    for (const policy of cips) assert.ok(policy.dependsOn.includes(release.urn), "a ClusterImagePolicy must wait for the chart's CRD");
   });
 
   it("labels application namespaces for digests (prod) and signatures; the controller's namespace is restricted", async () => {
@@ -63,7 +66,7 @@ describe("admission: rendered stacks", () => {
   }
 
   it("renders no signature verification when a stack turns it off", async () => {
-    const stack = await renderWith("dev", { "secure-platform:admission": JSON.stringify({ allowedRegistries: ["registry.example.com/"], signatures: { enabled: false } }) });
+    const stack = await renderWith("dev", { "secure-platform:admission": JSON.stringify({ allowedRegistries: ["registry.example.com/", "docker.io/istio/"], signatures: { enabled: false } }) });
     assert.equal(ofType(stack, CIP).length, 0);
     assert.equal(ofType(stack, RELEASE).filter((r) => r.inputs.chart === "policy-controller").length, 0);
     assert.equal(ofType(stack, VAP).length, 4);

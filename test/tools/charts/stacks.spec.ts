@@ -75,3 +75,29 @@ describe("npm run charts:check", () => {
     assert.match(missing.stderr, /is not in .*; fill it with: helm pull \S+ --repo https:\/\/\S+ --version \S+ --destination /);
   });
 });
+
+describe("charts: what the program's values make the charts render", () => {
+  const objectsOf = async (stack: string, release: string) => (await renderedCharts(stack)).releases.find((r) => r.name === release)!.objects;
+
+  it("policy-controller's Release skips its hooks: the post-delete leases-cleanup Job never reaches the cluster", async () => {
+    const objects = await objectsOf("prod", "policy-controller");
+    assert.ok(objects.some((o) => o.manifest.kind === "Deployment"));
+    assert.deepEqual(objects.filter((o) => o.hooks.length > 0).map((o) => `${o.manifest.kind} ${o.manifest.metadata.name}`), []);
+  });
+
+  it("Falco's falcoctl containers run with no capability and no privilege escalation", async () => {
+    const daemonSet = (await objectsOf("prod", "falco")).find((o) => o.manifest.kind === "DaemonSet")!.manifest as any;
+    const spec = daemonSet.spec.template.spec;
+    const falcoctl = [...(spec.initContainers ?? []), ...spec.containers].filter((c: { name: string }) => c.name.startsWith("falcoctl"));
+    assert.equal(falcoctl.length, 2, "the install init container and the follow sidecar");
+    for (const container of falcoctl) {
+      assert.equal(container.securityContext?.allowPrivilegeEscalation, false, container.name);
+      assert.deepEqual(container.securityContext?.capabilities?.drop, ["ALL"], container.name);
+    }
+  });
+
+  it("Alertmanager's ServiceAccount carries no API token (it never calls the API)", async () => {
+    const account = (await objectsOf("prod", "kube-prometheus-stack")).find((o) => o.manifest.kind === "ServiceAccount" && o.manifest.metadata.name.endsWith("-alertmanager"))!;
+    assert.equal((account.manifest as { automountServiceAccountToken?: boolean }).automountServiceAccountToken, false);
+  });
+});
