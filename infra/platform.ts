@@ -1,5 +1,6 @@
 import { AdmissionControl, applicationNamespaceLabels } from "./admission/admission-control";
 import { createCluster, type PlatformCluster } from "./cluster";
+import { apiServerCidrs } from "./cluster/config";
 import type { PlatformConfig } from "./config";
 import { IstioMesh } from "./mesh/istio-mesh";
 import { proxyImage, SIDECAR_INJECTION_LABELS } from "./mesh/values";
@@ -22,10 +23,12 @@ export interface Platform {
 /** Wires the platform's components in order; each component owns its resources. */
 export function createPlatform(config: PlatformConfig): Platform {
   const cluster = createCluster(config);
+  const webhookSources = apiServerCidrs(config.cluster);
   const admission = new AdmissionControl("admission", {
     config: config.admission,
     // The proxy istiod injects into every meshed pod needs a ClusterImagePolicy where no-match-policy is deny.
     platformImages: [istioProxyImage(proxyImage(config.mesh))],
+    apiServerCidrs: webhookSources,
     kubernetesVersion: config.cluster.kubernetesVersion,
     provider: cluster.provider,
     dependsOn: cluster.ready,
@@ -43,6 +46,7 @@ export function createPlatform(config: PlatformConfig): Platform {
     config: config.mesh,
     kubernetesVersion: config.cluster.kubernetesVersion,
     onAws: cluster.aws !== undefined,
+    apiServerCidrs: webhookSources,
     provider: cluster.provider,
     dependsOn: cluster.ready,
   });
@@ -65,6 +69,7 @@ export function createPlatform(config: PlatformConfig): Platform {
     dependsOn: cluster.ready,
     // Its monitors and network policies go into the mesh's and Vault's namespaces.
     after: [mesh, vault.server],
+    apiServerCidrs: webhookSources,
   }) : undefined;
   return { cluster, namespaces, admission, mesh, services, vault, monitoring };
 }

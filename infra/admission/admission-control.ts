@@ -14,6 +14,8 @@ export interface AdmissionControlArgs {
   dependsOn: pulumi.Resource[];
   /** The platform's own unsigned images in checked namespaces (the Istio proxy), each with its reason. */
   platformImages?: PlatformImage[];
+  /** Where the API server calls the policy-controller webhook from (the VPC on EKS); private address space when unset. */
+  apiServerCidrs?: string[];
 }
 
 /** Labels an application namespace carries so that the digest and signature checks apply to it. */
@@ -54,7 +56,7 @@ export class AdmissionControl extends pulumi.ComponentResource {
         kubernetesVersion: args.kubernetesVersion,
         podSecurity: "restricted",
       }, child);
-      for (const policy of policyControllerNetworkPolicies(controller.namespace)) new k8s.networking.v1.NetworkPolicy(`${name}-${policy.metadata.name}`, policy, { parent: this, dependsOn: [namespace] });
+      for (const policy of policyControllerNetworkPolicies(controller.namespace, args.apiServerCidrs)) new k8s.networking.v1.NetworkPolicy(`${name}-${policy.metadata.name}`, policy, { parent: this, dependsOn: [namespace] });
       const release = helmRelease("policy-controller", {
         ...POLICY_CONTROLLER_CHART,
         version: controller.version,

@@ -13,13 +13,13 @@ const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port
  * Rekor, the TUF repository), wherever they are: a NetworkPolicy cannot name hosts, so the port is what is
  * allowed. Its metrics port stays closed: the release enables no ServiceMonitor.
  */
-export function policyControllerNetworkPolicies(namespace: string): NetworkPolicyManifest[] {
+export function policyControllerNetworkPolicies(namespace: string, apiServerCidrs?: string[]): NetworkPolicyManifest[] {
   return [
     ...(namespaceIsolation(namespace) as NetworkPolicyManifest[]),
     networkPolicy("policy-controller-webhook-ingress", namespace, {
       podSelector: WEBHOOK_PODS,
       policyTypes: ["Ingress"],
-      ingress: [{ from: apiServerPeers(), ports: tcp(POLICY_CONTROLLER_WEBHOOK_PORT) }],
+      ingress: [{ from: apiServerPeers(apiServerCidrs), ports: tcp(POLICY_CONTROLLER_WEBHOOK_PORT) }],
     }),
     networkPolicy("policy-controller-egress", namespace, {
       // The webhook, and the chart's cleanup hook, which deletes the webhook's leases through the API.
@@ -27,7 +27,7 @@ export function policyControllerNetworkPolicies(namespace: string): NetworkPolic
       policyTypes: ["Egress"],
       egress: [
         { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }, { ipBlock: { cidr: "::/0" } }], ports: tcp(443) },
-        { to: apiServerPeers(), ports: tcp(...API_SERVER_PORTS) },
+        { to: apiServerPeers(apiServerCidrs), ports: tcp(...API_SERVER_PORTS) },
       ],
     }),
   ];

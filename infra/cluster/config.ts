@@ -85,3 +85,11 @@ export function clusterSchema(defaults: EnvironmentDefaults) {
 export type EksClusterConfig = z.infer<ReturnType<typeof eksClusterSchema>>;
 export type ExistingClusterConfig = z.infer<typeof existingClusterSchema>;
 export type ClusterConfig = EksClusterConfig | ExistingClusterConfig;
+
+/**
+ * Where the API server's webhook calls come from and where pods reach it: on EKS the control plane's ENIs
+ * in the VPC; undefined for an existing cluster, whose node network the config does not name.
+ */
+export function apiServerCidrs(cluster: ClusterConfig): string[] | undefined {
+  return cluster.mode === "eks" ? [cluster.vpc.cidr] : undefined;
+}

@@ -21,6 +21,8 @@ export interface IstioMeshArgs {
   kubernetesVersion: string;
   /** True on EKS: the ingress gateway's load balancer gets AWS annotations. */
   onAws: boolean;
+  /** Where the API server calls istiod's webhook from (the VPC on EKS); private address space when unset. */
+  apiServerCidrs?: string[];
   provider: k8s.Provider;
   dependsOn: pulumi.Resource[];
 }
@@ -71,10 +73,10 @@ export class IstioMesh extends pulumi.ComponentResource {
     for (const manifest of ingressGatewayPolicies(mesh)) {
       new k8s.networking.v1.NetworkPolicy(`${name}-ingress-${manifest.metadata.name}`, manifest, { ...child, dependsOn: [ingressNs] });
     }
-    for (const manifest of istiodPolicies(mesh)) {
+    for (const manifest of istiodPolicies(mesh, args.apiServerCidrs)) {
       new k8s.networking.v1.NetworkPolicy(`${name}-root-${manifest.metadata.name}`, manifest, { ...child, dependsOn: [root] });
     }
-    for (const manifest of cniPolicies(mesh)) {
+    for (const manifest of cniPolicies(mesh, args.apiServerCidrs)) {
       new k8s.networking.v1.NetworkPolicy(`${name}-cni-${manifest.metadata.name}`, manifest, { ...child, dependsOn: [cniNs] });
     }
 

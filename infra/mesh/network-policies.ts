@@ -50,7 +50,7 @@ export function gatewayMetricsPolicy(namespace: string): NetworkPolicyManifest {
  * webhook calls (15017) from the API server, metrics (15014) from Prometheus, and reaches the API server.
  * The plaintext xDS port 15010 and the debug port 8080 stay closed to everyone.
  */
-export function istiodPolicies(mesh: MeshConfig): NetworkPolicyManifest[] {
+export function istiodPolicies(mesh: MeshConfig, apiServerCidrs?: string[]): NetworkPolicyManifest[] {
   const ns = mesh.rootNamespace;
   const gateways = [mesh.ingressNamespace, mesh.egressNamespace].sort();
   return [
@@ -66,14 +66,14 @@ export function istiodPolicies(mesh: MeshConfig): NetworkPolicyManifest[] {
           ],
           ports: tcp(ISTIOD_XDS_PORT),
         },
-        { from: apiServerPeers(), ports: tcp(ISTIOD_WEBHOOK_PORT) },
+        { from: apiServerPeers(apiServerCidrs), ports: tcp(ISTIOD_WEBHOOK_PORT) },
         { from: [PROMETHEUS_BY_ROLE], ports: tcp(ISTIOD_MONITORING_PORT) },
       ],
     }),
     networkPolicy("istiod-api-server-egress", ns, {
       podSelector: ISTIOD,
       policyTypes: ["Egress"],
-      egress: [{ to: apiServerPeers(), ports: tcp(...API_SERVER_PORTS) }],
+      egress: [{ to: apiServerPeers(apiServerCidrs), ports: tcp(...API_SERVER_PORTS) }],
     }),
   ];
 }
@@ -83,14 +83,14 @@ export function istiodPolicies(mesh: MeshConfig): NetworkPolicyManifest[] {
  * sockets: it takes no connections and reaches only DNS and the API server (to watch pods). What it does on
  * the node through its hostPath mounts and capabilities (rewriting pods' iptables) no NetworkPolicy governs.
  */
-export function cniPolicies(mesh: MeshConfig): NetworkPolicyManifest[] {
+export function cniPolicies(mesh: MeshConfig, apiServerCidrs?: string[]): NetworkPolicyManifest[] {
   const ns = mesh.cniNamespace;
   return [
     ...isolation(ns),
     networkPolicy("cni-api-server-egress", ns, {
       podSelector: {},
       policyTypes: ["Egress"],
-      egress: [{ to: apiServerPeers(), ports: tcp(...API_SERVER_PORTS) }],
+      egress: [{ to: apiServerPeers(apiServerCidrs), ports: tcp(...API_SERVER_PORTS) }],
     }),
   ];
 }

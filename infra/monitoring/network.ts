@@ -46,7 +46,7 @@ function isolatedWithHttpsEgress(ns: string): NetworkPolicyManifest[] {
   return [...isolated(ns), policy("allow-https-egress", ns, { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: ANYWHERE, ports: tcp(443, 6443) }] })];
 }
 
-export function monitoringNamespacePolicies(config: MonitoringConfig): NetworkPolicyManifest[] {
+export function monitoringNamespacePolicies(config: MonitoringConfig, apiServerCidrs?: string[]): NetworkPolicyManifest[] {
   const ns = config.namespace;
   return [
     // The operator, kube-state-metrics and the webhook jobs talk to the API server; Alertmanager to its receivers.
@@ -72,7 +72,7 @@ export function monitoringNamespacePolicies(config: MonitoringConfig): NetworkPo
       podSelector: { matchLabels: { app: `${RELEASES.kubePrometheusStack}-operator` } },
       policyTypes: ["Ingress"],
       // The API server calls the operator's admission webhook (PrometheusRule validation) on 10250; no one else may.
-      ingress: [{ from: apiServerPeers(), ports: tcp(10250) }],
+      ingress: [{ from: apiServerPeers(apiServerCidrs), ports: tcp(10250) }],
     }),
   ];
 }

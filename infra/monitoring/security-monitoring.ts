@@ -21,6 +21,8 @@ export interface SecurityMonitoringArgs {
   dependsOn: pulumi.Resource[];
   /** Components whose namespaces and CRDs this one writes into (the mesh, Vault), when the stack has them. */
   after?: pulumi.Resource[];
+  /** Where the API server calls the operator's webhook from (the VPC on EKS); private address space when unset. */
+  apiServerCidrs?: string[];
 }
 
 /** Pod Security reason shown on the Falco namespace; the privileges themselves are listed in docs/monitoring.md. */
@@ -51,7 +53,7 @@ export class SecurityMonitoring extends pulumi.ComponentResource {
     const networkPolicies = (prefix: string, manifests: NetworkPolicyManifest[], dependsOn: pulumi.Resource[]) =>
       manifests.map((manifest) => new k8s.networking.v1.NetworkPolicy(`${prefix}-${manifest.metadata.name}`, manifest, { parent: this, dependsOn }));
     const isolation = [
-      ...networkPolicies(`${name}-monitoring`, monitoringNamespacePolicies(config), [namespaces.monitoring]),
+      ...networkPolicies(`${name}-monitoring`, monitoringNamespacePolicies(config, args.apiServerCidrs), [namespaces.monitoring]),
       ...networkPolicies(`${name}-falco`, falcoNamespacePolicies(config), [namespaces.falco]),
       ...networkPolicies(`${name}-trivy`, trivyNamespacePolicies(config), [namespaces.trivy]),
     ];

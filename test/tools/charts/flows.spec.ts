@@ -220,6 +220,18 @@ describe("chart flows (checkFlows)", () => {
     });
   }
 
+  it("on EKS admits webhook calls from the VPC only, not from networks peered or routed into it", async () => {
+    const program = await rendered("prod");
+    const policies = program.resources.map((r) => r.inputs as Json).filter((m) => m.kind === "NetworkPolicy");
+    const webhookIngress = policies.filter((p) => ["istiod-ingress", "allow-policy-controller-webhook", "allow-operator-webhook"].includes(p.metadata.name));
+    assert.ok(webhookIngress.length >= 2, webhookIngress.map((p) => p.metadata.name).join(", "));
+    const view = { rootNamespace: "istio-system", namespaces: {} };
+    const istiod = { id: "istiod", namespace: "istio-system", labels: { app: "istiod" }, ip: "10.30.1.5", annotations: {}, containers: [], meshed: false };
+    const from = (ip: string) => ({ id: ip, labels: {}, ip, annotations: {}, containers: [], meshed: false });
+    assert.equal(networkAllows(policies, { from: from("10.30.0.100"), to: istiod, port: 15017 } as never, view), true, "the control plane's ENIs in 10.30.0.0/16");
+    assert.equal(networkAllows(policies, { from: from("10.99.0.7"), to: istiod, port: 15017 } as never, view), false, "a peered network in 10/8");
+  });
+
   it("follows a ServiceMonitor through its Service to the endpoints' target port, in the namespaces it names", async () => {
     const program = await rendered("prod");
     const monitor = manifest("ServiceMonitor", "monitoring.coreos.com/v1", "gateway-metrics", "istio-ingress", {
