@@ -2,6 +2,9 @@
 // is allowed, following Istio's and Kubernetes' documented semantics. It knows nothing of how the policies
 // were generated: it reads them as the cluster would.
 import * as ipaddr from "ipaddr.js";
+import { selectorMatches } from "./labels";
+
+export { selectorMatches };
 
 type Json = Record<string, any>;
 
@@ -49,22 +52,6 @@ export interface ClusterView {
 
 // ---------------------------------------------------------------- label selectors (Kubernetes semantics)
 
-export function selectorMatches(selector: Json | undefined, labels: Record<string, string>): boolean {
-  if (!selector) return true;
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
-  for (const expression of selector.matchExpressions ?? []) {
-    const has = expression.key in labels;
-    const value = labels[expression.key];
-    switch (expression.operator) {
-      case "In": if (!has || !expression.values.includes(value)) return false; break;
-      case "NotIn": if (has && expression.values.includes(value)) return false; break;
-      case "Exists": if (!has) return false; break;
-      case "DoesNotExist": if (has) return false; break;
-      default: throw new Error(`unknown selector operator ${expression.operator}`);
-    }
-  }
-  return true;
-}
 
 function namespaceLabels(view: ClusterView, namespace: string): Record<string, string> {
   return { ...(view.namespaces[namespace] ?? {}), "kubernetes.io/metadata.name": namespace };

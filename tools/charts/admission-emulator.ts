@@ -3,6 +3,7 @@
 // variables.<name>, validations with messageExpression, failurePolicy. The CEL is the manifests' own text.
 import { celEnv, isCelError, parse, plan, type CelInput, type CelResult } from "@bufbuild/cel";
 import type { AdmissionPolicy, AdmissionPolicyBinding } from "../../infra/admission/image-policies";
+import { selectorMatches, type LabelSelector } from "./labels";
 
 export interface ClusterNamespace {
   name: string;
@@ -57,25 +58,6 @@ export function toCel(value: unknown): CelInput {
   return value as CelInput;
 }
 
-interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
-
-function selects(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
-  if (!selector) return true;
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
-  for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
-    const has = key in labels;
-    const ok = operator === "In" ? has && values.includes(labels[key]!)
-      : operator === "NotIn" ? !has || !values.includes(labels[key]!)
-        : operator === "Exists" ? has
-          : operator === "DoesNotExist" ? !has
-            : (() => { throw new Error(`unknown selector operator ${operator}`); })();
-    if (!ok) return false;
-  }
-  return true;
-}
 
 interface CompiledPolicy {
   manifest: AdmissionPolicy;
@@ -122,7 +104,7 @@ export class AdmissionEmulator {
       const policy = this.policies.get(spec.policyName);
       if (!policy) throw new Error(`binding ${binding.metadata.name} names no policy ${spec.policyName}`);
       if (!this.matches(policy.manifest, request)) continue;
-      if (!selects(spec.matchResources?.namespaceSelector, labels)) continue;
+      if (!selectorMatches(spec.matchResources?.namespaceSelector, labels)) continue;
       decision.evaluated.push(spec.policyName);
       this.evaluate(policy, request, labels, spec.validationActions, decision);
     }

@@ -14,12 +14,11 @@ import {
   istioInjector,
   policyControllerResolver,
   runMutators,
-  selects,
-  type LabelSelector,
   type Mutator,
   type NamespaceLabels,
 } from "./mutation";
 import type { ChartRendering, CheckResult, Finding } from "./types";
+import { selectorMatches, type LabelSelector } from "./labels";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -144,7 +143,7 @@ class Cluster {
   }
 
   signaturesChecked(namespace: string): boolean {
-    return this.signatureSelector !== undefined && selects(this.signatureSelector, this.labels(namespace).labels);
+    return this.signatureSelector !== undefined && selectorMatches(this.signatureSelector, this.labels(namespace).labels);
   }
 }
 

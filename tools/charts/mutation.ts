@@ -2,6 +2,7 @@
 // injector (istiod 1.29 injection templates, sidecar and gateway) and Sigstore policy-controller's digest
 // resolution. Webhooks run in the order of their configuration's name, as the API server calls them.
 import { createHash } from "node:crypto";
+import { selectorMatches, type LabelSelector } from "./labels";
 import {
   GGCR_DOCKER_HUB,
   INJECT_LABEL,
@@ -18,26 +19,6 @@ export interface NamespaceLabels {
   labels: Record<string, string>;
 }
 
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
-
-/** Label selector semantics of the API server (webhook namespaceSelector and objectSelector). */
-export function selects(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
-  if (!selector) return true;
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
-  for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
-    const has = key in labels;
-    const ok = operator === "In" ? has && values.includes(labels[key]!)
-      : operator === "NotIn" ? !has || !values.includes(labels[key]!)
-        : operator === "Exists" ? has
-          : operator === "DoesNotExist" ? !has
-            : false;
-    if (!ok) return false;
-  }
-  return true;
-}
 
 /** The injector's settings, read from the istiod Release's values (the chart's defaults where unset). */
 export interface InjectorSettings {
@@ -216,7 +197,7 @@ export function policyControllerResolver(namespaceSelector: LabelSelector | unde
     configuration: "policy.sigstore.dev",
     reinvocation: "IfNeeded",
     mutate(pod, namespace) {
-      if (!selects(namespaceSelector, { ...namespace.labels, "kubernetes.io/metadata.name": namespace.name })) return pod;
+      if (!selectorMatches(namespaceSelector, { ...namespace.labels, "kubernetes.io/metadata.name": namespace.name })) return pod;
       return { ...pod, spec: resolveDigests(obj(pod.spec)) };
     },
   };
