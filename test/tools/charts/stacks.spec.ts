@@ -76,6 +76,17 @@ describe("npm run charts:check", () => {
   });
 });
 
+describe("npm run charts:render", () => {
+  it("writes each release's rendered objects to <out>/<stack>/<release>.yaml, each with the template it came from", () => {
+    const out = mkdtempSync(join(tmpdir(), "rendered-"));
+    const run = spawnSync("npx", ["tsx", join(REPO_ROOT, "tools", "charts.ts"), "render", "--stack", "local", "--charts", TEST_CHARTS, "--no-pull", "--out", out], { encoding: "utf8", cwd: REPO_ROOT });
+    assert.equal(run.status, 0, run.stderr);
+    const gateway = readFileSync(join(out, "local", "istio-ingressgateway.yaml"), "utf8");
+    assert.match(gateway, /^# Source: gateway\/templates\/deployment\.yaml\nkind: Deployment|^# Source: gateway\/templates\/deployment\.yaml\napiVersion: apps\/v1\nkind: Deployment/m);
+    assert.match(gateway, /image: auto/);
+  });
+});
+
 describe("charts: what the program's values make the charts render", () => {
   const objectsOf = async (stack: string, release: string) => (await renderedCharts(stack)).releases.find((r) => r.name === release)!.objects;
 
