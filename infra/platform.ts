@@ -59,8 +59,10 @@ export function createPlatform(config: PlatformConfig): Platform {
     meshReady: mesh.ready,
   });
   const vault = createVault(config, cluster, appNamespaces);
+  // Prometheus and Alertmanager claims name the cluster's class unless config names one.
+  const prometheus = { ...config.monitoring.prometheus, storageClass: config.monitoring.prometheus.storageClass ?? cluster.storageClass };
   const monitoring = config.monitoring.enabled ? new SecurityMonitoring("security-monitoring", {
-    config: config.monitoring,
+    config: { ...config.monitoring, prometheus },
     environment: config.environment,
     clusterName: config.cluster.name,
     kubernetesVersion: config.cluster.kubernetesVersion,

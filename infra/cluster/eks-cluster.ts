@@ -6,6 +6,7 @@ import { ebsKeyUsage, irsaTrust, keyPolicy, podIdentityTrust, serviceTrust } fro
 import { eksKubeconfig } from "./kubeconfig";
 import { ClusterNetwork } from "./network";
 import type { PlatformCluster, WorkloadIdentity, WorkloadRoleArgs } from "./platform-cluster";
+import { EKS_STORAGE_CLASS, ebsStorageClass } from "./storage-class";
 
 export interface EksClusterArgs {
   config: EksClusterConfig;
@@ -31,6 +32,7 @@ export class EksCluster extends pulumi.ComponentResource implements PlatformClus
   readonly ready: pulumi.Resource[];
   readonly aws: PlatformCluster["aws"];
   readonly oidcIssuer: pulumi.Output<string>;
+  readonly storageClass = EKS_STORAGE_CLASS;
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secure-platform:cluster:EksCluster", name, {}, opts);
@@ -230,7 +232,13 @@ export class EksCluster extends pulumi.ComponentResource implements PlatformClus
       enableServerSideApply: true,
     }, { parent: this, dependsOn: accessAssociations });
 
-    this.ready = [...nodeGroups, vpcCni, coreDns, ebsCsi];
+    // EKS 1.30 and later create no default StorageClass: without this one every claim stays Pending.
+    const storageClass = new k8s.storage.v1.StorageClass(`${name}-${EKS_STORAGE_CLASS}`, ebsStorageClass({
+      kmsKeyArn: volumesKey.arn,
+      reclaimPolicy: protect ? "Retain" : "Delete",
+    }), { parent: this, provider: this.provider, dependsOn: [ebsCsi] });
+
+    this.ready = [...nodeGroups, vpcCni, coreDns, ebsCsi, storageClass];
     this.aws = {
       region: config.region,
       accountId,

@@ -94,10 +94,15 @@ export function keyPolicy(args: KeyPolicyArgs): PolicyDocument {
   return document(...statements);
 }
 
-/** What the EBS CSI driver needs on the volume key, beyond AmazonEBSCSIDriverPolicy. */
+/**
+ * What the EBS CSI driver needs on the volume key, beyond AmazonEBSCSIDriverPolicy: the EKS user guide's
+ * policy for a customer key (csi-iam-role.html). The key policy leaves use of the key to IAM policies
+ * (AccountIamPolicies), so this role policy is what lets the driver's role use it. Grants only for AWS
+ * resources: EC2 creates them for the volume, never the driver for itself.
+ */
 export function ebsKeyUsage(keyArn: string): PolicyDocument {
   return document(
-    { Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"], Resource: keyArn },
-    { Effect: "Allow", Action: "kms:CreateGrant", Resource: keyArn, Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } } },
+    { Sid: "EbsVolumeGrants", Effect: "Allow", Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], Resource: keyArn, Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } } },
+    { Sid: "EbsVolumeEncryption", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: keyArn },
   );
 }

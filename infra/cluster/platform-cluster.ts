@@ -30,8 +30,13 @@ export interface PlatformCluster {
   provider: k8s.Provider;
   /** A kubeconfig for operators, marked secret; absent for an existing cluster (use your own context). */
   kubeconfig?: pulumi.Output<string>;
-  /** Resources that must exist before workloads can be scheduled (node groups, networking add-ons). */
+  /** Resources that must exist before workloads can be scheduled (node groups, networking add-ons, storage). */
   ready: pulumi.Resource[];
+  /**
+   * The StorageClass every claim names when config names none: the one the cluster creates (in `ready`).
+   * Absent for an existing cluster, whose claims take that cluster's default class.
+   */
+  storageClass?: string;
   /** Present on EKS only. */
   aws?: AwsContext & { workloadIdentity: WorkloadIdentity };
 }

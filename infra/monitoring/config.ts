@@ -130,7 +130,7 @@ export function monitoringSchema(environment: Environment) {
       replicas: z.number().int().min(1).max(5).default(env.replicas),
       retention: duration.default(env.retention),
       storageSize: quantity.refine((q) => quantityValue(q) >= 2 * 2 ** 30, "must be at least 2Gi: Prometheus keeps 10% of the volume free and needs room to compact").default(env.storage),
-      /** Empty: the cluster's default StorageClass (gp3 through the EBS CSI driver on EKS). */
+      /** Prometheus's and Alertmanager's claims. Empty: on EKS the class the cluster creates (encrypted gp3), elsewhere the cluster's default. */
       storageClass: z.string().min(1).optional(),
       scrapeInterval: duration.default("30s"),
       resources: resources.default({ cpuRequest: "500m", memoryRequest: "2Gi", cpuLimit: "2", memoryLimit: "4Gi" }),

@@ -67,6 +67,7 @@ export function vaultSchema(environment: Environment) {
     resources: resources.default(resources.parse({})),
     dataStorageSize: quantity.default("10Gi"),
     auditStorageSize: quantity.default("10Gi"),
+    /** Data, audit and snapshot claims. Empty: on EKS the class the cluster creates (encrypted gp3), elsewhere the cluster's default. */
     storageClass: z.string().min(1).optional(),
     /** Where `pulumi up` reaches Vault's API (a port-forward to vault-active by default). */
     address: z.url().default("https://127.0.0.1:8200"),

@@ -13,7 +13,8 @@ export interface PlatformVault {
 
 /** Vault server, its configuration and its backups, in that order. */
 export function createVault(config: PlatformConfig, cluster: PlatformCluster, namespaces: { name: string; resource: pulumi.Resource }[]): PlatformVault {
-  const vault = config.vault;
+  // Claims name the cluster's class unless config names one (EKS has no default class).
+  const vault = { ...config.vault, storageClass: config.vault.storageClass ?? cluster.storageClass };
   const eks = config.cluster.mode === "eks" ? config.cluster : undefined;
   const clientNames = new Set(config.services.filter((s) => s.vault).map((s) => s.namespace));
   const server = new VaultServer("vault", {

@@ -1,5 +1,5 @@
 // What reaches the cluster: every helm.sh/v3 Release of a stack rendered by a real Helm, and the
-// shape in which each check (pack, admission, flows, schemas) reports what it found.
+// shape in which each check (pack, admission, flows, schemas, storage) reports what it found.
 import type { RenderedStack } from "../render/render";
 
 export type Manifest = Record<string, unknown> & {
@@ -39,7 +39,7 @@ export interface ChartRendering {
   releases: RenderedRelease[];
 }
 
-export type CheckName = "pack" | "admission" | "flows" | "schemas";
+export type CheckName = "pack" | "admission" | "flows" | "schemas" | "storage";
 
 /** One thing the cluster would refuse, or one flow a component needs that the stack denies. */
 export interface Finding {

@@ -3,6 +3,9 @@ import type { RenderedResource, RenderedStack } from "../../../tools/render/rend
 import { ofType, only, rendered, renderWith } from "../../helpers/stacks";
 import { readStackFile } from "../../../tools/render/stack-file";
 import { CONTROL_PLANE_LOG_TYPES } from "../../../infra/cluster/eks-cluster";
+import { DEFAULT_CLASS_ANNOTATION, EKS_STORAGE_CLASS } from "../../../infra/cluster/storage-class";
+import { MOCK_ACCOUNT_ID } from "../../../tools/render/mocks";
+import { rawStackConfig } from "../../helpers/config";
 
 const EKS_STACKS = ["dev", "staging", "prod"];
 type Inputs = Record<string, any>;
@@ -10,6 +13,20 @@ type Inputs = Record<string, any>;
 const inputs = (resource: RenderedResource): Inputs => resource.inputs as Inputs;
 const byUrn = (stack: RenderedStack, urn: string) => stack.resources.find((r) => r.urn === urn);
 const keyPolicyOf = (key: RenderedResource) => JSON.parse(inputs(key).policy as string);
+
+const keyOf = (stack: RenderedStack, purpose: string) => ofType(stack, "aws:kms/key:Key").find((k) => k.name.endsWith(`-${purpose}`) && k.parent?.includes("secure-platform:cluster:EksCluster"))!;
+const releaseValues = (stack: RenderedStack, name: string): Inputs => inputs(ofType(stack, "kubernetes:helm.sh/v3:Release").find((r) => r.name === name)!).values;
+/** The storage classes every claim of the platform names: Vault's data and audit, Prometheus, Alertmanager. */
+function claimClasses(stack: RenderedStack): Record<string, unknown> {
+  const vault = releaseValues(stack, "vault").server;
+  const kps = releaseValues(stack, "kube-prometheus-stack");
+  return {
+    vaultData: vault.dataStorage.storageClass,
+    vaultAudit: vault.auditStorage.storageClass,
+    prometheus: kps.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.storageClassName,
+    alertmanager: kps.alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec.storageClassName,
+  };
+}
 
 function addon(stack: RenderedStack, name: string): Inputs {
   const found = ofType(stack, "aws:eks/addon:Addon").filter((a) => inputs(a).addonName === name);
@@ -148,6 +165,42 @@ describe("infra/cluster: EKS", () => {
         assert.deepEqual(trust.Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
       });
 
+      it("creates the default StorageClass: gp3 on the EBS CSI driver, encrypted with the volumes key, after the add-on", () => {
+        const storageClass = only(stack, "kubernetes:storage.k8s.io/v1:StorageClass");
+        const sc = inputs(storageClass);
+        assert.equal(sc.metadata.name, EKS_STORAGE_CLASS);
+        assert.equal(sc.metadata.annotations[DEFAULT_CLASS_ANNOTATION], "true");
+        assert.equal(sc.provisioner, "ebs.csi.aws.com");
+        const nodeVolumeKey = inputs(ofType(stack, "aws:ec2/launchTemplate:LaunchTemplate")[0]!).blockDeviceMappings[0].ebs.kmsKeyId;
+        assert.deepEqual(sc.parameters, { type: "gp3", encrypted: "true", kmsKeyId: nodeVolumeKey });
+        assert.ok(storageClass.dependsOn.includes(keyOf(stack, "volumes").urn));
+        assert.equal(sc.volumeBindingMode, "WaitForFirstConsumer");
+        assert.equal(sc.allowVolumeExpansion, true);
+        assert.equal(sc.reclaimPolicy, stackName === "dev" ? "Delete" : "Retain");
+        const ebsAddon = ofType(stack, "aws:eks/addon:Addon").find((a) => inputs(a).addonName === "aws-ebs-csi-driver")!;
+        assert.ok(storageClass.dependsOn.includes(ebsAddon.urn), "the class is created after the EBS CSI add-on");
+        const vaultNamespace = ofType(stack, "kubernetes:core/v1:Namespace").find((n) => inputs(n).metadata.name === "vault")!;
+        assert.ok(vaultNamespace.dependsOn.includes(storageClass.urn), "Vault (and every component after cluster.ready) waits for the class");
+      });
+
+      it("names that StorageClass in every claim: Vault data and audit, Prometheus, Alertmanager", () => {
+        assert.deepEqual(claimClasses(stack), { vaultData: EKS_STORAGE_CLASS, vaultAudit: EKS_STORAGE_CLASS, prometheus: EKS_STORAGE_CLASS, alertmanager: EKS_STORAGE_CLASS });
+      });
+
+      it("lets the EBS CSI driver's role use the volumes key as the EKS user guide's customer-key policy does", () => {
+        const ebsRole = ofType(stack, "aws:iam/role:Role").find((r) => r.name.endsWith("-ebs-csi"))!;
+        const policy = ofType(stack, "aws:iam/rolePolicy:RolePolicy").find((p) => p.dependsOn.includes(ebsRole.urn))!;
+        const statements = JSON.parse(inputs(policy).policy).Statement as Inputs[];
+        const keyArn = inputs(only(stack, "kubernetes:storage.k8s.io/v1:StorageClass")).parameters.kmsKeyId;
+        const grants = statements.find((st) => st.Sid === "EbsVolumeGrants")!;
+        assert.deepEqual(grants, { Sid: "EbsVolumeGrants", Effect: "Allow", Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], Resource: keyArn, Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } } });
+        const use = statements.find((st) => st.Sid === "EbsVolumeEncryption")!;
+        assert.deepEqual(use, { Sid: "EbsVolumeEncryption", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: keyArn });
+        // The key policy leaves the key's use to IAM policies of the account, so this role policy takes effect.
+        const account = (keyPolicyOf(keyOf(stack, "volumes")).Statement as Inputs[]).find((st) => st.Sid === "AccountIamPolicies")!;
+        assert.deepEqual(account.Principal, { AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` });
+      });
+
       it("records VPC flow logs and empties the default security group", () => {
         const flowLog = inputs(only(stack, "aws:ec2/flowLog:FlowLog"));
         assert.equal(flowLog.trafficType, "ALL");
@@ -181,6 +234,21 @@ describe("infra/cluster: EKS", () => {
     }
     const dev = await rendered("dev");
     assert.deepEqual(dev.resources.filter((r) => r.protect).map((r) => r.name), []);
+  });
+
+  it("claims name a class from config over the cluster's, and on an existing cluster take its default", async () => {
+    const raw = rawStackConfig("prod");
+    const stack = await renderWith("prod", {
+      "secure-platform:vault": JSON.stringify({ ...raw.vault, storageClass: "io2-encrypted" }),
+      "secure-platform:monitoring": JSON.stringify({ ...raw.monitoring, prometheus: { ...raw.monitoring.prometheus, storageClass: "st1-encrypted" } }),
+    });
+    assert.deepEqual(claimClasses(stack), { vaultData: "io2-encrypted", vaultAudit: "io2-encrypted", prometheus: "st1-encrypted", alertmanager: "st1-encrypted" });
+    const local = await rendered("local");
+    assert.deepEqual(ofType(local, "kubernetes:storage.k8s.io/v1:StorageClass"), []);
+    assert.deepEqual(claimClasses(local), { vaultData: null, vaultAudit: null, prometheus: undefined, alertmanager: undefined });
+    const snapshots = ofType(local, "kubernetes:core/v1:PersistentVolumeClaim").map((c) => inputs(c).spec);
+    assert.equal(snapshots.length, 1);
+    assert.equal(snapshots[0]!.storageClassName, undefined);
   });
 
   it("spreads NAT gateways over the zones in prod and uses one in dev", async () => {
