@@ -12,6 +12,10 @@ export const EKS_ACCESS_POLICIES = {
 
 export type EksAccessLevel = keyof typeof EKS_ACCESS_POLICIES;
 
+/** The service-linked role EC2 Auto Scaling acts as (managed node groups launch through it). */
+export const AUTO_SCALING_ROLE_NAME = "AWSServiceRoleForAutoScaling";
+export const AUTO_SCALING_ROLE_MODES = ["create", "existing"] as const;
+
 const accessEntry = z.strictObject({
   principalArn: iamPrincipalArn,
   access: z.enum(Object.keys(EKS_ACCESS_POLICIES) as [EksAccessLevel, ...EksAccessLevel[]]),
@@ -62,6 +66,14 @@ export function eksClusterSchema(defaults: EnvironmentDefaults) {
     logRetentionDays: retentionDays.default(defaults.logRetentionDays),
     kmsDeletionWindowDays: z.number().int().min(7).max(30).default(30),
     workloadIdentity: z.enum(["pod-identity", "irsa"]).default("pod-identity"),
+    /**
+     * AWSServiceRoleForAutoScaling, which the volumes key's policy names: "create" where the account has
+     * never had an Auto Scaling group (KMS refuses a policy naming a role that does not exist yet),
+     * "existing" where it has the role (IAM refuses to create it twice); the stack then looks it up.
+     */
+    autoScalingServiceLinkedRole: z.enum(AUTO_SCALING_ROLE_MODES, {
+      error: `must be "create" (the account has no ${AUTO_SCALING_ROLE_NAME} yet: the stack creates it) or "existing" (the account has it: the stack looks it up); see README.md, "Run it for real"`,
+    }).default("create"),
     nodeGroups: z.array(nodeGroup).min(1),
     accessEntries: z.array(accessEntry).min(1, "needs at least one entry with access cluster-admin: the principal that runs `pulumi up`"),
     addonVersions: addonVersions.default({}),

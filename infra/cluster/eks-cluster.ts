@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { EKS_ACCESS_POLICIES, type EksClusterConfig } from "./config";
+import { AUTO_SCALING_ROLE_NAME, EKS_ACCESS_POLICIES, type EksClusterConfig } from "./config";
 import { ebsKeyUsage, irsaTrust, keyPolicy, podIdentityTrust, serviceTrust } from "./iam-documents";
 import { eksKubeconfig } from "./kubeconfig";
 import { ClusterNetwork } from "./network";
@@ -44,20 +44,20 @@ export class EksCluster extends pulumi.ComponentResource implements PlatformClus
     const partition = aws.getPartitionOutput({}, parent).partition;
     const accountId = identity.accountId;
 
-    const key = (purpose: string, description: string, services: { logs?: boolean; autoscaling?: boolean }) =>
+    const key = (purpose: string, description: string, services: { logs?: boolean; autoScalingRole?: { arn: pulumi.Output<string>; resource?: pulumi.Resource } }) =>
       new aws.kms.Key(`${name}-${purpose}`, {
         description: `${config.name}: ${description}`,
         enableKeyRotation: true,
         rotationPeriodInDays: 365,
         deletionWindowInDays: config.kmsDeletionWindowDays,
-        policy: pulumi.all([partition, accountId]).apply(([p, account]) =>
-          JSON.stringify(keyPolicy({ partition: p, accountId: account, region: config.region, allowCloudWatchLogs: services.logs, allowAutoScaling: services.autoscaling })),
+        policy: pulumi.all([partition, accountId, services.autoScalingRole?.arn]).apply(([p, account, autoScalingRoleArn]) =>
+          JSON.stringify(keyPolicy({ partition: p, accountId: account, region: config.region, allowCloudWatchLogs: services.logs, autoScalingRoleArn })),
         ),
         tags,
-      }, kept);
+      }, { ...kept, dependsOn: services.autoScalingRole?.resource ? [services.autoScalingRole.resource] : [] });
     const secretsKey = key("secrets", "envelope encryption of Kubernetes secrets", {});
     const logsKey = key("logs", "control-plane and flow logs", { logs: true });
-    const volumesKey = key("volumes", "node and persistent volumes", { autoscaling: true });
+    const volumesKey = key("volumes", "node and persistent volumes", { autoScalingRole: this.autoScalingRole(name, config) });
     for (const [purpose, k] of [["secrets", secretsKey], ["logs", logsKey], ["volumes", volumesKey]] as const) {
       new aws.kms.Alias(`${name}-${purpose}`, { name: `alias/${config.name}-${purpose}`, targetKeyId: k.keyId }, parent);
     }
@@ -246,6 +246,19 @@ export class EksCluster extends pulumi.ComponentResource implements PlatformClus
       workloadIdentity: { roleFor: workloadIdentity.workloadRole },
     };
     this.registerOutputs({ name: this.name, endpoint: this.endpoint, oidcIssuer: this.oidcIssuer, kubeconfig: this.kubeconfig });
+  }
+
+  /**
+   * Auto Scaling's service-linked role, before the volumes key whose policy names it. Created, it is kept
+   * on destroy (retainOnDelete): it is the account's, every Auto Scaling group of the account uses it, and
+   * IAM refuses to delete it while one exists. "existing" looks it up: the preview fails if it is absent.
+   */
+  private autoScalingRole(name: string, config: EksClusterConfig): { arn: pulumi.Output<string>; resource?: pulumi.Resource } {
+    if (config.autoScalingServiceLinkedRole === "existing") {
+      return { arn: aws.iam.getRoleOutput({ name: AUTO_SCALING_ROLE_NAME }, { parent: this }).arn };
+    }
+    const role = new aws.iam.ServiceLinkedRole(`${name}-autoscaling`, { awsServiceName: "autoscaling.amazonaws.com" }, { parent: this, retainOnDelete: true });
+    return { arn: role.arn, resource: role };
   }
 
   /** Pod Identity associations, or IRSA through the cluster's OIDC provider, as config chooses. */

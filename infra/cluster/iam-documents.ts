@@ -48,8 +48,12 @@ export interface KeyPolicyArgs {
   region: string;
   /** Lets CloudWatch Logs use the key for log groups of this account and region only. */
   allowCloudWatchLogs?: boolean;
-  /** Lets EC2 Auto Scaling use the key for the encrypted EBS volumes of managed node groups. */
-  allowAutoScaling?: boolean;
+  /**
+   * Lets EC2 Auto Scaling use the key for the encrypted EBS volumes of managed node groups: the ARN of
+   * its service-linked role, which must exist before the key (KMS refuses a policy naming a principal
+   * that does not exist, MalformedPolicyDocumentException).
+   */
+  autoScalingRoleArn?: string;
 }
 
 /**
@@ -71,8 +75,8 @@ export function keyPolicy(args: KeyPolicyArgs): PolicyDocument {
       Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:*` } },
     });
   }
-  if (args.allowAutoScaling) {
-    const autoscaling = `arn:${partition}:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+  if (args.autoScalingRoleArn) {
+    const autoscaling = args.autoScalingRoleArn;
     statements.push(
       {
         Sid: "AutoScalingVolumes",

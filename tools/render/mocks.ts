@@ -5,6 +5,9 @@ export const MOCK_ACCOUNT_ID = "123456789012";
 /** The token the local deployer Secret holds in offline renders; tests check it never appears unmarked. */
 export const MOCK_VAULT_TOKEN = "hvs.CAESIOfflineRenderDeployerToken0000000000";
 
+/** Service-linked roles the program creates or looks up, by the service they belong to. */
+const SERVICE_LINKED_ROLE_NAMES: Record<string, string> = { "autoscaling.amazonaws.com": "AWSServiceRoleForAutoScaling" };
+
 const hex = (seed: string, length: number) => createHash("sha256").update(seed).digest("hex").slice(0, length);
 
 /** aws:eks/cluster:Cluster -> { service: "eks", kind: "cluster" } */
@@ -50,6 +53,13 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
       case "aws:iam/role:Role": {
         const roleName = (inputs.name as string | undefined) ?? `${name}-${hex(seed, 7)}`;
         return { id: roleName, state: { ...state, name: roleName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${roleName}`, uniqueId: `AROA${hex(seed, 17).toUpperCase()}` } };
+      }
+      case "aws:iam/serviceLinkedRole:ServiceLinkedRole": {
+        // IAM names the role after the service (AWSServiceRoleFor<Service>) under aws-service-role/<service>/.
+        const service = String(inputs.awsServiceName);
+        const roleName = SERVICE_LINKED_ROLE_NAMES[service] ?? `AWSServiceRoleFor${hex(seed, 6)}`;
+        const path = `/aws-service-role/${service}/`;
+        return { id: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${path}${roleName}`, state: { ...state, name: roleName, path, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${path}${roleName}`, uniqueId: `AROA${hex(seed, 17).toUpperCase()}` } };
       }
       case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
         const host = String(inputs.url ?? "").replace(/^https:\/\//, "");
@@ -139,6 +149,13 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
     switch (args.token) {
       case "aws:index/getCallerIdentity:getCallerIdentity":
         return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/platform-deployer`, userId: "AROAEXAMPLE", id: MOCK_ACCOUNT_ID };
+      case "aws:iam/getRole:getRole": {
+        // The roles a stack looks up are AWS's service-linked ones, which live under aws-service-role/.
+        const name = String(args.inputs.name);
+        const service = Object.entries(SERVICE_LINKED_ROLE_NAMES).find(([, role]) => role === name)?.[0];
+        const path = service ? `/aws-service-role/${service}/` : "/";
+        return { name, path, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role${path}${name}`, id: name, uniqueId: `AROA${hex(name, 17).toUpperCase()}` };
+      }
       case "aws:index/getPartition:getPartition":
         return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
       case "aws:index/getRegion:getRegion":

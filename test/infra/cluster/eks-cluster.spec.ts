@@ -5,7 +5,7 @@ import { readStackFile } from "../../../tools/render/stack-file";
 import { CONTROL_PLANE_LOG_TYPES } from "../../../infra/cluster/eks-cluster";
 import { DEFAULT_CLASS_ANNOTATION, EKS_STORAGE_CLASS } from "../../../infra/cluster/storage-class";
 import { MOCK_ACCOUNT_ID } from "../../../tools/render/mocks";
-import { rawStackConfig } from "../../helpers/config";
+import { configProblems, rawStackConfig } from "../../helpers/config";
 
 const EKS_STACKS = ["dev", "staging", "prod"];
 type Inputs = Record<string, any>;
@@ -13,9 +13,9 @@ type Inputs = Record<string, any>;
 const inputs = (resource: RenderedResource): Inputs => resource.inputs as Inputs;
 const byUrn = (stack: RenderedStack, urn: string) => stack.resources.find((r) => r.urn === urn);
 const keyPolicyOf = (key: RenderedResource) => JSON.parse(inputs(key).policy as string);
-
 const keyOf = (stack: RenderedStack, purpose: string) => ofType(stack, "aws:kms/key:Key").find((k) => k.name.endsWith(`-${purpose}`) && k.parent?.includes("secure-platform:cluster:EksCluster"))!;
 const releaseValues = (stack: RenderedStack, name: string): Inputs => inputs(ofType(stack, "kubernetes:helm.sh/v3:Release").find((r) => r.name === name)!).values;
+const AUTO_SCALING_ROLE_ARN = `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
 /** The storage classes every claim of the platform names: Vault's data and audit, Prometheus, Alertmanager. */
 function claimClasses(stack: RenderedStack): Record<string, unknown> {
   const vault = releaseValues(stack, "vault").server;
@@ -201,6 +201,23 @@ describe("infra/cluster: EKS", () => {
         assert.deepEqual(account.Principal, { AWS: `arn:aws:iam::${MOCK_ACCOUNT_ID}:root` });
       });
 
+      it("creates Auto Scaling's service-linked role before the volumes key, whose policy names the role's ARN", () => {
+        const role = only(stack, "aws:iam/serviceLinkedRole:ServiceLinkedRole");
+        assert.deepEqual(inputs(role), { awsServiceName: "autoscaling.amazonaws.com" });
+        const volumes = keyOf(stack, "volumes");
+        assert.ok(volumes.dependsOn.includes(role.urn), "the volumes key depends on the role");
+        const statements = keyPolicyOf(volumes).Statement as Inputs[];
+        const autoScaling = statements.filter((st) => st.Sid?.startsWith("AutoScaling"));
+        assert.deepEqual(autoScaling.map((st) => st.Sid), ["AutoScalingVolumes", "AutoScalingGrants"]);
+        for (const statement of autoScaling) assert.deepEqual(statement.Principal, { AWS: AUTO_SCALING_ROLE_ARN });
+        assert.deepEqual(autoScaling[1]!.Condition, { Bool: { "kms:GrantIsForAWSResource": "true" } });
+        for (const purpose of ["secrets", "logs"]) {
+          const key = keyOf(stack, purpose);
+          assert.ok(!key.dependsOn.includes(role.urn), `${purpose} key`);
+          assert.ok(!JSON.stringify(keyPolicyOf(key)).includes("AWSServiceRoleForAutoScaling"), `${purpose} key`);
+        }
+      });
+
       it("records VPC flow logs and empties the default security group", () => {
         const flowLog = inputs(only(stack, "aws:ec2/flowLog:FlowLog"));
         assert.equal(flowLog.trafficType, "ALL");
@@ -234,6 +251,22 @@ describe("infra/cluster: EKS", () => {
     }
     const dev = await rendered("dev");
     assert.deepEqual(dev.resources.filter((r) => r.protect).map((r) => r.name), []);
+  });
+
+  it("looks Auto Scaling's service-linked role up, and creates none, where config says the account has it", async () => {
+    const cluster = { ...rawStackConfig("prod").cluster, autoScalingServiceLinkedRole: "existing" };
+    const stack = await renderWith("prod", { "secure-platform:cluster": JSON.stringify(cluster) });
+    assert.deepEqual(ofType(stack, "aws:iam/serviceLinkedRole:ServiceLinkedRole"), []);
+    const statements = keyPolicyOf(keyOf(stack, "volumes")).Statement as Inputs[];
+    const principals = statements.filter((st) => st.Sid?.startsWith("AutoScaling")).map((st) => st.Principal.AWS);
+    assert.deepEqual(principals, [AUTO_SCALING_ROLE_ARN, AUTO_SCALING_ROLE_ARN]);
+  });
+
+  it("rejects any other autoScalingServiceLinkedRole value, naming the key and both choices", () => {
+    const cluster = { ...rawStackConfig("prod").cluster, autoScalingServiceLinkedRole: "adopt" };
+    const problems = configProblems("prod", rawStackConfig("prod", { cluster }));
+    assert.equal(problems.length, 1, problems.join("\n"));
+    assert.match(problems[0]!, /^secure-platform:cluster\.autoScalingServiceLinkedRole: must be "create" .* or "existing" .*\(got "adopt"\)$/);
   });
 
   it("claims name a class from config over the cluster's, and on an existing cluster take its default", async () => {
