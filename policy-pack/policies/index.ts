@@ -28,6 +28,7 @@ import { tokenAutomount } from "./kubernetes/service-account/token-automount";
 import { noNodePort } from "./kubernetes/service-exposure/no-node-port";
 import { noPublicLoadBalancer } from "./kubernetes/service-exposure/no-public-load-balancer";
 import { noPlainSecrets } from "./kubernetes/secrets/no-plain-secrets";
+import { encryptedEbsStorageClass } from "./kubernetes/storage/encrypted-ebs-storage-class";
 import { namespaceDefaultDeny } from "./kubernetes/network-policy/namespace-default-deny";
 import { peerAuthenticationStrict } from "./istio/peer-authentication-strict";
 import { authorizationPolicyNoAllowAll } from "./istio/authorization-policy-no-allow-all";
@@ -70,7 +71,7 @@ export const podSecurityPolicies: AnyPolicy[] = [
 export const allPolicies: AnyPolicy[] = [
     ...podSecurityPolicies,
     containerLimits, boundedMemory, allowedRegistries, noLatestTag, requireDigest, rbacNoWildcards, noClusterAdminBinding,
-    tokenAutomount, tokenAutomountNeedsRbac, noNodePort, noPublicLoadBalancer, noPlainSecrets, namespaceDefaultDeny,
+    tokenAutomount, tokenAutomountNeedsRbac, noNodePort, noPublicLoadBalancer, noPlainSecrets, encryptedEbsStorageClass, namespaceDefaultDeny,
     peerAuthenticationStrict, authorizationPolicyNoAllowAll, destinationRuleTls, meshWideStrictMtls, namespaceDefaultDenyAuthz,
     vaultPolicyLeastPrivilege, kubernetesAuthRole, transitKeyRotation, transitKeyDeletion, databaseRotation, databaseRootRotation, auditDevice,
     eksEndpointAccess, eksSecretsEncryption, eksControlPlaneLogging, kmsKeyRotation, cloudwatchLogRetention,
