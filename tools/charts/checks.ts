@@ -3,6 +3,7 @@ import { checkAdmission } from "./admission";
 import { checkCustomResourceSchemas } from "./crd-schemas";
 import { checkFlows } from "./flows";
 import { checkPack } from "./pack";
+import { checkStorage } from "./storage";
 import type { ChartRendering, CheckResult } from "./types";
 
 export interface StackCheck {
@@ -37,6 +38,9 @@ export async function runChartChecks(rendering: ChartRendering, packConfig: unkn
   const { notJudged, ...schemaResult } = checkCustomResourceSchemas(rendering);
   const schemas = failClosed(schemaResult);
   checks.push({ ...schemas, summary: `${schemas.judged} custom resources validated against the charts' CRDs, ${schemas.findings.length} findings${notJudged.length ? `, ${notJudged.length} CEL rules not evaluable here` : ""}` });
+
+  const storage = failClosed(checkStorage(rendering));
+  checks.push({ ...storage, summary: `${storage.judged} volume claims judged (PersistentVolumeClaims, StatefulSet templates, Prometheus and Alertmanager storage), ${storage.findings.length} without a StorageClass the stack has` });
 
   return { stack: rendering.stack, objects: releases.reduce((n, r) => n + r.objects, 0), releases, checks };
 }

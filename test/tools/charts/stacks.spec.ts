@@ -39,12 +39,12 @@ function findingsText(result: StackCheck): string {
 
 describe("charts: every stack over the test charts", () => {
   for (const stack of STACKS) {
-    it(`${stack}: every Release renders, and the pack, admission, flows and schema checks judge it and find nothing`, async () => {
+    it(`${stack}: every Release renders, and the pack, admission, flows, schema and storage checks judge it and find nothing`, async () => {
       const rendering = await renderedCharts(stack);
       assert.ok(rendering.releases.length >= 8, `${stack} has ${rendering.releases.length} releases`);
       for (const release of rendering.releases) assert.ok(release.objects.length > 0, `${release.name} rendered nothing`);
       const result = await runChartChecks(rendering, readStackPolicyConfig(stack));
-      assert.deepEqual(result.checks.map((c) => c.check).sort(), ["admission", "flows", "pack", "schemas"]);
+      assert.deepEqual(result.checks.map((c) => c.check).sort(), ["admission", "flows", "pack", "schemas", "storage"]);
       for (const check of result.checks) assert.ok(check.judged > 0, `${check.check} judged nothing`);
       assert.equal(findingsText(result), "");
     });
@@ -58,7 +58,7 @@ describe("npm run charts:check", () => {
     const run = cli("check", "--stack", "local", "--charts", TEST_CHARTS, "--no-pull");
     assert.equal(run.status, 0, run.stderr + run.stdout);
     assert.match(run.stdout, /^Stack local: \d+ objects rendered from \d+ releases/m);
-    for (const check of ["pack", "admission", "flows", "schemas"]) assert.match(run.stdout, new RegExp(`^  ${check}: `, "m"));
+    for (const check of ["pack", "admission", "flows", "schemas", "storage"]) assert.match(run.stdout, new RegExp(`^  ${check}: `, "m"));
     assert.match(run.stdout, /No findings in 1 stack\(s\)\./);
   });
 
