@@ -1,4 +1,4 @@
-import { renderStack, type RenderedResource, type RenderedStack } from "../../tools/render/render";
+import { kubernetesObjects, renderStack, type RenderedResource, type RenderedStack } from "../../tools/render/render";
 import { listStacks } from "../../tools/render/stack-file";
 
 export const STACKS = listStacks();
@@ -34,9 +34,4 @@ export function only(stack: RenderedStack, type: string): RenderedResource {
   return found[0]!;
 }
 
-/** Kubernetes objects in the stack, whatever resource type carries them, as manifests. */
-export function kubernetesObjects(stack: RenderedStack): { resource: RenderedResource; manifest: Record<string, unknown> }[] {
-  return stack.resources
-    .filter((r) => r.custom && r.type.startsWith("kubernetes:") && typeof r.inputs.apiVersion === "string" && typeof r.inputs.kind === "string")
-    .map((resource) => ({ resource, manifest: resource.inputs }));
-}
+export { kubernetesObjects };

@@ -19,6 +19,7 @@ import {
 } from "./mutation";
 import type { ChartRendering, CheckResult, Finding } from "./types";
 import { selectorMatches, type LabelSelector } from "./labels";
+import { kubernetesObjects } from "../render/render";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -82,9 +83,8 @@ function chartObjects(rendering: ChartRendering): Submitted[] {
 }
 
 function programObjects(rendering: ChartRendering): Submitted[] {
-  return rendering.program.resources
-    .filter((r) => r.custom && r.type.startsWith("kubernetes:") && typeof r.inputs.apiVersion === "string" && typeof r.inputs.kind === "string")
-    .map((r) => ({ manifest: r.inputs as Obj, namespace: String(obj(r.inputs.metadata).namespace ?? ""), origin: "program" }));
+  return kubernetesObjects(rendering.program)
+    .map(({ manifest }) => ({ manifest: manifest as Obj, namespace: String(obj(manifest.metadata).namespace ?? ""), origin: "program" }));
 }
 
 function releaseValues(rendering: ChartRendering, chart: string): { values: Obj; version: string } | undefined {

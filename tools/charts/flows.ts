@@ -5,7 +5,7 @@
 import * as ipaddr from "ipaddr.js";
 import { ISTIOD_XDS_PORT } from "../../infra/mesh/values";
 import { WORKLOAD_LABEL } from "../../infra/services/graph";
-import type { RenderedStack } from "../render/render";
+import { kubernetesObjects, type RenderedStack } from "../render/render";
 import { networkSideAllows, selectorMatches, type ClusterView, type ContainerPort, type Pod } from "./access-evaluator";
 import type { ChartRendering, CheckResult, Finding } from "./types";
 
@@ -68,10 +68,7 @@ const INTERNET = "198.51.100.10";
 // ---------------------------------------------------------------- objects
 
 function programObjects(program: RenderedStack): Source[] {
-  return program.resources
-    .filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release")
-    .filter((r) => typeof r.inputs.apiVersion === "string" && typeof r.inputs.kind === "string")
-    .map((r) => ({ manifest: r.inputs, origin: `program ${r.name}` }));
+  return kubernetesObjects(program).map(({ resource, manifest }) => ({ manifest, origin: `program ${resource.name}` }));
 }
 
 function chartObjects(rendering: ChartRendering): Source[] {

@@ -5,6 +5,7 @@
 // operator, not Helm, creates the monitoring claims. EKS 1.30 and later have no default StorageClass.
 import { describeObject } from "./pack";
 import type { ChartRendering, CheckResult, Finding } from "./types";
+import { kubernetesObjects } from "../render/render";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -34,13 +35,11 @@ interface Claim {
 }
 
 function sources(rendering: ChartRendering): Source[] {
-  const program = rendering.program.resources
-    .filter((r) => r.custom && r.type.startsWith("kubernetes:") && typeof r.inputs.apiVersion === "string" && typeof r.inputs.kind === "string")
-    .map((r) => {
-      const metadata = obj(r.inputs.metadata);
-      const where = metadata.namespace ? `${metadata.namespace}/${metadata.name ?? r.name}` : String(metadata.name ?? r.name);
-      return { manifest: r.inputs as Obj, subject: `${r.inputs.kind} ${where} (program)` };
-    });
+  const program = kubernetesObjects(rendering.program).map(({ resource, manifest }) => {
+    const metadata = obj(manifest.metadata);
+    const where = metadata.namespace ? `${metadata.namespace}/${metadata.name ?? resource.name}` : String(metadata.name ?? resource.name);
+    return { manifest: manifest as Obj, subject: `${manifest.kind} ${where} (program)` };
+  });
   const charts = rendering.releases.flatMap((release) => release.objects
     .filter((o) => !o.crd && !o.hooks.some((h) => TEST_HOOKS.has(h)))
     .map((o) => ({ manifest: o.manifest as Obj, subject: describeObject(o, release) })));

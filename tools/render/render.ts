@@ -19,6 +19,13 @@ export interface RenderedResource {
   dependsOn: string[];
 }
 
+/** Kubernetes objects the stack creates itself, whatever resource type carries them, as manifests (a Release carries none). */
+export function kubernetesObjects(stack: RenderedStack): { resource: RenderedResource; manifest: Record<string, unknown> }[] {
+  return stack.resources
+    .filter((r) => r.custom && r.type.startsWith("kubernetes:") && typeof r.inputs.apiVersion === "string" && typeof r.inputs.kind === "string")
+    .map((resource) => ({ resource, manifest: resource.inputs }));
+}
+
 export interface RenderedStack {
   stack: string;
   resources: RenderedResource[];
