@@ -20,6 +20,7 @@ import {
 import type { ChartRendering, CheckResult, Finding } from "./types";
 import { selectorMatches, type LabelSelector } from "./labels";
 import { kubernetesObjects } from "../render/render";
+import { appliedObjects } from "./render";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -73,8 +74,7 @@ function imagesOf(spec: Obj): { container: string; image: string }[] {
 
 /** Objects a chart renders that the API server receives: not CRDs (installed apart), not test hooks (never run by Pulumi). */
 function chartObjects(rendering: ChartRendering): Submitted[] {
-  return rendering.releases.flatMap((release) => release.objects
-    .filter((o) => !o.crd && !(o.hooks.length > 0 && o.hooks.every((hook) => hook.startsWith("test"))))
+  return rendering.releases.flatMap((release) => appliedObjects(release)
     .map((o) => ({
       manifest: o.manifest as Obj,
       namespace: o.manifest.metadata.namespace ?? release.namespace,

@@ -8,6 +8,7 @@ import { WORKLOAD_LABEL } from "../../infra/services/graph";
 import { kubernetesObjects, type RenderedStack } from "../render/render";
 import { networkSideAllows, selectorMatches, type ClusterView, type ContainerPort, type Pod } from "./access-evaluator";
 import type { ChartRendering, CheckResult, Finding } from "./types";
+import { appliedObjects, clusterScopedKinds } from "./render";
 
 type Json = Record<string, any>;
 type Protocol = "TCP" | "UDP";
@@ -49,14 +50,7 @@ interface Surroundings {
   nextPodIp: () => string;
 }
 
-const CLUSTER_SCOPED = new Set([
-  "Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "MutatingWebhookConfiguration",
-  "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "PriorityClass",
-  "StorageClass", "PersistentVolume", "ClusterImagePolicy", "ClusterComplianceReport", "APIService", "IngressClass",
-]);
-
 /** Helm test hooks run only on `helm test`, which the program never runs. */
-const TEST_HOOKS = new Set(["test", "test-success", "test-failure"]);
 
 // EKS Pod Identity's agent (a host-network DaemonSet) answers on these link-local addresses on every node.
 const POD_IDENTITY_AGENT = ["169.254.170.23", "fd00:ec2::23"];
@@ -71,12 +65,13 @@ function programObjects(program: RenderedStack): Source[] {
   return kubernetesObjects(program).map(({ resource, manifest }) => ({ manifest, origin: `program ${resource.name}` }));
 }
 
+/** The renderer already places namespaced objects; renderings made by hand (tests) get the same placement here. */
 function chartObjects(rendering: ChartRendering): Source[] {
-  return rendering.releases.flatMap((release) => release.objects
-    .filter((o) => !o.crd && !o.hooks.some((h) => TEST_HOOKS.has(h)))
+  const clusterScoped = clusterScopedKinds(rendering.releases.flatMap((release) => release.objects));
+  return rendering.releases.flatMap((release) => appliedObjects(release)
     .map((o) => {
       const manifest = o.manifest as Json;
-      const namespaced = !CLUSTER_SCOPED.has(manifest.kind);
+      const namespaced = !clusterScoped.has(manifest.kind);
       const metadata = { ...manifest.metadata, ...(namespaced && !manifest.metadata.namespace ? { namespace: release.namespace } : {}) };
       return { manifest: { ...manifest, metadata }, origin: `release ${release.name} (${o.source})` };
     }));

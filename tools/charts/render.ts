@@ -72,6 +72,16 @@ export function parseHelmOutput(text: string, release: string): ChartObject[] {
   return objects;
 }
 
+const TEST_HOOKS = new Set(["test", "test-success", "test-failure"]);
+
+/**
+ * The objects Helm applies as the release's own: not the crds/ folder (installed first, apart) and not
+ * `helm test` pods (Pulumi never runs them; a render with --skip-tests has none, a hand-made one may).
+ */
+export function appliedObjects(release: RenderedRelease): ChartObject[] {
+  return release.objects.filter((o) => !o.crd && !o.hooks.some((hook) => TEST_HOOKS.has(hook)));
+}
+
 /** group/version and group/version/Kind of every served version of every CRD rendered. */
 export function crdApiVersions(objects: ChartObject[]): string[] {
   const versions = new Set<string>();

@@ -6,6 +6,7 @@
 import { describeObject } from "./pack";
 import type { ChartRendering, CheckResult, Finding } from "./types";
 import { kubernetesObjects } from "../render/render";
+import { appliedObjects } from "./render";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -18,7 +19,6 @@ const OPERATOR_KINDS = new Map([["Prometheus", "prometheus"], ["Alertmanager", "
 /** Values the renderer shows instead of what only apply knows: nothing can be judged about them. */
 const PLACEHOLDERS = new Set(["[unknown]", "[secret]"]);
 /** Helm test hooks run only on `helm test`, which the program never runs. */
-const TEST_HOOKS = new Set(["test", "test-success", "test-failure"]);
 
 interface Source {
   manifest: Obj;
@@ -40,8 +40,7 @@ function sources(rendering: ChartRendering): Source[] {
     const where = metadata.namespace ? `${metadata.namespace}/${metadata.name ?? resource.name}` : String(metadata.name ?? resource.name);
     return { manifest: manifest as Obj, subject: `${manifest.kind} ${where} (program)` };
   });
-  const charts = rendering.releases.flatMap((release) => release.objects
-    .filter((o) => !o.crd && !o.hooks.some((h) => TEST_HOOKS.has(h)))
+  const charts = rendering.releases.flatMap((release) => appliedObjects(release)
     .map((o) => ({ manifest: o.manifest as Obj, subject: describeObject(o, release) })));
   return [...program, ...charts];
 }
