@@ -2,7 +2,7 @@
 // exemptions and unknown-value rules as the pack served to the Pulumi CLI.
 import { controlLabels } from "./controls";
 import { enforcementFor, findExemption, parsePackConfig, rawEntry, settingsFor, type PackConfig } from "./config";
-import { namespaceOf, objectName } from "./kubernetes";
+import { exemptionTarget, namespaceOf, objectName } from "./kubernetes";
 import type { AnyPolicy, EvaluationReport, Resource, ResourcePolicy, StackPolicy, Violation } from "./types";
 import { containsUnknown, isObj, trackUnknownReads } from "./values";
 
@@ -81,11 +81,6 @@ export async function runStackCheck(policy: StackPolicy<any>, resources: Resourc
 export function describeResource(r: Resource): { type: string; name: string; urn: string; namespace?: string } {
     const namespace = namespaceOf(r.type, r.props);
     return { type: r.type, name: objectName(r.props, r.name), urn: r.urn, ...(namespace ? { namespace } : {}) };
-}
-
-function exemptionTarget(r: Resource): { namespace?: string; names: string[] } {
-    const namespace = namespaceOf(r.type, r.props);
-    return { ...(namespace ? { namespace } : {}), names: [r.name, objectName(r.props, r.name)] };
 }
 
 export interface EvaluateOptions {

@@ -72,3 +72,9 @@ export function isApplicationNamespace(type: string, props: Obj, scope: Namespac
     if (scope.applicationNamespaces.length > 0) return scope.applicationNamespaces.includes(name);
     return str(obj(at(props, "metadata.labels"))[PSS_ENFORCE_LABEL]) !== undefined && !scope.systemNamespaces.includes(name);
 }
+
+/** What an exemption can name of a resource: its namespace, and its Pulumi and Kubernetes names. */
+export function exemptionTarget(r: { type: string; name: string; props: Obj }): { namespace?: string; names: string[] } {
+    const namespace = namespaceOf(r.type, r.props);
+    return { ...(namespace ? { namespace } : {}), names: [r.name, objectName(r.props, r.name)] };
+}

@@ -10,7 +10,7 @@ import {
 import { controlLabels } from "./controls";
 import { findExemption, pulumiConfigSchema, settingsFor } from "./config";
 import { runResourceCheck, runStackCheck, type CheckOutcome } from "./evaluate";
-import { namespaceOf, objectName } from "./kubernetes";
+import { exemptionTarget } from "./kubernetes";
 import type { AnyPolicy, Resource } from "./types";
 import { UNKNOWN_STRING } from "./values";
 
@@ -36,11 +36,6 @@ function raiseIfUnknown(outcome: CheckOutcome): void {
     if (outcome.violations.length > 0 && outcome.unknownPaths.length > 0) {
         throw new UnknownValueError(UNKNOWN_STRING, outcome.unknownPaths[0].split("."));
     }
-}
-
-function exemptionTarget(r: Resource): { namespace?: string; names: string[] } {
-    const namespace = namespaceOf(r.type, r.props);
-    return { ...(namespace ? { namespace } : {}), names: [r.name, objectName(r.props, r.name)] };
 }
 
 function metadata(policy: AnyPolicy) {
