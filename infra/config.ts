@@ -170,6 +170,10 @@ function crossFieldRules(config: ParsedPlatform, environment: Environment, ctx: 
   admissionRules(config.admission, [...namespaceNames], environment, issue);
   meshRules(config.mesh, config.namespaces.map((n) => n.name), environment, issue);
   meshImageRules(config.mesh, config.admission, issue);
+  const tools = config.vault.toolsImage.split("@")[0]!;
+  if (config.admission.signatures.enabled && tools.lastIndexOf(":") <= tools.lastIndexOf("/")) {
+    issue(["vault", "toolsImage"], "needs a tag as well as any digest while admission.signatures is on: it also runs policy-controller's uninstall hook, whose chart writes <repository>:<version> (for example registry.example.com/mirror/alpine/k8s:1.33.4@sha256:<digest>)", config.vault.toolsImage);
+  }
   serviceMeshRules(config.services, issue);
 }
 

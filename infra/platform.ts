@@ -28,6 +28,8 @@ export function createPlatform(config: PlatformConfig): Platform {
     config: config.admission,
     // The proxy istiod injects into every meshed pod needs a ClusterImagePolicy where no-match-policy is deny.
     platformImages: [istioProxyImage(proxyImage(config.mesh))],
+    // The platform's tools image (kubectl, sh), mirrored into the allowed registries, runs the chart's uninstall hook.
+    cleanupImage: config.vault.toolsImage,
     apiServerCidrs: webhookSources,
     kubernetesVersion: config.cluster.kubernetesVersion,
     provider: cluster.provider,

@@ -91,6 +91,11 @@ export const COMPONENT_EXEMPTIONS: { file: string; runs: (c: PlatformConfig) => 
     namespaces: ({ monitoring }) => [monitoring.namespace, monitoring.falcoNamespace],
   },
   {
+    file: "exemptions.policy-controller.json",
+    runs: ({ admission }) => admission.signatures.enabled,
+    namespaces: ({ admission }) => [admission.signatures.policyController.namespace],
+  },
+  {
     file: "exemptions.trivy-operator.json",
     runs: ({ monitoring }) => monitoring.enabled,
     namespaces: ({ monitoring }) => [monitoring.trivyNamespace],

@@ -14,9 +14,14 @@ export interface AdmissionControlArgs {
   dependsOn: pulumi.Resource[];
   /** The platform's own unsigned images in checked namespaces (the Istio proxy), each with its reason. */
   platformImages?: PlatformImage[];
+  /** The pinned image, from an allowed registry, that runs the chart's uninstall hook (needs kubectl and sh). */
+  cleanupImage: string;
   /** Where the API server calls the policy-controller webhook from (the VPC on EKS); private address space when unset. */
   apiServerCidrs?: string[];
 }
+
+export const POLICY_CONTROLLER_POD_SECURITY_REASON =
+  "policy-controller 0.10.5's post-delete hook leases-cleanup (kubectl delete leases in this namespace, run at every uninstall) has no securityContext value; enforce baseline admits it, audit and warn stay restricted, and the webhook sets a restricted context itself";
 
 /** Labels an application namespace carries so that the digest and signature checks apply to it. */
 export function applicationNamespaceLabels(admission: AdmissionConfig): Record<string, string> {
@@ -54,17 +59,19 @@ export class AdmissionControl extends pulumi.ComponentResource {
       const namespace = systemNamespace(`${name}-policy-controller`, {
         name: controller.namespace,
         kubernetesVersion: args.kubernetesVersion,
-        podSecurity: "restricted",
+        // The chart's post-delete hook (kubectl delete leases), which the provider's uninstall always runs,
+        // has no securityContext value in 0.10.5; audit and warn stay restricted, and the pack holds the
+        // webhook itself to restricted at every preview.
+        podSecurity: "baseline",
+        auditAndWarn: "restricted",
+        reason: POLICY_CONTROLLER_POD_SECURITY_REASON,
       }, child);
       for (const policy of policyControllerNetworkPolicies(controller.namespace, args.apiServerCidrs)) new k8s.networking.v1.NetworkPolicy(`${name}-${policy.metadata.name}`, policy, { parent: this, dependsOn: [namespace] });
       const release = helmRelease("policy-controller", {
         ...POLICY_CONTROLLER_CHART,
         version: controller.version,
         namespace: namespace.metadata.name,
-        values: policyControllerValues(config),
-        // Its only hook, post-delete `leases-cleanup`, deletes the controller's Leases in its own namespace,
-        // which goes with the stack; 0.10.5 gives it no securityContext value, so restricted would refuse it.
-        skipHooksBecause: "the post-delete leases-cleanup Job cannot meet Pod Security restricted in 0.10.5 and only deletes Leases of a namespace the stack removes",
+        values: policyControllerValues(config, args.cleanupImage),
       }, { parent: this, dependsOn: [namespace, ...created.values()] });
       // The ClusterImagePolicy CRD comes with the chart.
       for (const manifest of clusterImagePolicies(config, args.platformImages)) {

@@ -10,11 +10,30 @@ export const SIGNATURE_OPT_IN_LABEL = { key: "policy.sigstore.dev/include", valu
 const NONROOT_UID = 65532;
 
 /** Chart values for sigstore/policy-controller: fail closed, opted-in namespaces only, restricted pods. */
-export function policyControllerValues(admission: AdmissionConfig): Record<string, unknown> {
+/**
+ * The chart writes the cleanup hook's image as `<repository>:<version>`, so the version carries the tag and
+ * any digest. Config validation has made sure the image has a tag.
+ */
+export function cleanupImageValues(image: string): { repository: string; version: string; pullPolicy: string } {
+  const [name, digest] = image.split("@", 2) as [string, string | undefined];
+  const colon = name.lastIndexOf(":");
+  if (colon <= name.lastIndexOf("/")) throw new Error(`the uninstall hook's image ${image} has no tag; the policy-controller chart needs one`);
+  return { repository: name.slice(0, colon), version: `${name.slice(colon + 1)}${digest ? `@${digest}` : ""}`, pullPolicy: "IfNotPresent" };
+}
+
+/**
+ * `cleanupImage` runs the chart's post-delete hook (`kubectl delete leases` in its namespace): the provider's
+ * uninstall always runs delete hooks, so it must come from an allowed registry, pinned (the platform's tools image).
+ */
+export function policyControllerValues(admission: AdmissionConfig, cleanupImage: string): Record<string, unknown> {
   const { signatures } = admission;
   const replicas = signatures.policyController.replicas;
   return {
     installCRDs: true,
+    leasescleanup: {
+      image: cleanupImageValues(cleanupImage),
+      resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
+    },
     webhook: {
       replicaCount: replicas,
       // An unreachable webhook denies rather than admits unverified images.

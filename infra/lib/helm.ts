@@ -13,8 +13,6 @@ export interface HelmReleaseArgs extends PinnedChart {
   values: pulumi.Input<Record<string, unknown>>;
   /** Seconds Helm waits for the release to become ready before it fails and rolls back. */
   timeoutSeconds?: number;
-  /** Why the chart's hooks must not run (Helm's --no-hooks); a chart's hooks run unless a reason is given. */
-  skipHooksBecause?: string;
 }
 
 /**
@@ -34,6 +32,5 @@ export function helmRelease(name: string, args: HelmReleaseArgs, opts: pulumi.Cu
     cleanupOnFail: true,
     timeout: args.timeoutSeconds ?? 600,
     values: args.values,
-    ...(args.skipHooksBecause ? { disableWebhooks: true } : {}),
   }, opts);
 }

@@ -7,11 +7,11 @@ type Manifest<T> = T & { apiVersion: string; kind: string };
 export const MANAGED_BY = { "app.kubernetes.io/managed-by": "secure-platform" };
 
 /** Pod Security Admission labels: enforce, audit and warn at one level, pinned to the cluster's version. */
-export function podSecurityLabels(level: "restricted" | "baseline" | "privileged", kubernetesVersion: string): Record<string, string> {
+export function podSecurityLabels(level: "restricted" | "baseline" | "privileged", kubernetesVersion: string, auditAndWarn: string = level): Record<string, string> {
   const version = `v${kubernetesVersion}`;
   const labels: Record<string, string> = {};
   for (const mode of ["enforce", "audit", "warn"]) {
-    labels[`pod-security.kubernetes.io/${mode}`] = level;
+    labels[`pod-security.kubernetes.io/${mode}`] = mode === "enforce" ? level : auditAndWarn;
     labels[`pod-security.kubernetes.io/${mode}-version`] = version;
   }
   return labels;

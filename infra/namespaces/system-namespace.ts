@@ -7,6 +7,8 @@ export interface SystemNamespaceArgs {
   kubernetesVersion: string;
   /** restricted unless the namespace's workloads truly need more; anything else states why. */
   podSecurity: "restricted" | "baseline" | "privileged";
+  /** Audit and warn at a stricter level than enforce, so that what only enforce admits stays visible. */
+  auditAndWarn?: "restricted" | "baseline";
   /** Required when podSecurity is not restricted: why these workloads need it. Shown on the namespace. */
   reason?: string;
   labels?: Record<string, string>;
@@ -23,7 +25,7 @@ export function systemNamespace(resourceName: string, args: SystemNamespaceArgs,
   return new k8s.core.v1.Namespace(resourceName, {
     metadata: {
       name: args.name,
-      labels: { ...args.labels, ...MANAGED_BY, ...podSecurityLabels(args.podSecurity, args.kubernetesVersion) },
+      labels: { ...args.labels, ...MANAGED_BY, ...podSecurityLabels(args.podSecurity, args.kubernetesVersion, args.auditAndWarn) },
       annotations: args.reason ? { "secure-platform/pod-security-reason": args.reason } : {},
     },
   }, opts);

@@ -48,8 +48,6 @@ export interface TemplateArgs {
   kubeVersion: string;
   /** Extra API versions (group/version and group/version/Kind) the cluster will serve: those of the CRDs the stack installs. */
   apiVersions: string[];
-  /** The Release skips its hooks (`disableWebhooks`), so they never reach the cluster. */
-  noHooks?: boolean;
 }
 
 /** `helm template` as an install renders: CRDs and hooks included, `helm test` pods left out (Pulumi never runs them). */
@@ -66,7 +64,6 @@ export async function helmTemplate(helm: string, args: TemplateArgs): Promise<st
       "--kube-version", args.kubeVersion,
       "--include-crds",
       "--skip-tests",
-      ...(args.noHooks ? ["--no-hooks"] : []),
       ...args.apiVersions.flatMap((v) => ["--api-versions", v]),
     ];
     const { stdout } = await run(helm, argv, { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, HELM_CACHE_HOME: join(work, "cache") } });

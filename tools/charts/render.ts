@@ -24,7 +24,7 @@ interface ReleaseInputs {
   namespace: string;
   repositoryOpts?: { repo?: string };
   values?: Record<string, unknown>;
-  /** The provider's name for Helm's --no-hooks. */
+  /** Skips install and upgrade hooks; the provider's uninstall runs delete hooks all the same (it never sets DisableHooks). */
   disableWebhooks?: boolean;
 }
 
@@ -73,6 +73,7 @@ export function parseHelmOutput(text: string, release: string): ChartObject[] {
 }
 
 const TEST_HOOKS = new Set(["test", "test-success", "test-failure"]);
+const DELETE_HOOKS = new Set(["pre-delete", "post-delete"]);
 
 /**
  * The objects Helm applies as the release's own: not the crds/ folder (installed first, apart) and not
@@ -130,7 +131,6 @@ export async function renderCharts(program: RenderedStack, options: RenderCharts
       values: inputs.values ?? {},
       kubeVersion: options.kubernetesVersion,
       apiVersions,
-      noHooks: inputs.disableWebhooks === true,
     });
     return {
       urn: resource.urn,
@@ -139,7 +139,7 @@ export async function renderCharts(program: RenderedStack, options: RenderCharts
       chart: inputs.chart,
       version: inputs.version,
       repo: inputs.repo,
-      objects: parseHelmOutput(text, inputs.name),
+      objects: parseHelmOutput(text, inputs.name).filter((o) => !inputs.disableWebhooks || o.hooks.length === 0 || o.hooks.some((h) => DELETE_HOOKS.has(h))),
     };
   });
   const first = await renderAll([]);

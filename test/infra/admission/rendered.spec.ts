@@ -32,7 +32,7 @@ describe("admission: rendered stacks", () => {
     for (const policy of cips) assert.ok(policy.dependsOn.includes(release.urn), "a ClusterImagePolicy must wait for the chart's CRD");
   });
 
-  it("labels application namespaces for digests (prod) and signatures; the controller's namespace is restricted", async () => {
+  it("labels application namespaces for digests (prod) and signatures; the controller's namespace enforces baseline for its uninstall hook and audits and warns at restricted", async () => {
     const stack = await rendered("prod");
     const namespaces = kubernetesObjects(stack).filter(({ manifest }) => manifest.kind === "Namespace").map(({ manifest }) => manifest.metadata as { name: string; labels: Record<string, string> });
     for (const name of ["shop", "payments"]) {
@@ -42,7 +42,9 @@ describe("admission: rendered stacks", () => {
       assert.equal(labels["pod-security.kubernetes.io/enforce"], "restricted");
     }
     const controller = namespaces.find((ns) => ns.name === "cosign-system")!;
-    assert.equal(controller.labels["pod-security.kubernetes.io/enforce"], "restricted");
+    assert.equal(controller.labels["pod-security.kubernetes.io/enforce"], "baseline");
+    assert.equal(controller.labels["pod-security.kubernetes.io/audit"], "restricted");
+    assert.equal(controller.labels["pod-security.kubernetes.io/warn"], "restricted");
     const dev = await rendered("dev");
     const shop = kubernetesObjects(dev).find(({ manifest }) => manifest.kind === "Namespace" && (manifest.metadata as { name: string }).name === "shop")!;
     assert.equal((shop.manifest.metadata as { labels: Record<string, string> }).labels["secure-platform/image-digest"], undefined);

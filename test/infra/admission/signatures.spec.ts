@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { admissionSchema } from "../../../infra/admission/config";
-import { clusterImagePolicies, policyControllerValues, SIGNATURE_OPT_IN_LABEL } from "../../../infra/admission/signatures";
+import { cleanupImageValues, clusterImagePolicies, policyControllerValues, SIGNATURE_OPT_IN_LABEL } from "../../../infra/admission/signatures";
 
 const PEM = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAElQyXJoaOSLOWZ1XzlAlKPkNphdhH\nBxsmNzgQ7+mK/ePK/e+Kl3Q+jsooSINnaRxh6tvvjnpn3H3G2YgEGV4eKQ==\n-----END PUBLIC KEY-----\n";
 const config = admissionSchema("prod").parse({
@@ -19,7 +19,7 @@ const config = admissionSchema("prod").parse({
 
 describe("admission: signature verification (Sigstore policy-controller)", () => {
   it("fails closed, opts in namespaces by label, denies images no policy names", () => {
-    const values = policyControllerValues(config) as { webhook: Record<string, any> };
+    const values = policyControllerValues(config, "registry.example.com/tools/k8s:1.33.4") as { webhook: Record<string, any> };
     assert.equal(values.webhook.failurePolicy, "Fail");
     assert.deepEqual(values.webhook.namespaceSelector, { matchExpressions: [{ key: SIGNATURE_OPT_IN_LABEL.key, operator: "In", values: ["true"] }] });
     assert.deepEqual(values.webhook.configData, { "no-match-policy": "deny" });
@@ -27,8 +27,17 @@ describe("admission: signature verification (Sigstore policy-controller)", () =>
     assert.deepEqual(values.webhook.podDisruptionBudget, { enabled: true, minAvailable: 1 });
   });
 
+  it("runs the chart's uninstall hook with the pinned tools image it is given, split as the chart joins it", () => {
+    const values = policyControllerValues(config, "registry.example.com/tools/k8s:1.33.4") as { leasescleanup: { image: unknown; resources: { limits: unknown } } };
+    assert.deepEqual(values.leasescleanup.image, { repository: "registry.example.com/tools/k8s", version: "1.33.4", pullPolicy: "IfNotPresent" });
+    assert.ok(values.leasescleanup.resources.limits);
+    const digest = "sha256:" + "a".repeat(64);
+    assert.deepEqual(cleanupImageValues(`localhost:5001/k8s:1.33.4@${digest}`), { repository: "localhost:5001/k8s", version: `1.33.4@${digest}`, pullPolicy: "IfNotPresent" });
+    assert.throws(() => cleanupImageValues(`localhost:5001/k8s@${digest}`), /has no tag/);
+  });
+
   it("runs the webhook under the restricted Pod Security Standard", () => {
-    const { webhook } = policyControllerValues(config) as { webhook: Record<string, any> };
+    const { webhook } = policyControllerValues(config, "registry.example.com/tools/k8s:1.33.4") as { webhook: Record<string, any> };
     // The chart renders `securityContext` on the pod and `podSecurityContext` on the container.
     assert.equal(webhook.securityContext.enabled, true);
     assert.equal(webhook.securityContext.runAsNonRoot, true);
@@ -66,6 +75,6 @@ describe("admission: signature verification (Sigstore policy-controller)", () =>
 
   it("says warn only when configured so (local)", () => {
     const local = admissionSchema("local").parse({ ...config, signatures: { ...config.signatures, noMatchPolicy: "warn" } });
-    assert.deepEqual((policyControllerValues(local) as { webhook: { configData: unknown } }).webhook.configData, { "no-match-policy": "warn" });
+    assert.deepEqual((policyControllerValues(local, "registry.example.com/tools/k8s:1.33.4") as { webhook: { configData: unknown } }).webhook.configData, { "no-match-policy": "warn" });
   });
 });

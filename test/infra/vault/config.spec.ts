@@ -52,6 +52,9 @@ describe("vault config", () => {
     assert.ok(found.some((p) => p.startsWith("secure-platform:vault.image: must not use the floating tag :latest")), found.join("\n"));
     assert.ok(found.some((p) => p.startsWith("secure-platform:vault.chart.version: must be an exact chart version")), found.join("\n"));
     assert.ok(problems("prod", { vault: { ...prodVault(), toolsImage: "alpine/k8s" } }).some((p) => p.startsWith("secure-platform:vault.toolsImage:")));
+    // It also runs policy-controller's uninstall hook, whose chart needs a tag.
+    const digestOnly = problems("prod", { vault: { ...prodVault(), toolsImage: `registry.example.com/mirror/k8s@sha256:${"a".repeat(64)}` } });
+    assert.ok(digestOnly.some((p) => p.startsWith("secure-platform:vault.toolsImage: needs a tag as well as any digest")), digestOnly.join("; "));
   });
 
   it("rejects unknown keys under vault", () => {

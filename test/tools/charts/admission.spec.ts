@@ -122,15 +122,22 @@ describe("tools/charts: checkAdmission", () => {
     });
   }
 
-  it("judges hooks: policy-controller's leases-cleanup as 0.10.5 renders it is refused", async () => {
+  it("judges hooks: policy-controller's leases-cleanup is refused with the chart's image and admitted, at baseline, with the tools image", async () => {
     const program = await rendered("prod");
-    const job: Manifest = {
+    const job = (image: string): Manifest => ({
       apiVersion: "batch/v1", kind: "Job", metadata: { name: "leases-cleanup", namespace: "cosign-system", annotations: { "helm.sh/hook": "post-delete" } },
-      spec: { template: { metadata: { name: "leases-cleanup" }, spec: { restartPolicy: "OnFailure", containers: [{ name: "kubectl", image: "cgr.dev/chainguard/kubectl:latest-dev" }] } } },
-    };
-    const findings = only(withCharts(program, "policy-controller", [job], ["post-delete"]), /leases-cleanup/);
-    assert.ok(findings.some((f) => /post-delete hook/.test(f.subject) && /Pod Security restricted/.test(f.message)));
-    assert.ok(findings.some((f) => /cgr\.dev\/chainguard\/kubectl:latest-dev/.test(f.message)));
+      spec: { template: { metadata: { name: "leases-cleanup" }, spec: { restartPolicy: "OnFailure", containers: [{ name: "kubectl", image }] } } },
+    });
+    const chartDefault = only(withCharts(program, "policy-controller", [job("cgr.dev/chainguard/kubectl:latest-dev")], ["post-delete"]), /leases-cleanup/);
+    assert.ok(chartDefault.some((f) => /post-delete hook/.test(f.subject) && /cgr\.dev\/chainguard\/kubectl:latest-dev/.test(f.message)), JSON.stringify(chartDefault));
+    // The pod has no securityContext: cosign-system enforces baseline, which admits it; restricted would not.
+    assert.deepEqual(chartDefault.filter((f) => /Pod Security/.test(f.message)), []);
+    const tools = "777788889999.dkr.ecr.eu-west-1.amazonaws.com/mirror/alpine/k8s:1.33.4";
+    assert.deepEqual(only(withCharts(program, "policy-controller", [job(tools)], ["post-delete"]), /leases-cleanup/), []);
+    const restricted = { ...program, resources: program.resources.map((r) => (r.inputs.kind === "Namespace" && (r.inputs.metadata as { name: string }).name === "cosign-system"
+      ? { ...r, inputs: { ...r.inputs, metadata: { ...(r.inputs.metadata as object), labels: { ...((r.inputs.metadata as { labels: object }).labels), "pod-security.kubernetes.io/enforce": "restricted" } } } }
+      : r)) };
+    assert.ok(only(withCharts(restricted, "policy-controller", [job(tools)], ["post-delete"]), /leases-cleanup/).some((f) => /Pod Security restricted/.test(f.message)));
   });
 
   it("refuses the injected proxy where no ClusterImagePolicy covers it, admits it with the policy the platform creates", async () => {

@@ -41,18 +41,20 @@ describe("charts: the render step (real Helm over the project's probe chart)", (
     assert.equal((deployment.manifest as any).spec.template.spec.containers[0].image, "registry.example.com/probe/app:2.0.0");
     assert.equal(byKind("ClusterRole")[0]!.manifest.metadata.namespace, undefined);
     assert.deepEqual(byKind("Job")[0]!.hooks, ["post-delete", "pre-upgrade"]);
+    assert.deepEqual(rendered.objects.filter((o) => o.hooks.includes("pre-install")).map((o) => o.manifest.metadata.name), ["probe-install-hook"]);
     assert.deepEqual(byKind("Pod"), [], "helm test pods never reach the cluster through Pulumi");
     assert.equal(byKind("Service")[0]!.manifest.metadata.annotations?.replicas, "5", "the parent's values reach the subchart");
     assert.equal((byKind("ConfigMap")[0]!.manifest as any).data.kubeVersion, "v1.31.0");
     assert.equal(rendered.urn, probe().urn);
   });
 
-  it("leaves the hooks out of a Release that skips them (disableWebhooks, Helm's --no-hooks)", async () => {
+  it("with disableWebhooks leaves out install and upgrade hooks but keeps delete hooks, which the provider's uninstall runs", async () => {
     const skipping = { ...probe(), inputs: { ...probe().inputs, disableWebhooks: true } };
     const rendering = await renderCharts(stackOf(skipping), { helm, chartsDir: CACHE, pull: false, kubernetesVersion: "1.33" });
     const objects = rendering.releases[0]!.objects;
     assert.ok(objects.some((o) => o.manifest.kind === "Deployment"));
-    assert.deepEqual(objects.filter((o) => o.hooks.length > 0).map((o) => o.manifest.metadata.name), []);
+    // The probe's Job is a post-delete and pre-upgrade hook: it still runs at uninstall; the pre-install ConfigMap does not.
+    assert.deepEqual(objects.filter((o) => o.hooks.length > 0).map((o) => o.manifest.metadata.name), ["probe-cleanup"]);
   });
 
   it("refuses a Release whose chart is not known, and a chart missing from the cache when pulling is off", async () => {

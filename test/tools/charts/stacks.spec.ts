@@ -90,10 +90,14 @@ describe("npm run charts:render", () => {
 describe("charts: what the program's values make the charts render", () => {
   const objectsOf = async (stack: string, release: string) => (await renderedCharts(stack)).releases.find((r) => r.name === release)!.objects;
 
-  it("policy-controller's Release skips its hooks: the post-delete leases-cleanup Job never reaches the cluster", async () => {
-    const objects = await objectsOf("prod", "policy-controller");
-    assert.ok(objects.some((o) => o.manifest.kind === "Deployment"));
-    assert.deepEqual(objects.filter((o) => o.hooks.length > 0).map((o) => `${o.manifest.kind} ${o.manifest.metadata.name}`), []);
+  it("policy-controller's uninstall hook, which the provider always runs, uses the pinned tools image with limits", async () => {
+    for (const stack of STACKS) {
+      const job = (await objectsOf(stack, "policy-controller")).find((o) => o.manifest.kind === "Job" && o.manifest.metadata.name === "leases-cleanup")!;
+      assert.deepEqual(job.hooks, ["post-delete"]);
+      const container = (job.manifest as any).spec.template.spec.containers[0];
+      assert.equal(container.image, platformConfigOf(readStackFile(stack)).vault.toolsImage, stack);
+      assert.ok(container.resources?.limits?.memory, `${stack}: the hook has a memory limit`);
+    }
   });
 
   it("Falco's falcoctl containers run with no capability and no privilege escalation", async () => {
