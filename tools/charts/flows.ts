@@ -50,8 +50,6 @@ interface Surroundings {
   nextPodIp: () => string;
 }
 
-/** Helm test hooks run only on `helm test`, which the program never runs. */
-
 // EKS Pod Identity's agent (a host-network DaemonSet) answers on these link-local addresses on every node.
 const POD_IDENTITY_AGENT = ["169.254.170.23", "fd00:ec2::23"];
 const POD_IDENTITY_PORT = 80;

@@ -18,8 +18,6 @@ const DEFAULT_CLASS_ANNOTATIONS = ["storageclass.kubernetes.io/is-default-class"
 const OPERATOR_KINDS = new Map([["Prometheus", "prometheus"], ["Alertmanager", "alertmanager"]]);
 /** Values the renderer shows instead of what only apply knows: nothing can be judged about them. */
 const PLACEHOLDERS = new Set(["[unknown]", "[secret]"]);
-/** Helm test hooks run only on `helm test`, which the program never runs. */
-
 interface Source {
   manifest: Obj;
   /** "StatefulSet vault/vault (release vault)" or "PersistentVolumeClaim vault/x (program)". */
