@@ -24,6 +24,17 @@ function stackFileWith(stack: string, edit: (config: Record<string, any>) => voi
 }
 
 describe("npm run plan", () => {
+  it("judges the chart objects too where every pinned chart is in --charts, and says so when they are not", () => {
+    const withCharts = plan("--stack", "local", "--charts", join(REPO_ROOT, "test", "charts"));
+    assert.equal(withCharts.code, 0, withCharts.stderr);
+    assert.match(withCharts.stderr, /^Chart objects judged: \d+ objects rendered by Helm from 10 releases/m);
+    const without = plan("--stack", "local", "--charts", mkdtempSync(join(tmpdir(), "no-charts-")));
+    assert.equal(without.code, 0, without.stderr);
+    assert.match(without.stderr, /^Chart objects not judged \(base@1\.29\.2, .* not in /m);
+    const judged = (out: string) => Number(/over (\d+) resources/.exec(out)![1]);
+    assert.ok(judged(withCharts.stdout) > judged(without.stdout) + 100, `${judged(withCharts.stdout)} vs ${judged(without.stdout)}`);
+  });
+
   it("prints the prod stack as JSON: type, name, parent, inputs, protect, dependsOn", () => {
     const { code, stdout, stderr } = plan("--stack", "prod", "--format", "json");
     assert.equal(code, 0, stderr);
