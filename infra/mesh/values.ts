@@ -55,6 +55,9 @@ export function istiodValues(mesh: MeshConfig): Values {
       defaultPodDisruptionBudget: { enabled: replicas > 1 },
       // A reference with a "/" is used verbatim by the injection template (a digest-pinned mirror, for instance).
       proxy: { privileged: false, resources: kubernetesResources(mesh.sidecarResources), ...(mesh.proxyImage ? { image: mesh.proxyImage } : {}) },
+      // istio-validation (the CNI init container) takes proxy_init.image: without it the injector would
+      // compose <hub>/<full reference>:<tag> from a full proxy.image, and no meshed pod would start.
+      ...(mesh.proxyImage ? { proxy_init: { image: mesh.proxyImage } } : {}),
     },
     pilot: {
       autoscaleEnabled: false,

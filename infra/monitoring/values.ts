@@ -115,9 +115,11 @@ export function kubePrometheusStackValues(config: MonitoringConfig, context: Sta
       },
     },
     alertmanager: {
-      // Alertmanager never calls the Kubernetes API: its account carries no token.
+      // Alertmanager never calls the Kubernetes API: neither its account nor its pods (the operator copies the
+      // spec's setting into the pod, which overrides the account's) carry a token.
       serviceAccount: { automountServiceAccountToken: false },
       alertmanagerSpec: {
+        automountServiceAccountToken: false,
         replicas: a.replicas,
         retention: "120h",
         useExistingSecret: true,
@@ -182,6 +184,13 @@ export const TRIVY_IMAGES = {
   nodeCollector: { registry: "ghcr.io", repository: "aquasecurity/node-collector" },
 } as const;
 
+/** What Trivy downloads at run time (OCI artifacts, not pod images): from the publisher's registry too, not mirror.gcr.io. */
+export const TRIVY_ARTIFACTS = {
+  db: { dbRegistry: "ghcr.io", dbRepository: "aquasecurity/trivy-db" },
+  javaDb: { javaDbRegistry: "ghcr.io", javaDbRepository: "aquasecurity/trivy-java-db" },
+  checks: { registry: "ghcr.io", repository: "aquasecurity/trivy-checks" },
+} as const;
+
 /** Trivy Operator: vulnerability reports as CRDs and as metrics; scan jobs run restricted in its own namespace. */
 export function trivyOperatorValues(): Record<string, unknown> {
   return {
@@ -193,7 +202,8 @@ export function trivyOperatorValues(): Record<string, unknown> {
       infraAssessmentScannerEnabled: false,
       scanJobsConcurrentLimit: 3,
     },
-    trivy: { image: TRIVY_IMAGES.trivy, severity: "UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL", ignoreUnfixed: false },
+    trivy: { image: TRIVY_IMAGES.trivy, ...TRIVY_ARTIFACTS.db, ...TRIVY_ARTIFACTS.javaDb, severity: "UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL", ignoreUnfixed: false },
+    policiesBundle: TRIVY_ARTIFACTS.checks,
     serviceMonitor: { enabled: true, labels: SELECTOR_LABELS, honorLabels: true },
     resources: small("500m", "512Mi"),
     podSecurityContext: restrictedPod(10000),

@@ -24,6 +24,11 @@ export interface NamespaceLabels {
 export interface InjectorSettings {
   /** The proxy image the templates write (.ProxyImage, or global.proxy.image when it is a full reference). */
   proxyImage: string;
+  /**
+   * The init container's image: proxy_init.image when it is a full reference, else .ProxyImage, which the
+   * injector composes as <hub>/<proxy.image>:<tag> even when proxy.image is itself a full reference.
+   */
+  initImage: string;
   cni: boolean;
   nativeSidecars: boolean;
   privileged: boolean;
@@ -43,8 +48,10 @@ export function injectorSettings(values: unknown, chartVersion: string): Injecto
   const hub = typeof global.hub === "string" && global.hub !== "" ? global.hub : "docker.io/istio";
   const tag = global.tag !== undefined && global.tag !== "" ? String(global.tag) : chartVersion;
   const env = obj(obj(v.pilot).env);
+  const initImage = obj(global.proxy_init).image;
   return {
     proxyImage: image.includes("/") ? image : `${hub}/${image}:${tag}`,
+    initImage: typeof initImage === "string" && initImage.includes("/") ? initImage : `${hub}/${image}:${tag}`,
     cni: obj(obj(v.pilot).cni).enabled === true,
     // istiod 1.29 defaults ENABLE_NATIVE_SIDECARS to false; the platform turns it on.
     nativeSidecars: String(env.ENABLE_NATIVE_SIDECARS) === "true",
@@ -108,7 +115,7 @@ export function injectSidecar(pod: Obj, settings: InjectorSettings): Obj {
   }
   const securityContext = proxySecurityContext(settings);
   // With CNI, istio-validation replaces istio-init: it only checks the redirection the node agent set up.
-  const init = { name: settings.cni ? "istio-validation" : "istio-init", image, securityContext };
+  const init = { name: settings.cni ? "istio-validation" : "istio-init", image: settings.initImage, securityContext };
   const proxy = overlay({ name: INJECTED_PROXY_CONTAINER, image, securityContext, ...(settings.nativeSidecars ? { restartPolicy: "Always" } : {}) }, own);
   const others = containers.filter((c) => c !== own);
   if (settings.nativeSidecars) {

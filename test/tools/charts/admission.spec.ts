@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { meshImageRules, meshSchema } from "../../../infra/mesh/config";
+import { istiodValues } from "../../../infra/mesh/values";
 import { TRIVY_IMAGES } from "../../../infra/monitoring/values";
 import { fromAllowedRegistry } from "../../../infra/admission/image-rules";
 import { checkAdmission } from "../../../tools/charts/admission";
@@ -156,6 +157,16 @@ describe("tools/charts: checkAdmission", () => {
 });
 
 describe("mesh: the proxy image meets the application namespaces' admission rules", () => {
+  it("a full mesh.proxyImage reaches the CNI init container too (proxy_init.image), or the injector composes an invalid reference", () => {
+    const image = `registry.example.com/istio/proxyv2:1.29.2@${DIGEST}`;
+    const without = injectorSettings({ global: { proxy: { image } }, pilot: { cni: { enabled: true } } }, "1.29.2");
+    assert.equal(without.proxyImage, image);
+    assert.equal(without.initImage, `docker.io/istio/${image}:1.29.2`, "what istiod's ProxyImage() builds from a full proxy.image");
+    const values = istiodValues(meshSchema("prod").parse({ proxyImage: image })) as { global: { proxy_init?: { image: string } } };
+    assert.equal(values.global.proxy_init?.image, image);
+    assert.equal(injectorSettings(values, "1.29.2").initImage, image);
+  });
+
   const problems = (proxy: string | undefined, requireDigest: boolean, signatures = false) => {
     const found: string[] = [];
     const mesh = meshSchema("prod").parse(proxy ? { proxyImage: proxy } : {});

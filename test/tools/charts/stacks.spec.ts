@@ -111,8 +111,21 @@ describe("charts: what the program's values make the charts render", () => {
     }
   });
 
-  it("Alertmanager's ServiceAccount carries no API token (it never calls the API)", async () => {
-    const account = (await objectsOf("prod", "kube-prometheus-stack")).find((o) => o.manifest.kind === "ServiceAccount" && o.manifest.metadata.name.endsWith("-alertmanager"))!;
+  it("Alertmanager carries no API token (it never calls the API): not on its account, not on the pods the operator makes", async () => {
+    const objects = await objectsOf("prod", "kube-prometheus-stack");
+    const account = objects.find((o) => o.manifest.kind === "ServiceAccount" && o.manifest.metadata.name.endsWith("-alertmanager"))!;
     assert.equal((account.manifest as { automountServiceAccountToken?: boolean }).automountServiceAccountToken, false);
+    const alertmanager = objects.find((o) => o.manifest.kind === "Alertmanager")!;
+    assert.equal((alertmanager.manifest as any).spec.automountServiceAccountToken, false);
+  });
+
+  it("Trivy downloads its databases and checks bundle from ghcr.io/aquasecurity, not mirror.gcr.io", async () => {
+    const objects = await objectsOf("prod", "trivy-operator");
+    const data = objects.filter((o) => o.manifest.kind === "ConfigMap").map((o) => (o.manifest as { data?: Record<string, string> }).data ?? {});
+    const setting = (key: string) => data.map((d) => d[key]).find((v) => v !== undefined);
+    assert.equal(setting("trivy.dbRepository"), "ghcr.io/aquasecurity/trivy-db");
+    assert.equal(setting("trivy.javaDbRepository"), "ghcr.io/aquasecurity/trivy-java-db");
+    assert.match(setting("policies.bundle.oci.ref") ?? "", /^ghcr\.io\/aquasecurity\/trivy-checks:/);
+    assert.ok(!data.some((d) => Object.values(d).some((v) => v.includes("mirror.gcr.io"))), "no setting names mirror.gcr.io");
   });
 });
