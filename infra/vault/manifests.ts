@@ -136,7 +136,9 @@ export function job(name: string, namespace: string, pod: PodSpec, activeDeadlin
   return {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { name, namespace, labels: LABELS },
+    // A Job that failed is replaced at the next `up` instead of being waited on forever (the provider's
+    // documented annotation); a changed template is replaced anyway, since it is immutable.
+    metadata: { name, namespace, labels: LABELS, annotations: { "pulumi.com/replaceUnready": "true" } },
     spec: {
       backoffLimit: 4,
       activeDeadlineSeconds,

@@ -6,7 +6,7 @@ import { serviceRoles } from "../../../infra/vault/vault-configuration";
 import { MOCK_VAULT_TOKEN } from "../../../tools/render/mocks";
 import type { RenderedResource, RenderedStack } from "../../../tools/render/render";
 import { SECRET_PLACEHOLDER, readStackFile } from "../../../tools/render/stack-file";
-import { ofType, only, rendered, renderWith, STACKS } from "../../helpers/stacks";
+import { kubernetesObjects, ofType, only, rendered, renderWith, STACKS } from "../../helpers/stacks";
 import { capabilitiesOn, parsePolicy } from "./vault-acl";
 import { stackConfig } from "../../helpers/config";
 
@@ -339,4 +339,17 @@ describe("vault in the rendered stacks", function () {
     assert.ok(secrets.has("pg-admin-password-must-not-leak"));
     assert.deepEqual(exposed, []);
   });
+});
+
+describe("vault: jobs that retry", () => {
+  for (const stack of STACKS) {
+    it(`${stack}: every Job the program creates is replaced at the next up when it did not complete`, async () => {
+      const jobs = kubernetesObjects(await rendered(stack)).filter(({ manifest }) => manifest.kind === "Job");
+      assert.ok(jobs.length >= 2, `${stack}: ${jobs.length} jobs`);
+      for (const { manifest } of jobs) {
+        const metadata = manifest.metadata as { name: string; annotations?: Record<string, string> };
+        assert.equal(metadata.annotations?.["pulumi.com/replaceUnready"], "true", metadata.name);
+      }
+    });
+  }
 });
