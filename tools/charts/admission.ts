@@ -21,8 +21,8 @@ import type { ChartRendering, CheckResult, Finding } from "./types";
 import { selectorMatches, type LabelSelector } from "./labels";
 import { kubernetesObjects } from "../render/render";
 import { appliedObjects } from "./render";
+import { type Obj, obj } from "./objects";
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const ENFORCE = "pod-security.kubernetes.io/enforce";
@@ -37,7 +37,6 @@ interface Submitted {
   origin: string;
 }
 
-const obj = (value: unknown): Obj => (value && typeof value === "object" && !Array.isArray(value) ? value as Obj : {});
 const nameOf = (manifest: Obj) => String(obj(manifest.metadata).name ?? "");
 
 function resourceOf(manifest: Obj): AdmissionRequest["resource"] {

@@ -9,6 +9,7 @@ import { kubernetesObjects, type RenderedStack } from "../render/render";
 import { networkSideAllows, selectorMatches, type ClusterView, type ContainerPort, type Pod } from "./access-evaluator";
 import type { ChartRendering, CheckResult, Finding } from "./types";
 import { appliedObjects, clusterScopedKinds } from "./render";
+import { onEks } from "./objects";
 
 type Json = Record<string, any>;
 type Protocol = "TCP" | "UDP";
@@ -83,7 +84,7 @@ const idOf = (m: Json) => `${m.metadata.namespace ?? ""}/${m.metadata.name}`;
 
 function surroundings(program: RenderedStack): Surroundings {
   const vpc = program.resources.find((r) => r.type === "aws:ec2/vpc:Vpc");
-  const eks = program.resources.some((r) => r.type === "aws:eks/cluster:Cluster");
+  const eks = onEks(program);
   const cidr = typeof vpc?.inputs.cidrBlock === "string" ? vpc.inputs.cidrBlock : undefined;
   // EKS (VPC CNI): nodes, pods and the control plane's ENIs all take addresses from the VPC. An existing
   // cluster is assumed to be kind: pods in 10.244.0.0/16, nodes (the API server too) on Docker's 172.18.0.0/16.

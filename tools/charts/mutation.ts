@@ -3,6 +3,7 @@
 // resolution. Webhooks run in the order of their configuration's name, as the API server calls them.
 import { createHash } from "node:crypto";
 import { selectorMatches, type LabelSelector } from "./labels";
+import { type Obj, obj } from "./objects";
 import {
   GGCR_DOCKER_HUB,
   INJECT_LABEL,
@@ -12,7 +13,6 @@ import {
   parseReference,
 } from "../../policy-pack/lib/image-rules";
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface NamespaceLabels {
   name: string;
@@ -37,7 +37,6 @@ export interface InjectorSettings {
   proxyUid: number;
 }
 
-const obj = (value: unknown): Obj => (value && typeof value === "object" && !Array.isArray(value) ? value as Obj : {});
 
 /** istiod's values to injector settings: hub/tag/proxy.image as the injector composes .ProxyImage. */
 export function injectorSettings(values: unknown, chartVersion: string): InjectorSettings {

@@ -7,10 +7,9 @@ import { describeObject } from "./pack";
 import type { ChartRendering, CheckResult, Finding } from "./types";
 import { kubernetesObjects } from "../render/render";
 import { appliedObjects } from "./render";
+import { type Obj, obj, onEks } from "./objects";
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const obj = (value: unknown): Obj => (value && typeof value === "object" && !Array.isArray(value) ? value as Obj : {});
 const arr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 const DEFAULT_CLASS_ANNOTATIONS = ["storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class"];
@@ -85,7 +84,7 @@ function storageClasses(all: Source[]): { names: Set<string>; defaults: string[]
  */
 export function checkStorage(rendering: ChartRendering): CheckResult {
   const all = sources(rendering);
-  const eks = rendering.program.resources.some((r) => r.type === "aws:eks/cluster:Cluster");
+  const eks = onEks(rendering.program);
   const { names, defaults } = storageClasses(all);
   const claims = all.flatMap(claimsOf);
   const findings: Finding[] = [];
