@@ -15,203 +15,280 @@ import { serviceMeshRules } from "./services/rules";
 export const PROJECT = "secure-platform";
 
 // Public in the SDK's JavaScript, though not in its typings: which config keys the CLI decrypted.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an SDK module without typings
 const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
 
 export interface PlatformConfig {
-  stack: string;
-  environment: Environment;
-  /** Top-level keys whose value is secret in the stack config; their values must stay pulumi.secret. */
-  secretKeys: string[];
-  /** Protect data-bearing resources (KMS keys, cluster, log groups, buckets) from deletion. */
-  protect: boolean;
-  cluster: ClusterConfig;
-  namespaces: NamespaceConfig[];
-  services: ServiceConfig[];
-  admission: AdmissionConfig;
-  vault: VaultConfig;
-  mesh: MeshConfig;
-  monitoring: MonitoringConfig;
+    stack: string;
+    environment: Environment;
+    /** Top-level keys whose value is secret in the stack config; their values must stay pulumi.secret. */
+    secretKeys: string[];
+    /** Protect data-bearing resources (KMS keys, cluster, log groups, buckets) from deletion. */
+    protect: boolean;
+    cluster: ClusterConfig;
+    namespaces: NamespaceConfig[];
+    services: ServiceConfig[];
+    admission: AdmissionConfig;
+    vault: VaultConfig;
+    mesh: MeshConfig;
+    monitoring: MonitoringConfig;
 }
 
 function platformShape(environment: Environment) {
-  return z.strictObject({
-    environment: z.enum(ENVIRONMENTS),
-    cluster: clusterSchema(ENVIRONMENT_DEFAULTS[environment]),
-    namespaces: z.array(namespaceSchema).default([]),
-    services: z.array(serviceSchema).default([]),
-    admission: admissionSchema(environment).default(admissionSchema(environment).parse({})),
-    vault: vaultSchema(environment).prefault({}),
-    mesh: meshSchema(environment).prefault({}),
-    monitoring: monitoringSchema(environment).default(monitoringSchema(environment).parse({})),
-  });
+    return z.strictObject({
+        environment: z.enum(ENVIRONMENTS),
+        cluster: clusterSchema(ENVIRONMENT_DEFAULTS[environment]),
+        namespaces: z.array(namespaceSchema).default([]),
+        services: z.array(serviceSchema).default([]),
+        admission: admissionSchema(environment).default(admissionSchema(environment).parse({})),
+        vault: vaultSchema(environment).prefault({}),
+        mesh: meshSchema(environment).prefault({}),
+        monitoring: monitoringSchema(environment).default(monitoringSchema(environment).parse({})),
+    });
 }
 
 type ParsedPlatform = z.infer<ReturnType<typeof platformShape>>;
 
 function platformSchema(environment: Environment) {
-  return platformShape(environment).superRefine((config, ctx) => crossFieldRules(config, environment, ctx));
+    return platformShape(environment).superRefine((config, ctx) => crossFieldRules(config, environment, ctx));
 }
 
 function crossFieldRules(config: ParsedPlatform, environment: Environment, ctx: z.RefinementCtx): void {
-  const issue = (path: (string | number)[], message: string, input?: unknown) =>
-    ctx.addIssue({ code: "custom", path, message, input });
+    const issue = (path: (string | number)[], message: string, input?: unknown) => ctx.addIssue({ code: "custom", path, message, input });
 
-  const cluster = config.cluster;
-  if (cluster.mode === "existing" && environment !== "local") {
-    issue(["cluster", "mode"], `"existing" is for the local environment; ${environment} builds EKS (mode: eks)`, cluster.mode);
-  }
-  if (cluster.mode === "eks") {
-    // Field-level errors are already reported; cross-field rules only look at values that parsed.
-    const vpc = parseCidr(cluster.vpc.cidr);
-    const subnets = [
-      ...cluster.vpc.privateSubnetCidrs.map((text, i) => ({ text, parsed: parseCidr(text), path: ["cluster", "vpc", "privateSubnetCidrs", i] })),
-      ...cluster.vpc.publicSubnetCidrs.map((text, i) => ({ text, parsed: parseCidr(text), path: ["cluster", "vpc", "publicSubnetCidrs", i] })),
-    ].filter((subnet) => subnet.parsed !== undefined);
-    subnets.forEach((subnet, i) => {
-      if (vpc && !within(vpc, subnet.parsed!)) issue(subnet.path, `must lie inside the VPC CIDR ${cluster.vpc.cidr}`, subnet.text);
-      subnets.slice(0, i).forEach((other) => {
-        if (overlaps(other.parsed!, subnet.parsed!)) issue(subnet.path, `overlaps ${other.text} (${keyOf(other.path)})`, subnet.text);
-      });
+    const cluster = config.cluster;
+    if (cluster.mode === "existing" && environment !== "local") {
+        issue(["cluster", "mode"], `"existing" is for the local environment; ${environment} builds EKS (mode: eks)`, cluster.mode);
+    }
+    if (cluster.mode === "eks") {
+        // Field-level errors are already reported; cross-field rules only look at values that parsed.
+        const vpc = parseCidr(cluster.vpc.cidr);
+        const subnets = [
+            ...cluster.vpc.privateSubnetCidrs.map((text, i) => ({
+                text,
+                parsed: parseCidr(text),
+                path: ["cluster", "vpc", "privateSubnetCidrs", i],
+            })),
+            ...cluster.vpc.publicSubnetCidrs.map((text, i) => ({
+                text,
+                parsed: parseCidr(text),
+                path: ["cluster", "vpc", "publicSubnetCidrs", i],
+            })),
+        ].filter((subnet) => subnet.parsed !== undefined);
+        subnets.forEach((subnet, i) => {
+            if (vpc && !within(vpc, subnet.parsed!)) issue(subnet.path, `must lie inside the VPC CIDR ${cluster.vpc.cidr}`, subnet.text);
+            subnets.slice(0, i).forEach((other) => {
+                if (overlaps(other.parsed!, subnet.parsed!))
+                    issue(subnet.path, `overlaps ${other.text} (${keyOf(other.path)})`, subnet.text);
+            });
+        });
+        if (cluster.vpc.publicSubnetCidrs.length !== cluster.vpc.privateSubnetCidrs.length) {
+            issue(
+                ["cluster", "vpc", "publicSubnetCidrs"],
+                `needs one public subnet (for the NAT gateway) per private subnet: ${cluster.vpc.privateSubnetCidrs.length}`,
+                cluster.vpc.publicSubnetCidrs,
+            );
+        }
+        const serviceCidr = parseCidr(cluster.serviceCidr);
+        if (vpc && serviceCidr && overlaps(vpc, serviceCidr)) {
+            issue(
+                ["cluster", "serviceCidr"],
+                `overlaps the VPC CIDR ${cluster.vpc.cidr}; Kubernetes service addresses must not collide with node and pod addresses`,
+                cluster.serviceCidr,
+            );
+        }
+
+        const endpoint = cluster.endpoint;
+        if (endpoint.publicAccess && endpoint.publicAccessCidrs.length === 0) {
+            issue(
+                ["cluster", "endpoint", "publicAccessCidrs"],
+                "must list the CIDRs allowed to reach the public API endpoint; without a list EKS opens it to 0.0.0.0/0",
+                endpoint.publicAccessCidrs,
+            );
+        }
+        if (!endpoint.publicAccess && endpoint.publicAccessCidrs.length > 0) {
+            issue(
+                ["cluster", "endpoint", "publicAccessCidrs"],
+                "is set but publicAccess is false; remove the list or enable publicAccess",
+                endpoint.publicAccessCidrs,
+            );
+        }
+        endpoint.publicAccessCidrs.forEach((text, i) => {
+            const parsed = parseCidr(text);
+            if (parsed && isOpenToWorld(parsed)) {
+                issue(
+                    ["cluster", "endpoint", "publicAccessCidrs", i],
+                    "must not open the API endpoint to the whole internet; list your office, VPN or CI egress ranges",
+                    text,
+                );
+            }
+        });
+
+        const groupNames = new Set<string>();
+        let minimumNodes = 0;
+        cluster.nodeGroups.forEach((group, i) => {
+            const path = ["cluster", "nodeGroups", i];
+            if (groupNames.has(group.name)) issue([...path, "name"], "is used by another node group; names must be unique", group.name);
+            groupNames.add(group.name);
+            if (group.minSize > group.desiredSize)
+                issue([...path, "minSize"], `must be at most desiredSize (${group.desiredSize})`, group.minSize);
+            if (group.desiredSize > group.maxSize)
+                issue([...path, "desiredSize"], `must be at most maxSize (${group.maxSize})`, group.desiredSize);
+            minimumNodes += group.minSize;
+        });
+        const required = ENVIRONMENT_DEFAULTS[environment].minimumNodes;
+        if (minimumNodes < required) {
+            issue(
+                ["cluster", "nodeGroups"],
+                `${environment} needs at least ${required} nodes in total (sum of minSize) so that replicated workloads spread across zones; got ${minimumNodes}`,
+                minimumNodes,
+            );
+        }
+
+        if (!cluster.accessEntries.some((entry) => entry.access === "cluster-admin")) {
+            issue(
+                ["cluster", "accessEntries"],
+                "needs one entry with access cluster-admin: the principal that runs `pulumi up`",
+                cluster.accessEntries.map((e) => e.access),
+            );
+        }
+        const principals = new Set<string>();
+        cluster.accessEntries.forEach((entry, i) => {
+            if (principals.has(entry.principalArn))
+                issue(["cluster", "accessEntries", i, "principalArn"], "appears twice; give each principal one entry", entry.principalArn);
+            principals.add(entry.principalArn);
+            if (entry.access === "cluster-admin" && entry.namespaces) {
+                issue(
+                    ["cluster", "accessEntries", i, "namespaces"],
+                    "cannot narrow cluster-admin; use admin, edit or view for namespaced access",
+                    entry.namespaces,
+                );
+            }
+        });
+    }
+
+    const namespaceNames = new Set<string>();
+    config.namespaces.forEach((namespace, i) => {
+        const path = ["namespaces", i];
+        if (namespaceNames.has(namespace.name)) issue([...path, "name"], "is declared twice", namespace.name);
+        namespaceNames.add(namespace.name);
+        if (namespace.podSecurity !== "restricted" && !namespace.podSecurityReason) {
+            issue(
+                [...path, "podSecurityReason"],
+                `must explain why this namespace cannot run the restricted Pod Security Standard (podSecurity: ${namespace.podSecurity})`,
+                undefined,
+            );
+        }
+        const d = namespace.containerDefaults;
+        if (quantityValue(d.cpuRequest) > quantityValue(d.cpuLimit))
+            issue([...path, "containerDefaults", "cpuRequest"], `must not exceed cpuLimit (${d.cpuLimit})`, d.cpuRequest);
+        if (quantityValue(d.memoryRequest) > quantityValue(d.memoryLimit))
+            issue([...path, "containerDefaults", "memoryRequest"], `must not exceed memoryLimit (${d.memoryLimit})`, d.memoryRequest);
+        const q = namespace.quota;
+        if (quantityValue(q.requestsCpu) > quantityValue(q.limitsCpu))
+            issue([...path, "quota", "requestsCpu"], `must not exceed limitsCpu (${q.limitsCpu})`, q.requestsCpu);
+        if (quantityValue(q.requestsMemory) > quantityValue(q.limitsMemory))
+            issue([...path, "quota", "requestsMemory"], `must not exceed limitsMemory (${q.limitsMemory})`, q.requestsMemory);
+        if (quantityValue(d.cpuLimit) > quantityValue(q.limitsCpu))
+            issue([...path, "containerDefaults", "cpuLimit"], `must fit in the namespace quota limitsCpu (${q.limitsCpu})`, d.cpuLimit);
+        if (quantityValue(d.memoryLimit) > quantityValue(q.limitsMemory))
+            issue(
+                [...path, "containerDefaults", "memoryLimit"],
+                `must fit in the namespace quota limitsMemory (${q.limitsMemory})`,
+                d.memoryLimit,
+            );
     });
-    if (cluster.vpc.publicSubnetCidrs.length !== cluster.vpc.privateSubnetCidrs.length) {
-      issue(["cluster", "vpc", "publicSubnetCidrs"], `needs one public subnet (for the NAT gateway) per private subnet: ${cluster.vpc.privateSubnetCidrs.length}`, cluster.vpc.publicSubnetCidrs);
-    }
-    const serviceCidr = parseCidr(cluster.serviceCidr);
-    if (vpc && serviceCidr && overlaps(vpc, serviceCidr)) {
-      issue(["cluster", "serviceCidr"], `overlaps the VPC CIDR ${cluster.vpc.cidr}; Kubernetes service addresses must not collide with node and pod addresses`, cluster.serviceCidr);
-    }
 
-    const endpoint = cluster.endpoint;
-    if (endpoint.publicAccess && endpoint.publicAccessCidrs.length === 0) {
-      issue(["cluster", "endpoint", "publicAccessCidrs"], "must list the CIDRs allowed to reach the public API endpoint; without a list EKS opens it to 0.0.0.0/0", endpoint.publicAccessCidrs);
-    }
-    if (!endpoint.publicAccess && endpoint.publicAccessCidrs.length > 0) {
-      issue(["cluster", "endpoint", "publicAccessCidrs"], "is set but publicAccess is false; remove the list or enable publicAccess", endpoint.publicAccessCidrs);
-    }
-    endpoint.publicAccessCidrs.forEach((text, i) => {
-      const parsed = parseCidr(text);
-      if (parsed && isOpenToWorld(parsed)) {
-        issue(["cluster", "endpoint", "publicAccessCidrs", i], "must not open the API endpoint to the whole internet; list your office, VPN or CI egress ranges", text);
-      }
+    vaultRules(config.vault, { environment, clusterMode: config.cluster.mode, services: config.services }, issue);
+    monitoringRules(config.monitoring, environment, issue);
+
+    const services = new Set(config.services.map((s) => `${s.namespace}/${s.name}`));
+    const seen = new Set<string>();
+    config.services.forEach((service, i) => {
+        const path = ["services", i];
+        const id = `${service.namespace}/${service.name}`;
+        if (seen.has(id)) issue([...path, "name"], `${id} is declared twice`, service.name);
+        seen.add(id);
+        if (!namespaceNames.has(service.namespace)) {
+            issue(
+                [...path, "namespace"],
+                `is not declared under namespaces (declared: ${[...namespaceNames].join(", ") || "none"})`,
+                service.namespace,
+            );
+        }
+        const portNames = new Set<string>();
+        service.ports.forEach((port, j) => {
+            if (portNames.has(port.name)) issue([...path, "ports", j, "name"], "is used by another port of this service", port.name);
+            portNames.add(port.name);
+        });
+        service.callers.forEach((caller, j) => {
+            const ref = resolveServiceRef(caller, service.namespace);
+            if (!services.has(`${ref.namespace}/${ref.name}`)) {
+                issue(
+                    [...path, "callers", j],
+                    `names no declared service (${ref.namespace}/${ref.name}); declared: ${[...services].join(", ")}`,
+                    caller,
+                );
+            }
+        });
     });
 
-    const groupNames = new Set<string>();
-    let minimumNodes = 0;
-    cluster.nodeGroups.forEach((group, i) => {
-      const path = ["cluster", "nodeGroups", i];
-      if (groupNames.has(group.name)) issue([...path, "name"], "is used by another node group; names must be unique", group.name);
-      groupNames.add(group.name);
-      if (group.minSize > group.desiredSize) issue([...path, "minSize"], `must be at most desiredSize (${group.desiredSize})`, group.minSize);
-      if (group.desiredSize > group.maxSize) issue([...path, "desiredSize"], `must be at most maxSize (${group.maxSize})`, group.desiredSize);
-      minimumNodes += group.minSize;
-    });
-    const required = ENVIRONMENT_DEFAULTS[environment].minimumNodes;
-    if (minimumNodes < required) {
-      issue(["cluster", "nodeGroups"], `${environment} needs at least ${required} nodes in total (sum of minSize) so that replicated workloads spread across zones; got ${minimumNodes}`, minimumNodes);
+    admissionRules(config.admission, [...namespaceNames], environment, issue);
+    meshRules(
+        config.mesh,
+        config.namespaces.map((n) => n.name),
+        environment,
+        issue,
+    );
+    meshImageRules(config.mesh, config.admission, issue);
+    const tools = config.vault.toolsImage.split("@")[0]!;
+    if (config.admission.signatures.enabled && tools.lastIndexOf(":") <= tools.lastIndexOf("/")) {
+        issue(
+            ["vault", "toolsImage"],
+            "needs a tag as well as any digest while admission.signatures is on: it also runs policy-controller's uninstall hook, whose chart writes <repository>:<version> (for example registry.example.com/mirror/alpine/k8s:1.33.4@sha256:<digest>)",
+            config.vault.toolsImage,
+        );
     }
-
-    if (!cluster.accessEntries.some((entry) => entry.access === "cluster-admin")) {
-      issue(["cluster", "accessEntries"], "needs one entry with access cluster-admin: the principal that runs `pulumi up`", cluster.accessEntries.map((e) => e.access));
-    }
-    const principals = new Set<string>();
-    cluster.accessEntries.forEach((entry, i) => {
-      if (principals.has(entry.principalArn)) issue(["cluster", "accessEntries", i, "principalArn"], "appears twice; give each principal one entry", entry.principalArn);
-      principals.add(entry.principalArn);
-      if (entry.access === "cluster-admin" && entry.namespaces) {
-        issue(["cluster", "accessEntries", i, "namespaces"], "cannot narrow cluster-admin; use admin, edit or view for namespaced access", entry.namespaces);
-      }
-    });
-  }
-
-  const namespaceNames = new Set<string>();
-  config.namespaces.forEach((namespace, i) => {
-    const path = ["namespaces", i];
-    if (namespaceNames.has(namespace.name)) issue([...path, "name"], "is declared twice", namespace.name);
-    namespaceNames.add(namespace.name);
-    if (namespace.podSecurity !== "restricted" && !namespace.podSecurityReason) {
-      issue([...path, "podSecurityReason"], `must explain why this namespace cannot run the restricted Pod Security Standard (podSecurity: ${namespace.podSecurity})`, undefined);
-    }
-    const d = namespace.containerDefaults;
-    if (quantityValue(d.cpuRequest) > quantityValue(d.cpuLimit)) issue([...path, "containerDefaults", "cpuRequest"], `must not exceed cpuLimit (${d.cpuLimit})`, d.cpuRequest);
-    if (quantityValue(d.memoryRequest) > quantityValue(d.memoryLimit)) issue([...path, "containerDefaults", "memoryRequest"], `must not exceed memoryLimit (${d.memoryLimit})`, d.memoryRequest);
-    const q = namespace.quota;
-    if (quantityValue(q.requestsCpu) > quantityValue(q.limitsCpu)) issue([...path, "quota", "requestsCpu"], `must not exceed limitsCpu (${q.limitsCpu})`, q.requestsCpu);
-    if (quantityValue(q.requestsMemory) > quantityValue(q.limitsMemory)) issue([...path, "quota", "requestsMemory"], `must not exceed limitsMemory (${q.limitsMemory})`, q.requestsMemory);
-    if (quantityValue(d.cpuLimit) > quantityValue(q.limitsCpu)) issue([...path, "containerDefaults", "cpuLimit"], `must fit in the namespace quota limitsCpu (${q.limitsCpu})`, d.cpuLimit);
-    if (quantityValue(d.memoryLimit) > quantityValue(q.limitsMemory)) issue([...path, "containerDefaults", "memoryLimit"], `must fit in the namespace quota limitsMemory (${q.limitsMemory})`, d.memoryLimit);
-  });
-
-  vaultRules(config.vault, { environment, clusterMode: config.cluster.mode, services: config.services }, issue);
-  monitoringRules(config.monitoring, environment, issue);
-
-  const services = new Set(config.services.map((s) => `${s.namespace}/${s.name}`));
-  const seen = new Set<string>();
-  config.services.forEach((service, i) => {
-    const path = ["services", i];
-    const id = `${service.namespace}/${service.name}`;
-    if (seen.has(id)) issue([...path, "name"], `${id} is declared twice`, service.name);
-    seen.add(id);
-    if (!namespaceNames.has(service.namespace)) {
-      issue([...path, "namespace"], `is not declared under namespaces (declared: ${[...namespaceNames].join(", ") || "none"})`, service.namespace);
-    }
-    const portNames = new Set<string>();
-    service.ports.forEach((port, j) => {
-      if (portNames.has(port.name)) issue([...path, "ports", j, "name"], "is used by another port of this service", port.name);
-      portNames.add(port.name);
-    });
-    service.callers.forEach((caller, j) => {
-      const ref = resolveServiceRef(caller, service.namespace);
-      if (!services.has(`${ref.namespace}/${ref.name}`)) {
-        issue([...path, "callers", j], `names no declared service (${ref.namespace}/${ref.name}); declared: ${[...services].join(", ")}`, caller);
-      }
-    });
-  });
-
-  admissionRules(config.admission, [...namespaceNames], environment, issue);
-  meshRules(config.mesh, config.namespaces.map((n) => n.name), environment, issue);
-  meshImageRules(config.mesh, config.admission, issue);
-  const tools = config.vault.toolsImage.split("@")[0]!;
-  if (config.admission.signatures.enabled && tools.lastIndexOf(":") <= tools.lastIndexOf("/")) {
-    issue(["vault", "toolsImage"], "needs a tag as well as any digest while admission.signatures is on: it also runs policy-controller's uninstall hook, whose chart writes <repository>:<version> (for example registry.example.com/mirror/alpine/k8s:1.33.4@sha256:<digest>)", config.vault.toolsImage);
-  }
-  serviceMeshRules(config.services, issue);
+    serviceMeshRules(config.services, issue);
 }
 
 /** A configuration error: every problem, each naming its key, the value given and what is valid. */
 export class ConfigError extends Error {
-  constructor(
-    readonly stack: string,
-    readonly problems: string[],
-  ) {
-    super(`Invalid configuration for stack "${stack}":\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
+    constructor(
+        readonly stack: string,
+        readonly problems: string[],
+    ) {
+        super(`Invalid configuration for stack "${stack}":\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        this.name = "ConfigError";
+    }
 }
 
 function describeValue(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    if (value === undefined) return "nothing";
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function keyOf(path: PropertyKey[]): string {
-  const [head, ...rest] = path;
-  let key = `${PROJECT}:${String(head)}`;
-  for (const part of rest) key += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
-  return key;
+    const [head, ...rest] = path;
+    let key = `${PROJECT}:${String(head)}`;
+    for (const part of rest) key += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
+    return key;
 }
 
 function problemsOf(error: z.ZodError, secretKeys: string[]): string[] {
-  return error.issues.flatMap((issue) => {
-    if (issue.code === "unrecognized_keys") {
-      // A typo in a key name is named itself, not its parent.
-      return issue.keys.map((key) => `${keyOf([...issue.path, key])}: is not a known key; valid keys here are listed in README.md#configuration`);
-    }
-    const secret = secretKeys.includes(String(issue.path[0]));
-    const given = !("input" in issue) ? "" : secret ? " (value not shown: it is a secret)" : ` (got ${describeValue(issue.input)})`;
-    const key = issue.path.length > 0 ? keyOf(issue.path) : `${PROJECT}:<root>`;
-    return `${key}: ${issue.message}${given}`;
-  });
+    return error.issues.flatMap((issue) => {
+        if (issue.code === "unrecognized_keys") {
+            // A typo in a key name is named itself, not its parent.
+            return issue.keys.map(
+                (key) => `${keyOf([...issue.path, key])}: is not a known key; valid keys here are listed in README.md#configuration`,
+            );
+        }
+        const secret = secretKeys.includes(String(issue.path[0]));
+        const given = !("input" in issue) ? "" : secret ? " (value not shown: it is a secret)" : ` (got ${describeValue(issue.input)})`;
+        const key = issue.path.length > 0 ? keyOf(issue.path) : `${PROJECT}:<root>`;
+        return `${key}: ${issue.message}${given}`;
+    });
 }
 
 /**
@@ -219,49 +296,49 @@ function problemsOf(error: z.ZodError, secretKeys: string[]): string[] {
  * environment's defaults. Throws ConfigError naming every invalid key; never returns a partial config.
  */
 export function parsePlatformConfig(stack: string, raw: Record<string, unknown>, secretKeys: string[] = []): PlatformConfig {
-  const environmentValue = raw["environment"] ?? (ENVIRONMENTS as readonly string[]).find((e) => e === stack);
-  const environment = z.enum(ENVIRONMENTS).safeParse(environmentValue);
-  if (!environment.success) {
-    throw new ConfigError(stack, [
-      `${PROJECT}:environment: must be one of ${ENVIRONMENTS.join(", ")} (got ${describeValue(environmentValue)}); set it when the stack name is not an environment name`,
-    ]);
-  }
-  const parsed = platformSchema(environment.data).safeParse({ ...raw, environment: environment.data }, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(stack, problemsOf(parsed.error, secretKeys));
-  const config = parsed.data;
-  return {
-    stack,
-    environment: config.environment,
-    secretKeys,
-    protect: ENVIRONMENT_DEFAULTS[config.environment].protect,
-    cluster: config.cluster,
-    namespaces: config.namespaces,
-    services: config.services,
-    admission: config.admission,
-    vault: resolveVaultConfig(config.vault, config.cluster.mode),
-    mesh: config.mesh,
-    monitoring: config.monitoring,
-  };
+    const environmentValue = raw["environment"] ?? (ENVIRONMENTS as readonly string[]).find((e) => e === stack);
+    const environment = z.enum(ENVIRONMENTS).safeParse(environmentValue);
+    if (!environment.success) {
+        throw new ConfigError(stack, [
+            `${PROJECT}:environment: must be one of ${ENVIRONMENTS.join(", ")} (got ${describeValue(environmentValue)}); set it when the stack name is not an environment name`,
+        ]);
+    }
+    const parsed = platformSchema(environment.data).safeParse({ ...raw, environment: environment.data }, { reportInput: true });
+    if (!parsed.success) throw new ConfigError(stack, problemsOf(parsed.error, secretKeys));
+    const config = parsed.data;
+    return {
+        stack,
+        environment: config.environment,
+        secretKeys,
+        protect: ENVIRONMENT_DEFAULTS[config.environment].protect,
+        cluster: config.cluster,
+        namespaces: config.namespaces,
+        services: config.services,
+        admission: config.admission,
+        vault: resolveVaultConfig(config.vault, config.cluster.mode),
+        mesh: config.mesh,
+        monitoring: config.monitoring,
+    };
 }
 
 /** Reads every `secure-platform:*` key of the running stack and validates it. */
 export function loadPlatformConfig(): PlatformConfig {
-  const raw: Record<string, unknown> = {};
-  const secretKeys: string[] = [];
-  const prefix = `${PROJECT}:`;
-  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-    if (!key.startsWith(prefix)) continue;
-    raw[key.slice(prefix.length)] = parseConfigValue(value);
-    if (runtimeConfig.isConfigSecret(key)) secretKeys.push(key.slice(prefix.length));
-  }
-  return parsePlatformConfig(pulumi.getStack(), raw, secretKeys);
+    const raw: Record<string, unknown> = {};
+    const secretKeys: string[] = [];
+    const prefix = `${PROJECT}:`;
+    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+        if (!key.startsWith(prefix)) continue;
+        raw[key.slice(prefix.length)] = parseConfigValue(value);
+        if (runtimeConfig.isConfigSecret(key)) secretKeys.push(key.slice(prefix.length));
+    }
+    return parsePlatformConfig(pulumi.getStack(), raw, secretKeys);
 }
 
 /** Structured config arrives as JSON text; plain values as strings. */
 function parseConfigValue(value: string): unknown {
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
 }

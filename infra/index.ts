@@ -20,8 +20,8 @@ export const vaultSnapshotBucket = platform.vault.backups.bucket;
 export const meshRootNamespace = platform.mesh.rootNamespace;
 /** In-cluster service addresses; the ingress load balancer's address is on that service once it is provisioned. */
 export const gatewayAddresses = {
-  ingress: platform.mesh.gateways.ingress.service,
-  egress: platform.mesh.gateways.egress.service,
+    ingress: platform.mesh.gateways.ingress.service,
+    egress: platform.mesh.gateways.egress.service,
 };
 /** Per service ("namespace/name"), the SPIFFE ID that authorization policies and peers see. */
 export const serviceIdentities = platform.services.identities;

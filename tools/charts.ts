@@ -20,112 +20,141 @@ const EXIT_FINDINGS = 1;
 const EXIT_BAD_INPUT = 2;
 
 function print(text: string, stream: NodeJS.WriteStream = process.stdout): Promise<void> {
-  return new Promise((resolvePrint, reject) => stream.write(text, (error) => (error ? reject(error) : resolvePrint())));
+    return new Promise((resolvePrint, reject) => stream.write(text, (error) => (error ? reject(error) : resolvePrint())));
 }
 
 interface CommonOptions {
-  stack: string[];
-  all?: boolean;
-  charts: string;
-  pull: boolean;
+    stack: string[];
+    all?: boolean;
+    charts: string;
+    pull: boolean;
 }
 
 /** Relative paths are the user's: npm runs scripts from the project root, INIT_CWD is where npm was invoked. */
 function userPath(path: string): string {
-  return resolve(process.env.INIT_CWD ?? process.cwd(), path);
+    return resolve(process.env.INIT_CWD ?? process.cwd(), path);
 }
 
 function stacksOf(options: CommonOptions): string[] {
-  const stacks = options.all ? listStacks() : options.stack;
-  if (stacks.length === 0) throw new StackFileError(`give --stack <name> (repeatable) or --all; stacks: ${listStacks().join(", ")}`);
-  return stacks;
+    const stacks = options.all ? listStacks() : options.stack;
+    if (stacks.length === 0) throw new StackFileError(`give --stack <name> (repeatable) or --all; stacks: ${listStacks().join(", ")}`);
+    return stacks;
 }
 
 async function render(stack: string, options: CommonOptions, helm: string): Promise<ChartRendering> {
-  const file = readStackFile(stack);
-  const config = platformConfigOf(file);
-  const program = await renderStack(stack, { stackFile: file });
-  return renderCharts(program, { helm, chartsDir: userPath(options.charts), pull: options.pull, kubernetesVersion: config.cluster.kubernetesVersion });
+    const file = readStackFile(stack);
+    const config = platformConfigOf(file);
+    const program = await renderStack(stack, { stackFile: file });
+    return renderCharts(program, {
+        helm,
+        chartsDir: userPath(options.charts),
+        pull: options.pull,
+        kubernetesVersion: config.cluster.kubernetesVersion,
+    });
 }
 
 function formatStack(result: StackCheck): string {
-  const lines = [`Stack ${result.stack}: ${result.objects} objects rendered from ${result.releases.length} releases (${result.releases.map((r) => `${r.name} ${r.chart}@${r.version}: ${r.objects}`).join(", ")})`];
-  for (const check of result.checks) {
-    lines.push(`  ${`${check.check}:`.padEnd(11)}${check.summary}`);
-  }
-  for (const check of result.checks) {
-    for (const finding of check.findings) lines.push(`  ${check.check.toUpperCase()}  ${finding.subject}: ${finding.message}`);
-  }
-  return lines.join("\n");
+    const lines = [
+        `Stack ${result.stack}: ${result.objects} objects rendered from ${result.releases.length} releases (${result.releases.map((r) => `${r.name} ${r.chart}@${r.version}: ${r.objects}`).join(", ")})`,
+    ];
+    for (const check of result.checks) {
+        lines.push(`  ${`${check.check}:`.padEnd(11)}${check.summary}`);
+    }
+    for (const check of result.checks) {
+        for (const finding of check.findings) lines.push(`  ${check.check.toUpperCase()}  ${finding.subject}: ${finding.message}`);
+    }
+    return lines.join("\n");
 }
 
 async function check(options: CommonOptions & { format: "text" | "json"; output?: string }): Promise<number> {
-  const helm = await findHelm();
-  const results: StackCheck[] = [];
-  for (const stack of stacksOf(options)) {
-    const rendering = await render(stack, options, helm);
-    const result = await runChartChecks(rendering, readStackPolicyConfig(stack));
-    results.push(result);
-    if (options.format === "text") await print(`${formatStack(result)}\n\n`);
-  }
-  const findings = results.reduce((sum, r) => sum + r.checks.reduce((n, c) => n + c.findings.length, 0), 0);
-  if (options.format === "json") {
-    const text = `${JSON.stringify({ stacks: results, findings }, null, 2)}\n`;
-    if (options.output) writeFileSync(userPath(options.output), text);
-    else await print(text);
-  } else {
-    await print(findings === 0 ? `No findings in ${results.length} stack(s).\n` : `${findings} finding(s) in ${results.length} stack(s).\n`);
-  }
-  return findings === 0 ? 0 : EXIT_FINDINGS;
+    const helm = await findHelm();
+    const results: StackCheck[] = [];
+    for (const stack of stacksOf(options)) {
+        const rendering = await render(stack, options, helm);
+        const result = await runChartChecks(rendering, readStackPolicyConfig(stack));
+        results.push(result);
+        if (options.format === "text") await print(`${formatStack(result)}\n\n`);
+    }
+    const findings = results.reduce((sum, r) => sum + r.checks.reduce((n, c) => n + c.findings.length, 0), 0);
+    if (options.format === "json") {
+        const text = `${JSON.stringify({ stacks: results, findings }, null, 2)}\n`;
+        if (options.output) writeFileSync(userPath(options.output), text);
+        else await print(text);
+    } else {
+        await print(
+            findings === 0 ? `No findings in ${results.length} stack(s).\n` : `${findings} finding(s) in ${results.length} stack(s).\n`,
+        );
+    }
+    return findings === 0 ? 0 : EXIT_FINDINGS;
 }
 
 async function writeRendered(options: CommonOptions & { out: string }): Promise<number> {
-  const helm = await findHelm();
-  for (const stack of stacksOf(options)) {
-    const rendering = await render(stack, options, helm);
-    const dir = join(userPath(options.out), stack);
-    mkdirSync(dir, { recursive: true });
-    for (const release of rendering.releases) {
-      const text = release.objects.map((o) => `# Source: ${o.source}\n${stringify(o.manifest)}`).join("---\n");
-      writeFileSync(join(dir, `${release.name}.yaml`), text);
+    const helm = await findHelm();
+    for (const stack of stacksOf(options)) {
+        const rendering = await render(stack, options, helm);
+        const dir = join(userPath(options.out), stack);
+        mkdirSync(dir, { recursive: true });
+        for (const release of rendering.releases) {
+            const text = release.objects.map((o) => `# Source: ${o.source}\n${stringify(o.manifest)}`).join("---\n");
+            writeFileSync(join(dir, `${release.name}.yaml`), text);
+        }
+        await print(`${stack}: ${rendering.releases.length} releases written to ${dir}\n`);
     }
-    await print(`${stack}: ${rendering.releases.length} releases written to ${dir}\n`);
-  }
-  return 0;
+    return 0;
 }
 
 function commonOptions(command: Command): Command {
-  return command
-    .addOption(new Option("-s, --stack <name>", `a stack from stacks/ (${listStacks().join(", ")}); repeatable`).argParser((v: string, prev: string[]) => [...prev, v]).default([]))
-    .option("--all", "every stack in stacks/")
-    .option("--charts <dir>", "the chart cache: <chart>-<version>.tgz as helm pull writes them, or unpacked chart folders", DEFAULT_CHARTS_DIR)
-    .option("--no-pull", "never pull: every pinned chart must already be in the cache (air-gapped mirrors)");
+    return command
+        .addOption(
+            new Option("-s, --stack <name>", `a stack from stacks/ (${listStacks().join(", ")}); repeatable`)
+                .argParser((v: string, prev: string[]) => [...prev, v])
+                .default([]),
+        )
+        .option("--all", "every stack in stacks/")
+        .option(
+            "--charts <dir>",
+            "the chart cache: <chart>-<version>.tgz as helm pull writes them, or unpacked chart folders",
+            DEFAULT_CHARTS_DIR,
+        )
+        .option("--no-pull", "never pull: every pinned chart must already be in the cache (air-gapped mirrors)");
 }
 
 async function main(argv: string[]): Promise<number> {
-  const program = new Command("charts").description("Render the stack's Helm releases with a real Helm and check what the cluster receives").exitOverride();
-  let result: Promise<number> = Promise.resolve(EXIT_BAD_INPUT);
-  commonOptions(program.command("check").description("policy pack, admission, network flows and CRD schemas over the rendered charts"))
-    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
-    .option("-o, --output <file>", "write the JSON report to this file (npm prints its own banner on stdout)")
-    .exitOverride()
-    .action((options) => { result = check(options); });
-  commonOptions(program.command("render").description("write each release's rendered objects to <out>/<stack>/<release>.yaml"))
-    .requiredOption("--out <dir>", "output folder")
-    .exitOverride()
-    .action((options) => { result = writeRendered(options); });
-  await program.parseAsync(argv);
-  return result;
+    const program = new Command("charts")
+        .description("Render the stack's Helm releases with a real Helm and check what the cluster receives")
+        .exitOverride();
+    let result: Promise<number> = Promise.resolve(EXIT_BAD_INPUT);
+    commonOptions(program.command("check").description("policy pack, admission, network flows and CRD schemas over the rendered charts"))
+        .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+        .option("-o, --output <file>", "write the JSON report to this file (npm prints its own banner on stdout)")
+        .exitOverride()
+        .action((options) => {
+            result = check(options);
+        });
+    commonOptions(program.command("render").description("write each release's rendered objects to <out>/<stack>/<release>.yaml"))
+        .requiredOption("--out <dir>", "output folder")
+        .exitOverride()
+        .action((options) => {
+            result = writeRendered(options);
+        });
+    await program.parseAsync(argv);
+    return result;
 }
 
 main(process.argv).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const code = (error as { code?: string }).code;
-    if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") process.exit(0);
-    if (code?.startsWith("commander.")) process.exit(EXIT_BAD_INPUT);
-    const known = [ConfigError, StackFileError, PackConfigError, HelmError, ChartNotCachedError, ReleaseInputError].some((type) => error instanceof type);
-    process.stderr.write(known ? `${(error as Error).message}\n` : `charts failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(EXIT_BAD_INPUT);
-  },
+    (code) => process.exit(code),
+    (error: unknown) => {
+        const code = (error as { code?: string }).code;
+        if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") process.exit(0);
+        if (code?.startsWith("commander.")) process.exit(EXIT_BAD_INPUT);
+        const known = [ConfigError, StackFileError, PackConfigError, HelmError, ChartNotCachedError, ReleaseInputError].some(
+            (type) => error instanceof type,
+        );
+        process.stderr.write(
+            known
+                ? `${(error as Error).message}\n`
+                : `charts failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+        );
+        process.exit(EXIT_BAD_INPUT);
+    },
 );

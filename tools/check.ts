@@ -25,7 +25,11 @@ function readPackConfig(file: string | undefined): unknown {
     try {
         return file.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
     } catch (e) {
-        throw new InputError(file, undefined, `the pack config is not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${e instanceof Error ? e.message : String(e)}`);
+        throw new InputError(
+            file,
+            undefined,
+            `the pack config is not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${e instanceof Error ? e.message : String(e)}`,
+        );
     }
 }
 
@@ -33,17 +37,22 @@ export async function runCheck(paths: string[], options: { config?: string; form
     const packConfig = parsePackConfig(readPackConfig(options.config), allPolicies, options.config ?? "pack config");
     const input = loadInputs(paths);
     const reports = [];
-    if (input.resources.length) reports.push({ report: await evaluate(input.resources, packConfig, { policies: allPolicies, stackPolicies: false }) });
+    if (input.resources.length)
+        reports.push({ report: await evaluate(input.resources, packConfig, { policies: allPolicies, stackPolicies: false }) });
     for (const plan of input.planStacks) {
-        reports.push({ report: await evaluate(plan.resources, packConfig, { policies: allPolicies, stackPolicies: true }), stack: { file: plan.file, stack: plan.stack } });
+        reports.push({
+            report: await evaluate(plan.resources, packConfig, { policies: allPolicies, stackPolicies: true }),
+            stack: { file: plan.file, stack: plan.stack },
+        });
     }
     const output = buildOutput(input, reports);
     const version = (JSON.parse(readFileSync(`${__dirname}/../policy-pack/package.json`, "utf8")) as { version: string }).version;
-    const out = options.format === "json"
-        ? JSON.stringify(output, null, 2)
-        : options.format === "sarif"
-            ? JSON.stringify(toSarif(output.results, allPolicies, version), null, 2)
-            : formatCheckTable(output);
+    const out =
+        options.format === "json"
+            ? JSON.stringify(output, null, 2)
+            : options.format === "sarif"
+              ? JSON.stringify(toSarif(output.results, allPolicies, version), null, 2)
+              : formatCheckTable(output);
     return { code: output.summary.mandatory > 0 ? 1 : 0, out };
 }
 
@@ -53,10 +62,15 @@ async function main(): Promise<void> {
         .description("Judge Kubernetes manifests or a rendered plan (plan --format json) with the policy pack.")
         .argument("<paths...>", "files or folders (YAML, JSON, multi-document, List kinds, helm template output)")
         .option("--config <file>", "pack config (the file given to --policy-pack-config)")
-        .option("--format <format>", "table, json or sarif", (v: string) => {
-            if (!(FORMATS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${FORMATS.join(", ")}`);
-            return v as Format;
-        }, "table")
+        .option(
+            "--format <format>",
+            "table, json or sarif",
+            (v: string) => {
+                if (!(FORMATS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${FORMATS.join(", ")}`);
+                return v as Format;
+            },
+            "table",
+        )
         .exitOverride()
         .configureOutput({ writeErr: (s) => process.stderr.write(s) });
     try {

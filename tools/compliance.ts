@@ -16,40 +16,57 @@ const TABLE_END = "<!-- /policy table -->";
 
 /** The pack README with its policy table regenerated between the two markers. */
 export function packReadmeWithTable(readme: string): string {
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`${PACK_README}: the policy table markers are missing`);
-  return `${readme.slice(0, start + TABLE_START.length)}${policyTable(allPolicies)}\n${readme.slice(end)}`;
+    const start = readme.indexOf(TABLE_START);
+    const end = readme.indexOf(TABLE_END);
+    if (start < 0 || end < start) throw new Error(`${PACK_README}: the policy table markers are missing`);
+    return `${readme.slice(0, start + TABLE_START.length)}${policyTable(allPolicies)}\n${readme.slice(end)}`;
 }
 export const COMPLIANCE_STACK = "prod";
 
 export async function renderComplianceMatrix(stack = COMPLIANCE_STACK): Promise<string> {
-  const rendered = await renderStack(stack);
-  const plan = { stack, resources: rendered.resources.map(({ type, name, urn, parent, inputs, protect, dependsOn }) => ({ type, name, urn, parent, inputs, protect, dependsOn })) };
-  const { report } = await evaluatePlan(plan, readStackPolicyConfig(stack));
-  return complianceMatrix({ stack, policies: allPolicies, resources: rendered.resources.filter((r) => r.custom), report });
+    const rendered = await renderStack(stack);
+    const plan = {
+        stack,
+        resources: rendered.resources.map(({ type, name, urn, parent, inputs, protect, dependsOn }) => ({
+            type,
+            name,
+            urn,
+            parent,
+            inputs,
+            protect,
+            dependsOn,
+        })),
+    };
+    const { report } = await evaluatePlan(plan, readStackPolicyConfig(stack));
+    return complianceMatrix({ stack, policies: allPolicies, resources: rendered.resources.filter((r) => r.custom), report });
 }
 
 if (require.main === module) {
-  renderComplianceMatrix().then((text) => {
-    const readme = readFileSync(PACK_README, "utf8");
-    const outputs: [string, string, string][] = [[COMPLIANCE_FILE, readFileSync(COMPLIANCE_FILE, "utf8"), text], [PACK_README, readme, packReadmeWithTable(readme)]];
-    if (process.argv.includes("--check")) {
-      const stale = outputs.filter(([, current, wanted]) => current !== wanted).map(([file]) => file);
-      if (stale.length > 0) {
-        process.stderr.write(`out of date: ${stale.join(", ")}: run npm run compliance\n`);
-        process.exit(1);
-      }
-      process.stdout.write("docs/compliance.md and the pack README's policy table are up to date\n");
-    } else {
-      for (const [file, , wanted] of outputs) {
-        writeFileSync(file, wanted);
-        process.stdout.write(`wrote ${file}\n`);
-      }
-    }
-    process.exit(0);
-  }, (error: unknown) => {
-    process.stderr.write(`compliance failed: ${String(error)}\n`);
-    process.exit(1);
-  });
+    renderComplianceMatrix().then(
+        (text) => {
+            const readme = readFileSync(PACK_README, "utf8");
+            const outputs: [string, string, string][] = [
+                [COMPLIANCE_FILE, readFileSync(COMPLIANCE_FILE, "utf8"), text],
+                [PACK_README, readme, packReadmeWithTable(readme)],
+            ];
+            if (process.argv.includes("--check")) {
+                const stale = outputs.filter(([, current, wanted]) => current !== wanted).map(([file]) => file);
+                if (stale.length > 0) {
+                    process.stderr.write(`out of date: ${stale.join(", ")}: run npm run compliance\n`);
+                    process.exit(1);
+                }
+                process.stdout.write("docs/compliance.md and the pack README's policy table are up to date\n");
+            } else {
+                for (const [file, , wanted] of outputs) {
+                    writeFileSync(file, wanted);
+                    process.stdout.write(`wrote ${file}\n`);
+                }
+            }
+            process.exit(0);
+        },
+        (error: unknown) => {
+            process.stderr.write(`compliance failed: ${String(error)}\n`);
+            process.exit(1);
+        },
+    );
 }

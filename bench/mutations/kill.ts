@@ -13,7 +13,11 @@ export interface MutationResult {
 }
 
 function mandatoryKeys(violations: Violation[]): Set<string> {
-    return new Set(violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policy}\u0000${v.resource?.urn ?? ""}\u0000${v.message}`));
+    return new Set(
+        violations
+            .filter((v) => v.enforcementLevel === "mandatory")
+            .map((v) => `${v.policy}\u0000${v.resource?.urn ?? ""}\u0000${v.message}`),
+    );
 }
 
 export interface MutationBaseline {

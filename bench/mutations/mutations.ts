@@ -12,7 +12,7 @@ export interface Mutation {
     apply(resources: readonly RenderedResource[]): RenderedResource[];
 }
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 function mutation(id: string, area: Area, description: string, edit: (resources: RenderedResource[]) => void): Mutation {
     return {
@@ -39,7 +39,15 @@ function remove(resources: RenderedResource[], type: string, name: string): void
 }
 
 function add(resources: RenderedResource[], type: string, name: string, inputs: Json): void {
-    resources.push({ type, name, urn: `urn:pulumi:prod::secure-platform::${type}::${name}`, custom: true, inputs, protect: false, dependsOn: [] });
+    resources.push({
+        type,
+        name,
+        urn: `urn:pulumi:prod::secure-platform::${type}::${name}`,
+        custom: true,
+        inputs,
+        protect: false,
+        dependsOn: [],
+    });
 }
 
 const T = {
@@ -112,7 +120,12 @@ function paymentsDeployment(resources: RenderedResource[], patch: (pod: Json) =>
 }
 
 function service(name: string, spec: Json, annotations: Json = {}): Json {
-    return { apiVersion: "v1", kind: "Service", metadata: { name, namespace: "shop", annotations }, spec: { selector: { app: name }, ports: [{ port: 443, targetPort: 8443 }], ...spec } };
+    return {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name, namespace: "shop", annotations },
+        spec: { selector: { app: name }, ports: [{ port: 443, targetPort: 8443 }], ...spec },
+    };
 }
 
 function unauthorizedAccessRule(resources: RenderedResource[]): { group: Json; index: number } {
@@ -137,7 +150,11 @@ export const MUTATIONS: Mutation[] = [
             apiVersion: "security.istio.io/v1",
             kind: "PeerAuthentication",
             metadata: { name: "ledger", namespace: "payments" },
-            spec: { selector: { matchLabels: { "app.kubernetes.io/name": "ledger" } }, mtls: { mode: "STRICT" }, portLevelMtls: { "9091": { mode: "PERMISSIVE" } } },
+            spec: {
+                selector: { matchLabels: { "app.kubernetes.io/name": "ledger" } },
+                mtls: { mode: "STRICT" },
+                portLevelMtls: { "9091": { mode: "PERMISSIVE" } },
+            },
         });
     }),
     mutation("mesh-mtls-policy-removed", "mesh", "the mesh-wide PeerAuthentication removed", (rs) => {
@@ -158,7 +175,11 @@ export const MUTATIONS: Mutation[] = [
         remove(rs, T.authz, "shop-authorizationpolicy-allow-nothing");
     }),
     mutation("mesh-destination-rule-tls-disable", "mesh", "DestinationRule port TLS ISTIO_MUTUAL -> DISABLE", (rs) => {
-        one(rs, T.destinationRule, "istio-egress-destinationrule-egress-gateway").inputs.spec.subsets[0].trafficPolicy.portLevelSettings[0].tls.mode = "DISABLE";
+        one(
+            rs,
+            T.destinationRule,
+            "istio-egress-destinationrule-egress-gateway",
+        ).inputs.spec.subsets[0].trafficPolicy.portLevelSettings[0].tls.mode = "DISABLE";
     }),
 
     // --- kubernetes ---
@@ -199,15 +220,29 @@ export const MUTATIONS: Mutation[] = [
         tlsJobContainer(rs).image = "777788889999.dkr.ecr.eu-west-1.amazonaws.com/mirror/alpine/k8s:latest";
     }),
     mutation("k8s-image-digest-removed", "kubernetes", "a workload in application namespace `payments` without an image digest", (rs) => {
-        add(rs, T.deployment, "payments-reporting", paymentsDeployment(rs, (pod) => {
-            pod.spec.containers[0].image = "777788889999.dkr.ecr.eu-west-1.amazonaws.com/payments/reporting:1.4.2";
-        }));
+        add(
+            rs,
+            T.deployment,
+            "payments-reporting",
+            paymentsDeployment(rs, (pod) => {
+                pod.spec.containers[0].image = "777788889999.dkr.ecr.eu-west-1.amazonaws.com/payments/reporting:1.4.2";
+            }),
+        );
     }),
     mutation("k8s-node-port", "kubernetes", "a NodePort Service", (rs) => {
         add(rs, T.service, "shop-storefront-nodeport", service("storefront-nodeport", { type: "NodePort" }));
     }),
     mutation("k8s-public-load-balancer", "kubernetes", "an internet-facing LoadBalancer Service without source ranges", (rs) => {
-        add(rs, T.service, "shop-storefront-public", service("storefront-public", { type: "LoadBalancer" }, { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" }));
+        add(
+            rs,
+            T.service,
+            "shop-storefront-public",
+            service(
+                "storefront-public",
+                { type: "LoadBalancer" },
+                { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" },
+            ),
+        );
     }),
     mutation("k8s-cluster-admin-binding", "kubernetes", "a ClusterRoleBinding of a service account to cluster-admin", (rs) => {
         add(rs, T.clusterRoleBinding, "vault-tls-admin", {
@@ -227,9 +262,14 @@ export const MUTATIONS: Mutation[] = [
     mutation("k8s-default-deny-removed", "kubernetes", "the default-deny NetworkPolicy of `shop` removed", (rs) => {
         remove(rs, T.networkPolicy, "shop-default-deny");
     }),
-    mutation("k8s-resource-limits-removed", "kubernetes", "a container's resources removed, in a namespace without container defaults", (rs) => {
-        delete tlsJobContainer(rs).resources;
-    }),
+    mutation(
+        "k8s-resource-limits-removed",
+        "kubernetes",
+        "a container's resources removed, in a namespace without container defaults",
+        (rs) => {
+            delete tlsJobContainer(rs).resources;
+        },
+    ),
 
     // --- vault ---
     mutation("vault-role-any-account", "vault", "a Kubernetes auth role bound to every service account", (rs) => {
@@ -305,7 +345,9 @@ export const MUTATIONS: Mutation[] = [
         policy.inputs.policy = JSON.stringify(document);
     }),
     mutation("aws-security-group-open", "aws", "a security group open to the world", (rs) => {
-        one(rs, T.securityGroup, "platform-prod-default").inputs.ingress = [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }];
+        one(rs, T.securityGroup, "platform-prod-default").inputs.ingress = [
+            { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] },
+        ];
     }),
     mutation("aws-iam-admin-wildcard", "aws", "an IAM role policy allowing *:*", (rs) => {
         const policy = one(rs, T.rolePolicy, "platform-prod-ebs-csi");

@@ -21,7 +21,9 @@ async function main(): Promise<number> {
     const idWidth = Math.max(...MUTATIONS.map((m) => m.id.length)) + 2;
     console.log(`${pad("MUTATION", idWidth)}${pad("AREA", 12)}${pad("KILLED", 8)}BY`);
     for (const r of results) {
-        console.log(`${pad(r.mutation.id, idWidth)}${pad(r.mutation.area, 12)}${pad(r.killed ? "yes" : "NO", 8)}${r.killed ? r.killedBy.join(", ") : `survives: ${r.mutation.description}`}`);
+        console.log(
+            `${pad(r.mutation.id, idWidth)}${pad(r.mutation.area, 12)}${pad(r.killed ? "yes" : "NO", 8)}${r.killed ? r.killedBy.join(", ") : `survives: ${r.mutation.description}`}`,
+        );
     }
     const byArea = new Map<Area, { total: number; killed: number }>();
     for (const r of results) {
@@ -35,7 +37,9 @@ async function main(): Promise<number> {
     const killed = results.filter((r) => r.killed).length;
     console.log(`\nstack ${STACK}: ${base.resources.length} resources, ${base.mandatory.size} mandatory violations before mutation`);
     console.log(`kill rate: ${killed}/${results.length} = ${((100 * killed) / results.length).toFixed(1)}%`);
-    console.log(`render ${((rendered - started) / 1000).toFixed(1)} s, ${results.length} evaluations ${((judged - rendered) / 1000).toFixed(1)} s`);
+    console.log(
+        `render ${((rendered - started) / 1000).toFixed(1)} s, ${results.length} evaluations ${((judged - rendered) / 1000).toFixed(1)} s`,
+    );
     return killed === results.length ? 0 : 1;
 }
 

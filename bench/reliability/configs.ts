@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { ConfigError, parsePlatformConfig, PROJECT } from "../../infra/config";
 import { renderStack } from "../../tools/render/render";
 
-type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Raw = Record<string, any>;
 type Segment = string | number;
 
 export type ConfigVerdict =
@@ -106,7 +106,8 @@ export function nodesOf(value: unknown, path: Segment[] = [], out: Node[] = []):
     return out;
 }
 
-export type ChangeKind = "wrong-type" | "out-of-range" | "malformed-cidr" | "malformed-arn" | "malformed-quantity" | "unknown-key" | "removed-key";
+export type ChangeKind =
+    "wrong-type" | "out-of-range" | "malformed-cidr" | "malformed-arn" | "malformed-quantity" | "unknown-key" | "removed-key";
 
 export interface ConfigChange {
     kind: ChangeKind;
@@ -116,8 +117,8 @@ export interface ConfigChange {
     apply(raw: Raw): void;
 }
 
-function parentOf(raw: Raw, path: Segment[]): any { // eslint-disable-line @typescript-eslint/no-explicit-any
-    let holder: any = raw; // eslint-disable-line @typescript-eslint/no-explicit-any
+function parentOf(raw: Raw, path: Segment[]): any {
+    let holder: any = raw;
     for (const s of path.slice(0, -1)) holder = holder[s];
     return holder;
 }
@@ -133,11 +134,15 @@ const isQuantityKey = (path: Segment[]) => /(cpu|memory)(request|limit)?$|^(requ
 
 function otherType(value: unknown, pick: number): unknown {
     const candidates: unknown[] =
-        typeof value === "string" ? [12345, true, ["x"], { x: 1 }]
-        : typeof value === "number" ? ["twelve", false, [value], { value }]
-        : typeof value === "boolean" ? ["yes", 1, [value]]
-        : Array.isArray(value) ? ["a, b", 3, { items: value }]
-        : ["text", 7, [value]];
+        typeof value === "string"
+            ? [12345, true, ["x"], { x: 1 }]
+            : typeof value === "number"
+              ? ["twelve", false, [value], { value }]
+              : typeof value === "boolean"
+                ? ["yes", 1, [value]]
+                : Array.isArray(value)
+                  ? ["a, b", 3, { items: value }]
+                  : ["text", 7, [value]];
     return candidates[pick % candidates.length];
 }
 
@@ -157,21 +162,50 @@ export function changeArbitrary(valid: Raw): fc.Arbitrary<ConfigChange> {
     const cidrs = leaves.filter((n) => typeof n.value === "string" && isCidrKey(n.path));
     const arns = leaves.filter((n) => typeof n.value === "string" && isArnKey(n.path));
     const quantities = leaves.filter((n) => typeof n.value === "string" && isQuantityKey(n.path));
-    const objects: Node[] = [{ path: [], value: valid }, ...nodes.filter((n) => n.value !== null && typeof n.value === "object" && !Array.isArray(n.value))];
+    const objects: Node[] = [
+        { path: [], value: valid },
+        ...nodes.filter((n) => n.value !== null && typeof n.value === "object" && !Array.isArray(n.value)),
+    ];
     const keys = nodes.filter((n) => typeof n.path[n.path.length - 1] === "string");
     const from = <T>(list: T[]) => fc.nat().map((i) => list[i % list.length]!);
-    const change = (kind: ChangeKind, path: Segment[], apply: (raw: Raw) => void): ConfigChange => ({ kind, path, key: formatPath(path), apply });
+    const change = (kind: ChangeKind, path: Segment[], apply: (raw: Raw) => void): ConfigChange => ({
+        kind,
+        path,
+        key: formatPath(path),
+        apply,
+    });
 
     const kinds: fc.Arbitrary<ConfigChange>[] = [
-        fc.tuple(from(nodes), fc.nat()).map(([n, pick]) => change("wrong-type", n.path, (raw) => setAt(raw, n.path, otherType(n.value, pick)))),
+        fc
+            .tuple(from(nodes), fc.nat())
+            .map(([n, pick]) => change("wrong-type", n.path, (raw) => setAt(raw, n.path, otherType(n.value, pick)))),
         fc.tuple(from(objects), fc.constantFrom("unexpected", "nodegroup", "publicAcess", "Enabled")).map(([n, name]) =>
-            change("unknown-key", [...n.path, name], (raw) => { (n.path.length ? parentOf(raw, n.path)[n.path[n.path.length - 1]!] : raw)[name] = true; })),
-        from(keys).map((n) => change("removed-key", n.path, (raw) => { delete parentOf(raw, n.path)[n.path[n.path.length - 1]!]; })),
+            change("unknown-key", [...n.path, name], (raw) => {
+                (n.path.length ? parentOf(raw, n.path)[n.path[n.path.length - 1]!] : raw)[name] = true;
+            }),
+        ),
+        from(keys).map((n) =>
+            change("removed-key", n.path, (raw) => {
+                delete parentOf(raw, n.path)[n.path[n.path.length - 1]!];
+            }),
+        ),
     ];
-    if (numbers.length) kinds.push(fc.tuple(from(numbers), from(OUT_OF_RANGE)).map(([n, v]) => change("out-of-range", n.path, (raw) => setAt(raw, n.path, v))));
-    if (cidrs.length) kinds.push(fc.tuple(from(cidrs), from(BAD_CIDRS)).map(([n, v]) => change("malformed-cidr", n.path, (raw) => setAt(raw, n.path, v))));
-    if (arns.length) kinds.push(fc.tuple(from(arns), from(BAD_ARNS)).map(([n, v]) => change("malformed-arn", n.path, (raw) => setAt(raw, n.path, v))));
-    if (quantities.length) kinds.push(fc.tuple(from(quantities), from(BAD_QUANTITIES)).map(([n, v]) => change("malformed-quantity", n.path, (raw) => setAt(raw, n.path, v))));
+    if (numbers.length)
+        kinds.push(
+            fc.tuple(from(numbers), from(OUT_OF_RANGE)).map(([n, v]) => change("out-of-range", n.path, (raw) => setAt(raw, n.path, v))),
+        );
+    if (cidrs.length)
+        kinds.push(
+            fc.tuple(from(cidrs), from(BAD_CIDRS)).map(([n, v]) => change("malformed-cidr", n.path, (raw) => setAt(raw, n.path, v))),
+        );
+    if (arns.length)
+        kinds.push(fc.tuple(from(arns), from(BAD_ARNS)).map(([n, v]) => change("malformed-arn", n.path, (raw) => setAt(raw, n.path, v))));
+    if (quantities.length)
+        kinds.push(
+            fc
+                .tuple(from(quantities), from(BAD_QUANTITIES))
+                .map(([n, v]) => change("malformed-quantity", n.path, (raw) => setAt(raw, n.path, v))),
+        );
     return fc.oneof(...kinds);
 }
 

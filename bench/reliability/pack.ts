@@ -48,8 +48,9 @@ export function pathsOf(value: unknown, path: Segment[] = [], out: Segment[][] =
 }
 
 /** The object or array holding the value at `path`; undefined when an earlier change replaced it. */
-function holderOf(root: Json, path: Segment[]): any { // eslint-disable-line @typescript-eslint/no-explicit-any
-    let holder: any = root; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function holderOf(root: Json, path: Segment[]): any {
+    let holder: any = root;
     for (const s of path.slice(0, -1)) {
         if (holder === null || typeof holder !== "object") return undefined;
         holder = holder[s];
@@ -102,14 +103,16 @@ export interface StackChange {
 /** One real resource cut short at a random depth and key; the rest of the stack unchanged. */
 export function truncationArbitrary(resources: ResourceInput[]): fc.Arbitrary<StackChange> {
     const indexes = candidates(resources);
-    return fc.tuple(fc.nat(), fc.nat(), fc.constantFrom<Cut>("delete", "empty-object", "empty-array", "null", "first-item", "string")).map(([i, p, cut]) => {
-        const index = indexes[i % indexes.length]!;
-        const paths = pathsOf(resources[index]!.props);
-        const path = paths[p % paths.length]!;
-        const copy = [...resources];
-        copy[index] = { ...resources[index]!, props: truncated(resources[index]!.props as Json, path, cut) };
-        return { index, describe: `${resources[index]!.name} ${path.join(".")} ${cut}`, resources: copy };
-    });
+    return fc
+        .tuple(fc.nat(), fc.nat(), fc.constantFrom<Cut>("delete", "empty-object", "empty-array", "null", "first-item", "string"))
+        .map(([i, p, cut]) => {
+            const index = indexes[i % indexes.length]!;
+            const paths = pathsOf(resources[index]!.props);
+            const path = paths[p % paths.length]!;
+            const copy = [...resources];
+            copy[index] = { ...resources[index]!, props: truncated(resources[index]!.props as Json, path, cut) };
+            return { index, describe: `${resources[index]!.name} ${path.join(".")} ${cut}`, resources: copy };
+        });
 }
 
 /** One real resource with one to six of its values (at any depth) not known yet. */
@@ -127,18 +130,63 @@ export function unknownsArbitrary(resources: ResourceInput[]): fc.Arbitrary<Stac
 
 // Arbitrary props for the types the stack uses: leaves policies compare against, and unknowns.
 const leaf = fc.oneof(
-    fc.constantFrom<unknown>(true, false, 0, -1, 1e12, null, "", "*", "ALL", "0.0.0.0/0", "Ignore", "Deny", "STRICT", "latest", UNKNOWN_STRING, UNKNOWN_ARRAY, UNKNOWN_OBJECT, UNKNOWN_BOOLEAN),
+    fc.constantFrom<unknown>(
+        true,
+        false,
+        0,
+        -1,
+        1e12,
+        null,
+        "",
+        "*",
+        "ALL",
+        "0.0.0.0/0",
+        "Ignore",
+        "Deny",
+        "STRICT",
+        "latest",
+        UNKNOWN_STRING,
+        UNKNOWN_ARRAY,
+        UNKNOWN_OBJECT,
+        UNKNOWN_BOOLEAN,
+    ),
     fc.string(),
     fc.double(),
 );
-const KEYS = ["spec", "metadata", "template", "containers", "rules", "groups", "values", "policy", "subjects", "validationActions", "limits", "name", "namespace", "expr", "labels", "chart"];
+const KEYS = [
+    "spec",
+    "metadata",
+    "template",
+    "containers",
+    "rules",
+    "groups",
+    "values",
+    "policy",
+    "subjects",
+    "validationActions",
+    "limits",
+    "name",
+    "namespace",
+    "expr",
+    "labels",
+    "chart",
+];
 const value = fc.letrec<{ v: unknown }>((tie) => ({
-    v: fc.oneof({ depthSize: "small" }, leaf, fc.array(tie("v"), { maxLength: 4 }), fc.dictionary(fc.oneof(fc.constantFrom(...KEYS), fc.string()), tie("v"), { maxKeys: 5 })),
+    v: fc.oneof(
+        { depthSize: "small" },
+        leaf,
+        fc.array(tie("v"), { maxLength: 4 }),
+        fc.dictionary(fc.oneof(fc.constantFrom(...KEYS), fc.string()), tie("v"), { maxKeys: 5 }),
+    ),
 })).v;
 
 export function arbitraryResources(types: string[]): fc.Arbitrary<ResourceInput[]> {
     return fc.array(
-        fc.record({ type: fc.constantFrom(...types), name: fc.string({ minLength: 1, maxLength: 12 }), props: fc.dictionary(fc.oneof(fc.constantFrom(...KEYS), fc.string()), value, { maxKeys: 6 }) }),
+        fc.record({
+            type: fc.constantFrom(...types),
+            name: fc.string({ minLength: 1, maxLength: 12 }),
+            props: fc.dictionary(fc.oneof(fc.constantFrom(...KEYS), fc.string()), value, { maxKeys: 6 }),
+        }),
         { minLength: 1, maxLength: 6 },
     );
 }

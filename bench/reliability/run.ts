@@ -41,7 +41,9 @@ async function configs(): Promise<boolean> {
     const exact = known.filter((k) => k.outcome.problems.some((p) => p.startsWith(`${k.c.key}:`))).length;
     const knownThrew = known.filter((k) => k.outcome.verdict === "threw").length;
     console.log("Invalid configurations: the config tests' cases (parsePlatformConfig)");
-    console.log(`  cases ${known.length}, rejected with a problem naming exactly their key ${exact} (${pct(exact, known.length)}), threw anything else ${knownThrew}`);
+    console.log(
+        `  cases ${known.length}, rejected with a problem naming exactly their key ${exact} (${pct(exact, known.length)}), threw anything else ${knownThrew}`,
+    );
     if (exact !== known.length || knownThrew) ok = false;
 
     // The same cases through the program itself: a ConfigError before anything registers.
@@ -51,7 +53,9 @@ async function configs(): Promise<boolean> {
         const r = await renderRejects(k.stack, rawStackConfig(k.stack), k.raw);
         if (r.configError && r.resourcesRegistered === 0) stopped++;
     }
-    console.log(`  through renderStack (infra/index.ts under mocks): ${stopped}/${known.length} ConfigError with 0 resources registered (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    console.log(
+        `  through renderStack (infra/index.ts under mocks): ${stopped}/${known.length} ConfigError with 0 resources registered (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+    );
     if (stopped !== known.length) ok = false;
 
     // Generated: single changes to every stack's valid config.
@@ -66,27 +70,41 @@ async function configs(): Promise<boolean> {
             const raw = changed(valid, change);
             const outcome = judgeConfig(stack, raw, change.key);
             byKind.set(change.kind, [...(byKind.get(change.kind) ?? []), outcome]);
-            if (outcome.verdict === "accepted") accepted.set(`${change.kind} ${change.key}`, (accepted.get(`${change.kind} ${change.key}`) ?? 0) + 1);
-            if (outcome.verdict === "rejected-other-key") otherKey.push(`${stack} ${change.kind} ${change.key} -> ${outcome.problems.join(" | ")}`);
+            if (outcome.verdict === "accepted")
+                accepted.set(`${change.kind} ${change.key}`, (accepted.get(`${change.kind} ${change.key}`) ?? 0) + 1);
+            if (outcome.verdict === "rejected-other-key")
+                otherKey.push(`${stack} ${change.kind} ${change.key} -> ${outcome.problems.join(" | ")}`);
             if (outcome.verdict !== "accepted" && samples.filter((s) => s.stack === stack).length < 5) samples.push({ stack, valid, raw });
         }
     }
-    console.log(`  ${pad("change", 20)}${pad("cases", 7)}${pad("rejected", 10)}${pad("naming key", 15)}${pad("other key", 11)}${pad("accepted", 10)}threw`);
+    console.log(
+        `  ${pad("change", 20)}${pad("cases", 7)}${pad("rejected", 10)}${pad("naming key", 15)}${pad("other key", 11)}${pad("accepted", 10)}threw`,
+    );
     const all: ConfigOutcome[] = [];
     for (const [kind, outcomes] of [...byKind].sort()) {
         all.push(...outcomes);
         const t = tally(outcomes);
         const rejected = t["rejected-naming-key"] + t["rejected-other-key"];
-        console.log(`  ${pad(kind, 20)}${pad(outcomes.length, 7)}${pad(rejected, 10)}${pad(`${t["rejected-naming-key"]} (${pct(t["rejected-naming-key"], rejected)})`, 15)}${pad(t["rejected-other-key"], 11)}${pad(t.accepted, 10)}${t.threw}`);
+        console.log(
+            `  ${pad(kind, 20)}${pad(outcomes.length, 7)}${pad(rejected, 10)}${pad(`${t["rejected-naming-key"]} (${pct(t["rejected-naming-key"], rejected)})`, 15)}${pad(t["rejected-other-key"], 11)}${pad(t.accepted, 10)}${t.threw}`,
+        );
     }
     const t = tally(all);
     const rejected = t["rejected-naming-key"] + t["rejected-other-key"];
-    console.log(`  ${pad("all", 20)}${pad(all.length, 7)}${pad(rejected, 10)}${pad(`${t["rejected-naming-key"]} (${pct(t["rejected-naming-key"], rejected)})`, 15)}${pad(t["rejected-other-key"], 11)}${pad(t.accepted, 10)}${t.threw}`);
+    console.log(
+        `  ${pad("all", 20)}${pad(all.length, 7)}${pad(rejected, 10)}${pad(`${t["rejected-naming-key"]} (${pct(t["rejected-naming-key"], rejected)})`, 15)}${pad(t["rejected-other-key"], 11)}${pad(t.accepted, 10)}${t.threw}`,
+    );
     if (accepted.size) {
-        console.log(`  accepted changes (valid by design: optional keys with defaults, values in range, free-form maps), distinct keys ${accepted.size}:`);
+        console.log(
+            `  accepted changes (valid by design: optional keys with defaults, values in range, free-form maps), distinct keys ${accepted.size}:`,
+        );
         // Every accepted change that is not a removal deserves a look; removals of optional keys are listed in part.
         const sorted = [...accepted].sort((a, b) => b[1] - a[1]);
-        for (const [key, n] of [...sorted.filter(([k]) => !k.startsWith("removed-key")), ...sorted.filter(([k]) => k.startsWith("removed-key")).slice(0, 8)]) console.log(`    ${n}x ${key}`);
+        for (const [key, n] of [
+            ...sorted.filter(([k]) => !k.startsWith("removed-key")),
+            ...sorted.filter(([k]) => k.startsWith("removed-key")).slice(0, 8),
+        ])
+            console.log(`    ${n}x ${key}`);
     }
     for (const line of otherKey.slice(0, 10)) console.log(`  rejected naming another key: ${line}`);
     if (t.threw || t["rejected-other-key"]) ok = false;
@@ -108,10 +126,16 @@ async function pack(): Promise<boolean> {
     const packConfig = readStackPolicyConfig(stack);
     const base = await judge(resources, packConfig);
     const baseMandatory = base.report?.violations.filter((v) => v.enforcementLevel === "mandatory").length ?? -1;
-    console.log(`\nPolicy pack (${base.report?.policyCount} policies) over the rendered ${stack} stack (${resources.length} resources, ${baseMandatory} mandatory violations unchanged), ${RUNS} runs each, seed ${SEED}`);
+    console.log(
+        `\nPolicy pack (${base.report?.policyCount} policies) over the rendered ${stack} stack (${resources.length} resources, ${baseMandatory} mandatory violations unchanged), ${RUNS} runs each, seed ${SEED}`,
+    );
 
     let ok = baseMandatory === 0 && !base.threw;
-    const timed = async <T>(label: string, samples: T[], run: (s: T) => Promise<{ threw: boolean; bad?: boolean; downgraded?: boolean; describe: string }>) => {
+    const timed = async <T>(
+        label: string,
+        samples: T[],
+        run: (s: T) => Promise<{ threw: boolean; bad?: boolean; downgraded?: boolean; describe: string }>,
+    ) => {
         const started = performance.now();
         let threw = 0;
         let bad = 0;
@@ -127,25 +151,47 @@ async function pack(): Promise<boolean> {
         return { label, threw, bad, downgraded, examples, seconds: (performance.now() - started) / 1000 };
     };
 
-    const types = [...new Set(resources.map((r) => r.type)), "kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Pod", "kubernetes:core/v1:Service"];
+    const types = [
+        ...new Set(resources.map((r) => r.type)),
+        "kubernetes:apps/v1:Deployment",
+        "kubernetes:core/v1:Pod",
+        "kubernetes:core/v1:Service",
+    ];
     const arbitrary = await timed("arbitrary props", fc.sample(arbitraryResources(types), { numRuns: RUNS, seed: SEED }), async (rs) => {
         const r = await judge(rs, packConfig);
         return { threw: r.threw, describe: r.errors.join("; ") };
     });
-    const cut = await timed("truncated real resources", fc.sample(truncationArbitrary(resources), { numRuns: RUNS, seed: SEED }), async (change) => {
-        const r = await judge(change.resources, packConfig);
-        return { threw: r.threw, describe: `${change.describe}: ${r.errors.join("; ")}` };
-    });
-    const unknown = await timed("values not known yet", fc.sample(unknownsArbitrary(resources), { numRuns: RUNS, seed: SEED }), async (change) => {
-        const r = await judge(change.resources, packConfig);
-        const mandatory = r.report?.violations.filter((v) => v.enforcementLevel === "mandatory") ?? [];
-        const downgraded = (r.report?.violations ?? []).some((v) => v.unknownValues !== undefined && v.enforcementLevel === "advisory");
-        return { threw: r.threw, bad: mandatory.length > 0, downgraded, describe: `${change.describe}: ${mandatory.map((v) => `${v.policy} ${v.message}`).join("; ")}` };
-    });
-    console.log(`  ${pad("input", 28)}${pad("cases", 8)}${pad("throws", 8)}${pad("mandatory on unknown", 22)}${pad("held back as advisory", 23)}time`);
+    const cut = await timed(
+        "truncated real resources",
+        fc.sample(truncationArbitrary(resources), { numRuns: RUNS, seed: SEED }),
+        async (change) => {
+            const r = await judge(change.resources, packConfig);
+            return { threw: r.threw, describe: `${change.describe}: ${r.errors.join("; ")}` };
+        },
+    );
+    const unknown = await timed(
+        "values not known yet",
+        fc.sample(unknownsArbitrary(resources), { numRuns: RUNS, seed: SEED }),
+        async (change) => {
+            const r = await judge(change.resources, packConfig);
+            const mandatory = r.report?.violations.filter((v) => v.enforcementLevel === "mandatory") ?? [];
+            const downgraded = (r.report?.violations ?? []).some((v) => v.unknownValues !== undefined && v.enforcementLevel === "advisory");
+            return {
+                threw: r.threw,
+                bad: mandatory.length > 0,
+                downgraded,
+                describe: `${change.describe}: ${mandatory.map((v) => `${v.policy} ${v.message}`).join("; ")}`,
+            };
+        },
+    );
+    console.log(
+        `  ${pad("input", 28)}${pad("cases", 8)}${pad("throws", 8)}${pad("mandatory on unknown", 22)}${pad("held back as advisory", 23)}time`,
+    );
     for (const r of [arbitrary, cut, unknown]) {
         const isUnknown = r === unknown;
-        console.log(`  ${pad(r.label, 28)}${pad(RUNS, 8)}${pad(r.threw, 8)}${pad(isUnknown ? r.bad : "-", 22)}${pad(isUnknown ? r.downgraded : "-", 23)}${r.seconds.toFixed(1)} s`);
+        console.log(
+            `  ${pad(r.label, 28)}${pad(RUNS, 8)}${pad(r.threw, 8)}${pad(isUnknown ? r.bad : "-", 22)}${pad(isUnknown ? r.downgraded : "-", 23)}${r.seconds.toFixed(1)} s`,
+        );
         for (const e of r.examples) console.log(`    ${e}`);
         if (r.threw || r.bad) ok = false;
     }

@@ -2,9 +2,9 @@
 import { renderStack } from "../../tools/render/render";
 
 renderStack(process.argv[2]!).then(
-  (stack) => process.stdout.write(`${stack.resources.length}\n`),
-  (error: unknown) => {
-    process.stderr.write(`${String(error)}\n`);
-    process.exit(1);
-  },
+    (stack) => process.stdout.write(`${stack.resources.length}\n`),
+    (error: unknown) => {
+        process.stderr.write(`${String(error)}\n`);
+        process.exit(1);
+    },
 );

@@ -14,21 +14,21 @@ const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port
  * allowed. Its metrics port stays closed: the release enables no ServiceMonitor.
  */
 export function policyControllerNetworkPolicies(namespace: string, apiServerCidrs?: string[]): NetworkPolicyManifest[] {
-  return [
-    ...(namespaceIsolation(namespace) as NetworkPolicyManifest[]),
-    networkPolicy("policy-controller-webhook-ingress", namespace, {
-      podSelector: WEBHOOK_PODS,
-      policyTypes: ["Ingress"],
-      ingress: [{ from: apiServerPeers(apiServerCidrs), ports: tcp(POLICY_CONTROLLER_WEBHOOK_PORT) }],
-    }),
-    networkPolicy("policy-controller-egress", namespace, {
-      // The webhook, and the chart's cleanup hook, which deletes the webhook's leases through the API.
-      podSelector: {},
-      policyTypes: ["Egress"],
-      egress: [
-        { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }, { ipBlock: { cidr: "::/0" } }], ports: tcp(443) },
-        { to: apiServerPeers(apiServerCidrs), ports: tcp(...API_SERVER_PORTS) },
-      ],
-    }),
-  ];
+    return [
+        ...(namespaceIsolation(namespace) as NetworkPolicyManifest[]),
+        networkPolicy("policy-controller-webhook-ingress", namespace, {
+            podSelector: WEBHOOK_PODS,
+            policyTypes: ["Ingress"],
+            ingress: [{ from: apiServerPeers(apiServerCidrs), ports: tcp(POLICY_CONTROLLER_WEBHOOK_PORT) }],
+        }),
+        networkPolicy("policy-controller-egress", namespace, {
+            // The webhook, and the chart's cleanup hook, which deletes the webhook's leases through the API.
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [
+                { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }, { ipBlock: { cidr: "::/0" } }], ports: tcp(443) },
+                { to: apiServerPeers(apiServerCidrs), ports: tcp(...API_SERVER_PORTS) },
+            ],
+        }),
+    ];
 }

@@ -4,10 +4,10 @@ import type { EnvironmentDefaults } from "../environments";
 
 /** Kubernetes access granted to an IAM principal through an EKS access entry. */
 export const EKS_ACCESS_POLICIES = {
-  "cluster-admin": "AmazonEKSClusterAdminPolicy",
-  admin: "AmazonEKSAdminPolicy",
-  edit: "AmazonEKSEditPolicy",
-  view: "AmazonEKSViewPolicy",
+    "cluster-admin": "AmazonEKSClusterAdminPolicy",
+    admin: "AmazonEKSAdminPolicy",
+    edit: "AmazonEKSEditPolicy",
+    view: "AmazonEKSViewPolicy",
 } as const;
 
 export type EksAccessLevel = keyof typeof EKS_ACCESS_POLICIES;
@@ -17,81 +17,87 @@ export const AUTO_SCALING_ROLE_NAME = "AWSServiceRoleForAutoScaling";
 export const AUTO_SCALING_ROLE_MODES = ["create", "existing"] as const;
 
 const accessEntry = z.strictObject({
-  principalArn: iamPrincipalArn,
-  access: z.enum(Object.keys(EKS_ACCESS_POLICIES) as [EksAccessLevel, ...EksAccessLevel[]]),
-  /** Limits admin, edit or view to these namespaces; cluster-admin is always cluster-wide. */
-  namespaces: z.array(dnsLabel).min(1).optional(),
+    principalArn: iamPrincipalArn,
+    access: z.enum(Object.keys(EKS_ACCESS_POLICIES) as [EksAccessLevel, ...EksAccessLevel[]]),
+    /** Limits admin, edit or view to these namespaces; cluster-admin is always cluster-wide. */
+    namespaces: z.array(dnsLabel).min(1).optional(),
 });
 
 const nodeGroup = z.strictObject({
-  name: dnsLabel,
-  instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.large")).min(1),
-  capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
-  amiType: z.enum(["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"]).default("AL2023_x86_64_STANDARD"),
-  minSize: z.number().int().min(0).max(450),
-  desiredSize: z.number().int().min(0).max(450),
-  maxSize: z.number().int().min(1).max(450),
-  diskSizeGiB: z.number().int().min(20).max(16384).default(50),
-  labels: z.record(z.string(), z.string()).default({}),
+    name: dnsLabel,
+    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.large")).min(1),
+    capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
+    amiType: z
+        .enum(["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"])
+        .default("AL2023_x86_64_STANDARD"),
+    minSize: z.number().int().min(0).max(450),
+    desiredSize: z.number().int().min(0).max(450),
+    maxSize: z.number().int().min(1).max(450),
+    diskSizeGiB: z.number().int().min(20).max(16384).default(50),
+    labels: z.record(z.string(), z.string()).default({}),
 });
 
 const addonVersions = z.strictObject({
-  vpcCni: z.string().optional(),
-  coreDns: z.string().optional(),
-  kubeProxy: z.string().optional(),
-  ebsCsiDriver: z.string().optional(),
-  podIdentityAgent: z.string().optional(),
+    vpcCni: z.string().optional(),
+    coreDns: z.string().optional(),
+    kubeProxy: z.string().optional(),
+    ebsCsiDriver: z.string().optional(),
+    podIdentityAgent: z.string().optional(),
 });
 
 export function eksClusterSchema(defaults: EnvironmentDefaults) {
-  return z.strictObject({
-    mode: z.literal("eks"),
-    name: dnsLabel.max(40, "must be at most 40 characters so that derived IAM and log group names stay within AWS limits"),
-    region: awsRegion,
-    kubernetesVersion,
-    vpc: z.strictObject({
-      cidr,
-      privateSubnetCidrs: z.array(cidr).min(2, "needs at least two private subnets, in different availability zones").max(6),
-      publicSubnetCidrs: z.array(cidr).min(1).max(6),
-      flowLogs: z.boolean().default(true),
-    }),
-    serviceCidr: cidr.default("172.20.0.0/16"),
-    endpoint: z
-      .strictObject({
-        /** Off by default: the API is reached from inside the VPC (VPN, bastion, CI runners in the VPC). */
-        publicAccess: z.boolean().default(false),
-        publicAccessCidrs: z.array(cidr).default([]),
-      })
-      .default({ publicAccess: false, publicAccessCidrs: [] }),
-    logRetentionDays: retentionDays.default(defaults.logRetentionDays),
-    kmsDeletionWindowDays: z.number().int().min(7).max(30).default(30),
-    workloadIdentity: z.enum(["pod-identity", "irsa"]).default("pod-identity"),
-    /**
-     * AWSServiceRoleForAutoScaling, which the volumes key's policy names: "create" where the account has
-     * never had an Auto Scaling group (KMS refuses a policy naming a role that does not exist yet),
-     * "existing" where it has the role (IAM refuses to create it twice); the stack then looks it up.
-     */
-    autoScalingServiceLinkedRole: z.enum(AUTO_SCALING_ROLE_MODES, {
-      error: `must be "create" (the account has no ${AUTO_SCALING_ROLE_NAME} yet: the stack creates it) or "existing" (the account has it: the stack looks it up); see README.md, "Run it for real"`,
-    }).default("create"),
-    nodeGroups: z.array(nodeGroup).min(1),
-    accessEntries: z.array(accessEntry).min(1, "needs at least one entry with access cluster-admin: the principal that runs `pulumi up`"),
-    addonVersions: addonVersions.default({}),
-  });
+    return z.strictObject({
+        mode: z.literal("eks"),
+        name: dnsLabel.max(40, "must be at most 40 characters so that derived IAM and log group names stay within AWS limits"),
+        region: awsRegion,
+        kubernetesVersion,
+        vpc: z.strictObject({
+            cidr,
+            privateSubnetCidrs: z.array(cidr).min(2, "needs at least two private subnets, in different availability zones").max(6),
+            publicSubnetCidrs: z.array(cidr).min(1).max(6),
+            flowLogs: z.boolean().default(true),
+        }),
+        serviceCidr: cidr.default("172.20.0.0/16"),
+        endpoint: z
+            .strictObject({
+                /** Off by default: the API is reached from inside the VPC (VPN, bastion, CI runners in the VPC). */
+                publicAccess: z.boolean().default(false),
+                publicAccessCidrs: z.array(cidr).default([]),
+            })
+            .default({ publicAccess: false, publicAccessCidrs: [] }),
+        logRetentionDays: retentionDays.default(defaults.logRetentionDays),
+        kmsDeletionWindowDays: z.number().int().min(7).max(30).default(30),
+        workloadIdentity: z.enum(["pod-identity", "irsa"]).default("pod-identity"),
+        /**
+         * AWSServiceRoleForAutoScaling, which the volumes key's policy names: "create" where the account has
+         * never had an Auto Scaling group (KMS refuses a policy naming a role that does not exist yet),
+         * "existing" where it has the role (IAM refuses to create it twice); the stack then looks it up.
+         */
+        autoScalingServiceLinkedRole: z
+            .enum(AUTO_SCALING_ROLE_MODES, {
+                error: `must be "create" (the account has no ${AUTO_SCALING_ROLE_NAME} yet: the stack creates it) or "existing" (the account has it: the stack looks it up); see README.md, "Run it for real"`,
+            })
+            .default("create"),
+        nodeGroups: z.array(nodeGroup).min(1),
+        accessEntries: z
+            .array(accessEntry)
+            .min(1, "needs at least one entry with access cluster-admin: the principal that runs `pulumi up`"),
+        addonVersions: addonVersions.default({}),
+    });
 }
 
 export const existingClusterSchema = z.strictObject({
-  mode: z.literal("existing"),
-  name: dnsLabel,
-  /** The kubeconfig context to deploy into (kind-secure-platform, k3d-dev, minikube). */
-  context: z.string().min(1),
-  /** Path to the kubeconfig file; the default is $KUBECONFIG or ~/.kube/config. */
-  kubeconfigPath: z.string().min(1).optional(),
-  kubernetesVersion,
+    mode: z.literal("existing"),
+    name: dnsLabel,
+    /** The kubeconfig context to deploy into (kind-secure-platform, k3d-dev, minikube). */
+    context: z.string().min(1),
+    /** Path to the kubeconfig file; the default is $KUBECONFIG or ~/.kube/config. */
+    kubeconfigPath: z.string().min(1).optional(),
+    kubernetesVersion,
 });
 
 export function clusterSchema(defaults: EnvironmentDefaults) {
-  return z.discriminatedUnion("mode", [eksClusterSchema(defaults), existingClusterSchema]);
+    return z.discriminatedUnion("mode", [eksClusterSchema(defaults), existingClusterSchema]);
 }
 
 export type EksClusterConfig = z.infer<ReturnType<typeof eksClusterSchema>>;
@@ -103,5 +109,5 @@ export type ClusterConfig = EksClusterConfig | ExistingClusterConfig;
  * in the VPC; undefined for an existing cluster, whose node network the config does not name.
  */
 export function apiServerCidrs(cluster: ClusterConfig): string[] | undefined {
-  return cluster.mode === "eks" ? [cluster.vpc.cidr] : undefined;
+    return cluster.mode === "eks" ? [cluster.vpc.cidr] : undefined;
 }

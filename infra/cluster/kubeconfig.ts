@@ -1,10 +1,10 @@
 import { stringify } from "yaml";
 
 export interface EksKubeconfigArgs {
-  clusterName: string;
-  region: string;
-  endpoint: string;
-  certificateAuthorityData: string;
+    clusterName: string;
+    region: string;
+    endpoint: string;
+    certificateAuthorityData: string;
 }
 
 /**
@@ -12,25 +12,25 @@ export interface EksKubeconfigArgs {
  * the 15-minute EKS token; it holds no credential of its own.
  */
 export function eksKubeconfig(args: EksKubeconfigArgs): string {
-  const name = args.clusterName;
-  return stringify({
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [{ name, cluster: { server: args.endpoint, "certificate-authority-data": args.certificateAuthorityData } }],
-    contexts: [{ name, context: { cluster: name, user: name } }],
-    "current-context": name,
-    users: [
-      {
-        name,
-        user: {
-          exec: {
-            apiVersion: "client.authentication.k8s.io/v1beta1",
-            command: "aws",
-            args: ["eks", "get-token", "--cluster-name", name, "--region", args.region, "--output", "json"],
-            interactiveMode: "Never",
-          },
-        },
-      },
-    ],
-  });
+    const name = args.clusterName;
+    return stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name, cluster: { server: args.endpoint, "certificate-authority-data": args.certificateAuthorityData } }],
+        contexts: [{ name, context: { cluster: name, user: name } }],
+        "current-context": name,
+        users: [
+            {
+                name,
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "aws",
+                        args: ["eks", "get-token", "--cluster-name", name, "--region", args.region, "--output", "json"],
+                        interactiveMode: "Never",
+                    },
+                },
+            },
+        ],
+    });
 }

@@ -9,14 +9,14 @@ export const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-c
 export const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";
 
 export interface EbsStorageClassArgs {
-  /** The customer key every volume is encrypted with (the cluster's volumes key). */
-  kmsKeyArn: pulumi.Input<string>;
-  /**
-   * Retain (staging, prod): deleting a claim, or the StatefulSet's Retain policy being overridden by hand,
-   * never deletes Vault's Raft data, its audit log or Prometheus's history; the volume stays, encrypted,
-   * until someone deletes it on purpose. Delete (dev): `pulumi destroy` leaves no volumes behind.
-   */
-  reclaimPolicy: "Retain" | "Delete";
+    /** The customer key every volume is encrypted with (the cluster's volumes key). */
+    kmsKeyArn: pulumi.Input<string>;
+    /**
+     * Retain (staging, prod): deleting a claim, or the StatefulSet's Retain policy being overridden by hand,
+     * never deletes Vault's Raft data, its audit log or Prometheus's history; the volume stays, encrypted,
+     * until someone deletes it on purpose. Delete (dev): `pulumi destroy` leaves no volumes behind.
+     */
+    reclaimPolicy: "Retain" | "Delete";
 }
 
 /**
@@ -25,14 +25,14 @@ export interface EbsStorageClassArgs {
  * created in the zone of the pod that first uses them (EBS volumes are zonal), and can grow.
  */
 export function ebsStorageClass(args: EbsStorageClassArgs): k8s.types.input.storage.v1.StorageClass {
-  return {
-    apiVersion: "storage.k8s.io/v1",
-    kind: "StorageClass",
-    metadata: { name: EKS_STORAGE_CLASS, annotations: { [DEFAULT_CLASS_ANNOTATION]: "true" } },
-    provisioner: EBS_CSI_PROVISIONER,
-    parameters: { type: "gp3", encrypted: "true", kmsKeyId: args.kmsKeyArn },
-    reclaimPolicy: args.reclaimPolicy,
-    volumeBindingMode: "WaitForFirstConsumer",
-    allowVolumeExpansion: true,
-  };
+    return {
+        apiVersion: "storage.k8s.io/v1",
+        kind: "StorageClass",
+        metadata: { name: EKS_STORAGE_CLASS, annotations: { [DEFAULT_CLASS_ANNOTATION]: "true" } },
+        provisioner: EBS_CSI_PROVISIONER,
+        parameters: { type: "gp3", encrypted: "true", kmsKeyId: args.kmsKeyArn },
+        reclaimPolicy: args.reclaimPolicy,
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+    };
 }

@@ -2,17 +2,17 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 
 export interface PinnedChart {
-  chart: string;
-  /** An exact chart version; ranges are rejected by config validation. */
-  version: string;
-  repo: string;
+    chart: string;
+    /** An exact chart version; ranges are rejected by config validation. */
+    version: string;
+    repo: string;
 }
 
 export interface HelmReleaseArgs extends PinnedChart {
-  namespace: pulumi.Input<string>;
-  values: pulumi.Input<Record<string, unknown>>;
-  /** Seconds Helm waits for the release to become ready before it fails and rolls back. */
-  timeoutSeconds?: number;
+    namespace: pulumi.Input<string>;
+    values: pulumi.Input<Record<string, unknown>>;
+    /** Seconds Helm waits for the release to become ready before it fails and rolls back. */
+    timeoutSeconds?: number;
 }
 
 /**
@@ -21,16 +21,20 @@ export interface HelmReleaseArgs extends PinnedChart {
  * The namespace is created beforehand by the component, with its Pod Security labels.
  */
 export function helmRelease(name: string, args: HelmReleaseArgs, opts: pulumi.CustomResourceOptions): k8s.helm.v3.Release {
-  return new k8s.helm.v3.Release(name, {
-    name,
-    chart: args.chart,
-    version: args.version,
-    repositoryOpts: { repo: args.repo },
-    namespace: args.namespace,
-    createNamespace: false,
-    atomic: true,
-    cleanupOnFail: true,
-    timeout: args.timeoutSeconds ?? 600,
-    values: args.values,
-  }, opts);
+    return new k8s.helm.v3.Release(
+        name,
+        {
+            name,
+            chart: args.chart,
+            version: args.version,
+            repositoryOpts: { repo: args.repo },
+            namespace: args.namespace,
+            createNamespace: false,
+            atomic: true,
+            cleanupOnFail: true,
+            timeout: args.timeoutSeconds ?? 600,
+            values: args.values,
+        },
+        opts,
+    );
 }

@@ -5,7 +5,11 @@ import { PROMETHEUS_BY_ROLE } from "../monitoring/network";
 import type { MeshConfig } from "./config";
 import { gatewaySelector, INGRESS_GATEWAY, ISTIOD_XDS_PORT, SIDECAR_INJECTION_LABELS } from "./values";
 
-export type NetworkPolicyManifest = k8s.types.input.networking.v1.NetworkPolicy & { apiVersion: string; kind: string; metadata: { name: string; namespace: string } };
+export type NetworkPolicyManifest = k8s.types.input.networking.v1.NetworkPolicy & {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace: string };
+};
 
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
@@ -19,30 +23,32 @@ const ISTIOD = { matchLabels: { app: "istiod" } };
 const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
 
 export function networkPolicy(name: string, namespace: string, spec: NetworkPolicyManifest["spec"]): NetworkPolicyManifest {
-  return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace, labels: MANAGED_BY }, spec };
+    return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace, labels: MANAGED_BY }, spec };
 }
 
 const isolation = (namespace: string) => namespaceIsolation(namespace) as NetworkPolicyManifest[];
 
 /** Every sidecar and gateway fetches its configuration and certificate from istiod (xDS and CA on one port). */
 export function istiodEgressPolicy(namespace: string, rootNamespace: string): NetworkPolicyManifest {
-  return networkPolicy("allow-istiod-egress", namespace, {
-    podSelector: {},
-    policyTypes: ["Egress"],
-    egress: [{
-      to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: rootNamespace } }, podSelector: ISTIOD }],
-      ports: tcp(ISTIOD_XDS_PORT),
-    }],
-  });
+    return networkPolicy("allow-istiod-egress", namespace, {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [
+            {
+                to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: rootNamespace } }, podSelector: ISTIOD }],
+                ports: tcp(ISTIOD_XDS_PORT),
+            },
+        ],
+    });
 }
 
 /** Prometheus scrapes the gateways' merged metrics, found through the prometheus.io annotations. */
 export function gatewayMetricsPolicy(namespace: string): NetworkPolicyManifest {
-  return networkPolicy("allow-prometheus-proxy-metrics", namespace, {
-    podSelector: {},
-    policyTypes: ["Ingress"],
-    ingress: [{ from: [PROMETHEUS_BY_ROLE], ports: tcp(PROXY_METRICS_PORT) }],
-  });
+    return networkPolicy("allow-prometheus-proxy-metrics", namespace, {
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [PROMETHEUS_BY_ROLE], ports: tcp(PROXY_METRICS_PORT) }],
+    });
 }
 
 /**
@@ -51,31 +57,31 @@ export function gatewayMetricsPolicy(namespace: string): NetworkPolicyManifest {
  * The plaintext xDS port 15010 and the debug port 8080 stay closed to everyone.
  */
 export function istiodPolicies(mesh: MeshConfig, apiServerCidrs?: string[]): NetworkPolicyManifest[] {
-  const ns = mesh.rootNamespace;
-  const gateways = [mesh.ingressNamespace, mesh.egressNamespace].sort();
-  return [
-    ...isolation(ns),
-    networkPolicy("istiod-ingress", ns, {
-      podSelector: ISTIOD,
-      policyTypes: ["Ingress"],
-      ingress: [
-        {
-          from: [
-            { namespaceSelector: { matchLabels: SIDECAR_INJECTION_LABELS } },
-            { namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: "In", values: gateways }] } },
-          ],
-          ports: tcp(ISTIOD_XDS_PORT),
-        },
-        { from: apiServerPeers(apiServerCidrs), ports: tcp(ISTIOD_WEBHOOK_PORT) },
-        { from: [PROMETHEUS_BY_ROLE], ports: tcp(ISTIOD_MONITORING_PORT) },
-      ],
-    }),
-    networkPolicy("istiod-api-server-egress", ns, {
-      podSelector: ISTIOD,
-      policyTypes: ["Egress"],
-      egress: [{ to: apiServerPeers(apiServerCidrs), ports: tcp(...API_SERVER_PORTS) }],
-    }),
-  ];
+    const ns = mesh.rootNamespace;
+    const gateways = [mesh.ingressNamespace, mesh.egressNamespace].sort();
+    return [
+        ...isolation(ns),
+        networkPolicy("istiod-ingress", ns, {
+            podSelector: ISTIOD,
+            policyTypes: ["Ingress"],
+            ingress: [
+                {
+                    from: [
+                        { namespaceSelector: { matchLabels: SIDECAR_INJECTION_LABELS } },
+                        { namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: "In", values: gateways }] } },
+                    ],
+                    ports: tcp(ISTIOD_XDS_PORT),
+                },
+                { from: apiServerPeers(apiServerCidrs), ports: tcp(ISTIOD_WEBHOOK_PORT) },
+                { from: [PROMETHEUS_BY_ROLE], ports: tcp(ISTIOD_MONITORING_PORT) },
+            ],
+        }),
+        networkPolicy("istiod-api-server-egress", ns, {
+            podSelector: ISTIOD,
+            policyTypes: ["Egress"],
+            egress: [{ to: apiServerPeers(apiServerCidrs), ports: tcp(...API_SERVER_PORTS) }],
+        }),
+    ];
 }
 
 /**
@@ -84,15 +90,15 @@ export function istiodPolicies(mesh: MeshConfig, apiServerCidrs?: string[]): Net
  * the node through its hostPath mounts and capabilities (rewriting pods' iptables) no NetworkPolicy governs.
  */
 export function cniPolicies(mesh: MeshConfig, apiServerCidrs?: string[]): NetworkPolicyManifest[] {
-  const ns = mesh.cniNamespace;
-  return [
-    ...isolation(ns),
-    networkPolicy("cni-api-server-egress", ns, {
-      podSelector: {},
-      policyTypes: ["Egress"],
-      egress: [{ to: apiServerPeers(apiServerCidrs), ports: tcp(...API_SERVER_PORTS) }],
-    }),
-  ];
+    const ns = mesh.cniNamespace;
+    return [
+        ...isolation(ns),
+        networkPolicy("cni-api-server-egress", ns, {
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [{ to: apiServerPeers(apiServerCidrs), ports: tcp(...API_SERVER_PORTS) }],
+        }),
+    ];
 }
 
 /**
@@ -101,15 +107,15 @@ export function cniPolicies(mesh: MeshConfig, apiServerCidrs?: string[]): Networ
  * services add their own egress.
  */
 export function ingressGatewayPolicies(mesh: MeshConfig): NetworkPolicyManifest[] {
-  const namespace = mesh.ingressNamespace;
-  return [
-    ...isolation(namespace),
-    istiodEgressPolicy(namespace, mesh.rootNamespace),
-    networkPolicy("ingress-gateway-clients", namespace, {
-      podSelector: { matchLabels: gatewaySelector(INGRESS_GATEWAY) },
-      policyTypes: ["Ingress"],
-      ingress: [{ ports: tcp(80, 443, 15021) }],
-    }),
-    gatewayMetricsPolicy(namespace),
-  ];
+    const namespace = mesh.ingressNamespace;
+    return [
+        ...isolation(namespace),
+        istiodEgressPolicy(namespace, mesh.rootNamespace),
+        networkPolicy("ingress-gateway-clients", namespace, {
+            podSelector: { matchLabels: gatewaySelector(INGRESS_GATEWAY) },
+            policyTypes: ["Ingress"],
+            ingress: [{ ports: tcp(80, 443, 15021) }],
+        }),
+        gatewayMetricsPolicy(namespace),
+    ];
 }

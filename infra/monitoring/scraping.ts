@@ -2,24 +2,29 @@
 import type { MonitoringConfig } from "./config";
 import { SELECTOR_LABELS } from "./values";
 
-type Manifest = { apiVersion: "monitoring.coreos.com/v1"; kind: "ServiceMonitor" | "PodMonitor"; metadata: { name: string; namespace: string; labels: Record<string, string> }; spec: Record<string, unknown> };
+type Manifest = {
+    apiVersion: "monitoring.coreos.com/v1";
+    kind: "ServiceMonitor" | "PodMonitor";
+    metadata: { name: string; namespace: string; labels: Record<string, string> };
+    spec: Record<string, unknown>;
+};
 
 const labels = { ...SELECTOR_LABELS, "app.kubernetes.io/part-of": "security-monitoring" };
 
 /** istiod's control-plane metrics (port http-monitoring, 15014): pushes, rejected configs, CA certificate expiry. */
 export function istiodServiceMonitor(config: MonitoringConfig): Manifest {
-  return {
-    apiVersion: "monitoring.coreos.com/v1",
-    kind: "ServiceMonitor",
-    metadata: { name: "istiod", namespace: config.namespace, labels },
-    spec: {
-      jobLabel: "istio",
-      targetLabels: ["app"],
-      selector: { matchExpressions: [{ key: "istio", operator: "In", values: ["pilot"] }] },
-      namespaceSelector: { matchNames: [config.istioNamespace] },
-      endpoints: [{ port: "http-monitoring", interval: "15s" }],
-    },
-  };
+    return {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        metadata: { name: "istiod", namespace: config.namespace, labels },
+        spec: {
+            jobLabel: "istio",
+            targetLabels: ["app"],
+            selector: { matchExpressions: [{ key: "istio", operator: "In", values: ["pilot"] }] },
+            namespaceSelector: { matchNames: [config.istioNamespace] },
+            endpoints: [{ port: "http-monitoring", interval: "15s" }],
+        },
+    };
 }
 
 /**
@@ -27,29 +32,43 @@ export function istiodServiceMonitor(config: MonitoringConfig): Manifest {
  * the prometheus.io annotations the injector sets. Pods opt out with the label istio-prometheus-ignore.
  */
 export function sidecarPodMonitor(config: MonitoringConfig): Manifest {
-  return {
-    apiVersion: "monitoring.coreos.com/v1",
-    kind: "PodMonitor",
-    metadata: { name: "istio-sidecars", namespace: config.namespace, labels },
-    spec: {
-      jobLabel: "envoy-stats",
-      selector: { matchExpressions: [{ key: "istio-prometheus-ignore", operator: "DoesNotExist" }] },
-      namespaceSelector: { any: true },
-      podMetricsEndpoints: [{
-        path: "/stats/prometheus",
-        interval: "15s",
-        relabelings: [
-          { action: "keep", sourceLabels: ["__meta_kubernetes_pod_container_name"], regex: "istio-proxy" },
-          { action: "keep", sourceLabels: ["__meta_kubernetes_pod_annotationpresent_prometheus_io_scrape"] },
-          // The port the injector announces (15020), on the pod's own address (IPv4 or IPv6).
-          { action: "replace", sourceLabels: ["__meta_kubernetes_pod_annotation_prometheus_io_port", "__meta_kubernetes_pod_ip"], regex: "(\\d+);(([A-Fa-f0-9]{1,4}::?){1,7}[A-Fa-f0-9]{1,4})", replacement: "[$2]:$1", targetLabel: "__address__" },
-          { action: "replace", sourceLabels: ["__meta_kubernetes_pod_annotation_prometheus_io_port", "__meta_kubernetes_pod_ip"], regex: "(\\d+);((([0-9]+?)(\\.|$)){4})", replacement: "$2:$1", targetLabel: "__address__" },
-          { action: "replace", sourceLabels: ["__meta_kubernetes_namespace"], targetLabel: "namespace" },
-          { action: "replace", sourceLabels: ["__meta_kubernetes_pod_name"], targetLabel: "pod" },
-        ],
-      }],
-    },
-  };
+    return {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PodMonitor",
+        metadata: { name: "istio-sidecars", namespace: config.namespace, labels },
+        spec: {
+            jobLabel: "envoy-stats",
+            selector: { matchExpressions: [{ key: "istio-prometheus-ignore", operator: "DoesNotExist" }] },
+            namespaceSelector: { any: true },
+            podMetricsEndpoints: [
+                {
+                    path: "/stats/prometheus",
+                    interval: "15s",
+                    relabelings: [
+                        { action: "keep", sourceLabels: ["__meta_kubernetes_pod_container_name"], regex: "istio-proxy" },
+                        { action: "keep", sourceLabels: ["__meta_kubernetes_pod_annotationpresent_prometheus_io_scrape"] },
+                        // The port the injector announces (15020), on the pod's own address (IPv4 or IPv6).
+                        {
+                            action: "replace",
+                            sourceLabels: ["__meta_kubernetes_pod_annotation_prometheus_io_port", "__meta_kubernetes_pod_ip"],
+                            regex: "(\\d+);(([A-Fa-f0-9]{1,4}::?){1,7}[A-Fa-f0-9]{1,4})",
+                            replacement: "[$2]:$1",
+                            targetLabel: "__address__",
+                        },
+                        {
+                            action: "replace",
+                            sourceLabels: ["__meta_kubernetes_pod_annotation_prometheus_io_port", "__meta_kubernetes_pod_ip"],
+                            regex: "(\\d+);((([0-9]+?)(\\.|$)){4})",
+                            replacement: "$2:$1",
+                            targetLabel: "__address__",
+                        },
+                        { action: "replace", sourceLabels: ["__meta_kubernetes_namespace"], targetLabel: "namespace" },
+                        { action: "replace", sourceLabels: ["__meta_kubernetes_pod_name"], targetLabel: "pod" },
+                    ],
+                },
+            ],
+        },
+    };
 }
 
 /**
@@ -58,25 +77,30 @@ export function sidecarPodMonitor(config: MonitoringConfig): Manifest {
  * only Prometheus may reach it: see VAULT_TELEMETRY_HCL and docs/monitoring.md.
  */
 export function vaultServiceMonitor(config: MonitoringConfig): Manifest {
-  const ns = config.vault.namespace;
-  return {
-    apiVersion: "monitoring.coreos.com/v1",
-    kind: "ServiceMonitor",
-    // In Vault's namespace: a ServiceMonitor reads its CA ConfigMap from its own namespace.
-    metadata: { name: "vault", namespace: ns, labels },
-    spec: {
-      selector: { matchLabels: { "app.kubernetes.io/name": "vault", "vault-internal": "true" } },
-      namespaceSelector: { matchNames: [ns] },
-      endpoints: [{
-        port: "https",
-        scheme: "https",
-        path: "/v1/sys/metrics",
-        params: { format: ["prometheus"] },
-        interval: "30s",
-        tlsConfig: { ca: { configMap: { name: config.vault.caConfigMapName, key: config.vault.caKey } }, serverName: `vault.${ns}.svc` },
-      }],
-    },
-  };
+    const ns = config.vault.namespace;
+    return {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        // In Vault's namespace: a ServiceMonitor reads its CA ConfigMap from its own namespace.
+        metadata: { name: "vault", namespace: ns, labels },
+        spec: {
+            selector: { matchLabels: { "app.kubernetes.io/name": "vault", "vault-internal": "true" } },
+            namespaceSelector: { matchNames: [ns] },
+            endpoints: [
+                {
+                    port: "https",
+                    scheme: "https",
+                    path: "/v1/sys/metrics",
+                    params: { format: ["prometheus"] },
+                    interval: "30s",
+                    tlsConfig: {
+                        ca: { configMap: { name: config.vault.caConfigMapName, key: config.vault.caKey } },
+                        serverName: `vault.${ns}.svc`,
+                    },
+                },
+            ],
+        },
+    };
 }
 
 /**
@@ -96,5 +120,5 @@ listener "tcp" {
 }`;
 
 export function scrapeTargets(config: MonitoringConfig): Manifest[] {
-  return [istiodServiceMonitor(config), sidecarPodMonitor(config), ...(config.vault.enabled ? [vaultServiceMonitor(config)] : [])];
+    return [istiodServiceMonitor(config), sidecarPodMonitor(config), ...(config.vault.enabled ? [vaultServiceMonitor(config)] : [])];
 }

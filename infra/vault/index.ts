@@ -6,42 +6,50 @@ import { VaultConfiguration } from "./vault-configuration";
 import { VaultServer } from "./vault-server";
 
 export interface PlatformVault {
-  server: VaultServer;
-  configuration: VaultConfiguration;
-  backups: VaultBackups;
+    server: VaultServer;
+    configuration: VaultConfiguration;
+    backups: VaultBackups;
 }
 
 /** Vault server, its configuration and its backups, in that order. */
-export function createVault(config: PlatformConfig, cluster: PlatformCluster, namespaces: { name: string; resource: pulumi.Resource }[]): PlatformVault {
-  // Claims name the cluster's class unless config names one (EKS has no default class).
-  const vault = { ...config.vault, storageClass: config.vault.storageClass ?? cluster.storageClass };
-  const eks = config.cluster.mode === "eks" ? config.cluster : undefined;
-  const clientNames = new Set(config.services.filter((s) => s.vault).map((s) => s.namespace));
-  const server = new VaultServer("vault", {
-    config: vault,
-    stack: config.stack,
-    clusterName: config.cluster.name,
-    kubernetesVersion: config.cluster.kubernetesVersion,
-    zones: eks ? eks.vpc.privateSubnetCidrs.length : 1,
-    protect: config.protect,
-    kmsDeletionWindowDays: eks?.kmsDeletionWindowDays ?? 30,
-    cluster,
-    deployerPrincipalArns: eks ? eks.accessEntries.filter((e) => e.access === "cluster-admin").map((e) => e.principalArn) : [],
-    clientNamespaces: namespaces.filter((n) => clientNames.has(n.name)),
-  });
-  const configuration = new VaultConfiguration("vault-config", {
-    config: vault,
-    services: config.services,
-    provider: server.provider,
-    protect: config.protect,
-  }, { dependsOn: [server.bootstrap] });
-  const backups = new VaultBackups("vault-backups", {
-    config: vault,
-    clusterName: config.cluster.name,
-    protect: config.protect,
-    kmsDeletionWindowDays: eks?.kmsDeletionWindowDays ?? 30,
-    cluster,
-    dependsOn: [server.release, ...configuration.roles],
-  });
-  return { server, configuration, backups };
+export function createVault(
+    config: PlatformConfig,
+    cluster: PlatformCluster,
+    namespaces: { name: string; resource: pulumi.Resource }[],
+): PlatformVault {
+    // Claims name the cluster's class unless config names one (EKS has no default class).
+    const vault = { ...config.vault, storageClass: config.vault.storageClass ?? cluster.storageClass };
+    const eks = config.cluster.mode === "eks" ? config.cluster : undefined;
+    const clientNames = new Set(config.services.filter((s) => s.vault).map((s) => s.namespace));
+    const server = new VaultServer("vault", {
+        config: vault,
+        stack: config.stack,
+        clusterName: config.cluster.name,
+        kubernetesVersion: config.cluster.kubernetesVersion,
+        zones: eks ? eks.vpc.privateSubnetCidrs.length : 1,
+        protect: config.protect,
+        kmsDeletionWindowDays: eks?.kmsDeletionWindowDays ?? 30,
+        cluster,
+        deployerPrincipalArns: eks ? eks.accessEntries.filter((e) => e.access === "cluster-admin").map((e) => e.principalArn) : [],
+        clientNamespaces: namespaces.filter((n) => clientNames.has(n.name)),
+    });
+    const configuration = new VaultConfiguration(
+        "vault-config",
+        {
+            config: vault,
+            services: config.services,
+            provider: server.provider,
+            protect: config.protect,
+        },
+        { dependsOn: [server.bootstrap] },
+    );
+    const backups = new VaultBackups("vault-backups", {
+        config: vault,
+        clusterName: config.cluster.name,
+        protect: config.protect,
+        kmsDeletionWindowDays: eks?.kmsDeletionWindowDays ?? 30,
+        cluster,
+        dependsOn: [server.release, ...configuration.roles],
+    });
+    return { server, configuration, backups };
 }

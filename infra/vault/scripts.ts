@@ -22,8 +22,8 @@ wait_for_api() {
  * (public) as the ConfigMap vault-ca. The CA key never leaves the pod's memory: renewal issues a new CA.
  */
 export function tlsScript(args: { namespace: string; dnsNames: string[]; ipAddresses: string[]; validityDays: number }): string {
-  const san = [...args.dnsNames.map((d) => `DNS:${d}`), ...args.ipAddresses.map((ip) => `IP:${ip}`)].join(",");
-  return `set -eu
+    const san = [...args.dnsNames.map((d) => `DNS:${d}`), ...args.ipAddresses.map((ip) => `IP:${ip}`)].join(",");
+    return `set -eu
 umask 077
 cd /work
 if kubectl -n ${args.namespace} get secret vault-tls -o name >/dev/null 2>&1; then
@@ -55,19 +55,19 @@ echo "vault-ca published"
  * An initialised Vault makes the job a no-op, so re-running it, or a second `pulumi up`, changes nothing.
  */
 export function bootstrapScript(unseal: "aws-kms" | "insecure-local-shamir"): string {
-  const initBody = unseal === "aws-kms"
-    ? `'{"recovery_shares":5,"recovery_threshold":3}'`
-    : `'{"secret_shares":1,"secret_threshold":1}'`;
-  const store = unseal === "aws-kms"
-    ? `aws secretsmanager put-secret-value --secret-id "$RECOVERY_SECRET_ID" --secret-string file:///work/init.json >/dev/null
+    const initBody = unseal === "aws-kms" ? `'{"recovery_shares":5,"recovery_threshold":3}'` : `'{"secret_shares":1,"secret_threshold":1}'`;
+    const store =
+        unseal === "aws-kms"
+            ? `aws secretsmanager put-secret-value --secret-id "$RECOVERY_SECRET_ID" --secret-string file:///work/init.json >/dev/null
 echo "recovery keys and initial root token stored in Secrets Manager"`
-    : `kubectl -n "$NAMESPACE" create secret generic vault-init-insecure-local --from-file=init.json=/work/init.json >/dev/null
+            : `kubectl -n "$NAMESPACE" create secret generic vault-init-insecure-local --from-file=init.json=/work/init.json >/dev/null
 echo "INSECURE (local only): unseal key stored in the Secret vault-init-insecure-local"
 jq '{key: .keys_base64[0]}' init.json > unseal.json
 api -o /dev/null -X PUT -d @unseal.json "$VAULT_ADDR/v1/sys/unseal"
 rm -f unseal.json`;
-  const deployerLogin = unseal === "aws-kms"
-    ? `# The deployer logs in with its own AWS identity (IAM auth): no long-lived Vault token exists.
+    const deployerLogin =
+        unseal === "aws-kms"
+            ? `# The deployer logs in with its own AWS identity (IAM auth): no long-lived Vault token exists.
 printf '%s' '{"type":"aws","description":"platform deployer (pulumi up)"}' > body.json
 api -o /dev/null -H @root.header -X POST -d @body.json "$VAULT_ADDR/v1/sys/auth/aws"
 # Regional STS on both sides: the deployer signs for sts.<region>, and Vault sends the request there.
@@ -79,13 +79,13 @@ jq -n --argjson principals "$DEPLOYER_PRINCIPALS" --arg policy "$DEPLOYER_POLICY
     token_policies: [$policy], token_no_default_policy: true, token_ttl: 1800, token_max_ttl: 3600}' > body.json
 api -o /dev/null -H @root.header -X POST -d @body.json "$VAULT_ADDR/v1/auth/aws/role/$DEPLOYER_POLICY_NAME"
 echo "AWS IAM login for the deployer configured"`
-    : `# Local only: an orphan token with the deployer policy, kept in a Secret that only cluster admins read.
+            : `# Local only: an orphan token with the deployer policy, kept in a Secret that only cluster admins read.
 jq -n --arg policy "$DEPLOYER_POLICY_NAME" '{policies: [$policy], no_default_policy: true, ttl: "768h", display_name: "platform-deployer"}' > body.json
 api -H @root.header -X POST -d @body.json "$VAULT_ADDR/v1/auth/token/create-orphan" | jq -j .auth.client_token > deployer.token
 kubectl -n "$NAMESPACE" create secret generic vault-deployer-token-insecure-local --from-file=token=/work/deployer.token >/dev/null
 rm -f deployer.token
 echo "INSECURE (local only): deployer token stored in the Secret vault-deployer-token-insecure-local"`;
-  return `${PRELUDE}
+    return `${PRELUDE}
 wait_for_api "$VAULT_ADDR"
 if [ "$(api "$VAULT_ADDR/v1/sys/init" | jq -r .initialized)" = "true" ]; then
   echo "Vault is already initialised; nothing to do"
@@ -111,8 +111,8 @@ echo "root token revoked; bootstrap complete"
 
 /** Local only: unseals every sealed server pod with the key the bootstrap job stored. */
 export function unsealScript(replicas: number, namespace: string): string {
-  const pods = Array.from({ length: replicas }, (_, i) => `https://vault-${i}.vault-internal.${namespace}.svc:8200`).join(" ");
-  return `${PRELUDE}
+    const pods = Array.from({ length: replicas }, (_, i) => `https://vault-${i}.vault-internal.${namespace}.svc:8200`).join(" ");
+    return `${PRELUDE}
 [ -s /vault-init/init.json ] || { echo "no unseal key yet (Vault not initialised)"; exit 0; }
 jq '{key: .keys_base64[0]}' /vault-init/init.json > unseal.json
 for pod in ${pods}; do
@@ -126,13 +126,14 @@ rm -f unseal.json
 
 /** Logs in with Kubernetes auth (role vault-snapshot), saves a Raft snapshot, uploads it, revokes the token. */
 export function snapshotScript(target: "s3" | "volume"): string {
-  const upload = target === "s3"
-    ? `aws s3 cp "$file" "s3://$BUCKET/snapshots/$(basename "$file")" --sse aws:kms --sse-kms-key-id "$KMS_KEY_ARN" --only-show-errors
+    const upload =
+        target === "s3"
+            ? `aws s3 cp "$file" "s3://$BUCKET/snapshots/$(basename "$file")" --sse aws:kms --sse-kms-key-id "$KMS_KEY_ARN" --only-show-errors
 echo "snapshot uploaded to s3://$BUCKET/snapshots/$(basename "$file")"`
-    : `cp "$file" /snapshots/
+            : `cp "$file" /snapshots/
 find /snapshots -name 'vault-*.snap' -mtime +"$RETENTION_DAYS" -delete
 echo "snapshot saved to /snapshots/$(basename "$file")"`;
-  return `${PRELUDE}
+    return `${PRELUDE}
 jq -n --arg role "$VAULT_ROLE" --rawfile jwt /var/run/secrets/vault/token '{role: $role, jwt: ($jwt | rtrimstr("\\n"))}' > login.json
 api -X POST -d @login.json "$VAULT_ADDR/v1/auth/kubernetes/login" | jq -j '"X-Vault-Token: " + .auth.client_token' > token.header
 rm -f login.json

@@ -18,37 +18,40 @@ export const READINESS_PATH = "/v1/sys/health?standbyok=true&sealedcode=204&unin
 
 /** DNS names the server certificate covers: services, every pod of the headless service, and the port-forward. */
 export function serverCertificateNames(namespace = VAULT_NAMESPACE): { dns: string[]; ips: string[] } {
-  const services = [RELEASE_NAME, `${RELEASE_NAME}-active`, `${RELEASE_NAME}-standby`];
-  const dns = [
-    ...services.flatMap((s) => [s, `${s}.${namespace}`, `${s}.${namespace}.svc`, `${s}.${namespace}.svc.cluster.local`]),
-    `*.${RELEASE_NAME}-internal`,
-    `*.${RELEASE_NAME}-internal.${namespace}.svc`,
-    `*.${RELEASE_NAME}-internal.${namespace}.svc.cluster.local`,
-    "localhost",
-  ];
-  return { dns, ips: ["127.0.0.1"] };
+    const services = [RELEASE_NAME, `${RELEASE_NAME}-active`, `${RELEASE_NAME}-standby`];
+    const dns = [
+        ...services.flatMap((s) => [s, `${s}.${namespace}`, `${s}.${namespace}.svc`, `${s}.${namespace}.svc.cluster.local`]),
+        `*.${RELEASE_NAME}-internal`,
+        `*.${RELEASE_NAME}-internal.${namespace}.svc`,
+        `*.${RELEASE_NAME}-internal.${namespace}.svc.cluster.local`,
+        "localhost",
+    ];
+    return { dns, ips: ["127.0.0.1"] };
 }
 
 export interface ServerConfigArgs {
-  unseal: VaultConfig["unseal"];
-  region?: string;
-  kmsKeyId?: string;
-  namespace?: string;
+    unseal: VaultConfig["unseal"];
+    region?: string;
+    kmsKeyId?: string;
+    namespace?: string;
 }
 
 /** The server's HCL: TLS listener, Raft with auto-join over TLS, the seal, Kubernetes service registration. */
 export function serverConfig(args: ServerConfigArgs): string {
-  const namespace = args.namespace ?? VAULT_NAMESPACE;
-  const selector = Object.entries(SERVER_POD_LABELS).map(([k, v]) => `${k}=${v}`).join(",");
-  const seal = args.unseal === "aws-kms"
-    ? `
+    const namespace = args.namespace ?? VAULT_NAMESPACE;
+    const selector = Object.entries(SERVER_POD_LABELS)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",");
+    const seal =
+        args.unseal === "aws-kms"
+            ? `
 seal "awskms" {
   region     = "${args.region}"
   kms_key_id = "${args.kmsKeyId}"
 }
 `
-    : "";
-  return `ui = false
+            : "";
+    return `ui = false
 # Raft needs no mlock, and the restricted profile grants no IPC_LOCK.
 disable_mlock = true
 
@@ -87,52 +90,55 @@ telemetry {
 
 /** Pods spread one per zone where there are enough zones for every replica, else one per node. */
 export function serverAffinity(replicas: number, zones: number): Record<string, unknown> {
-  const term = (topologyKey: string) => ({ labelSelector: { matchLabels: { ...SERVER_POD_LABELS, "app.kubernetes.io/instance": RELEASE_NAME } }, topologyKey });
-  if (zones >= replicas && zones > 1) {
-    return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term("topology.kubernetes.io/zone")] } };
-  }
-  return {
-    podAntiAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: [term("kubernetes.io/hostname")],
-      preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term("topology.kubernetes.io/zone") }],
-    },
-  };
+    const term = (topologyKey: string) => ({
+        labelSelector: { matchLabels: { ...SERVER_POD_LABELS, "app.kubernetes.io/instance": RELEASE_NAME } },
+        topologyKey,
+    });
+    if (zones >= replicas && zones > 1) {
+        return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term("topology.kubernetes.io/zone")] } };
+    }
+    return {
+        podAntiAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: [term("kubernetes.io/hostname")],
+            preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term("topology.kubernetes.io/zone") }],
+        },
+    };
 }
 
 /** Raft keeps quorum while at most (n-1)/2 voters are away; the budget never allows more. */
 export function maxUnavailable(replicas: number): number {
-  return Math.max(1, Math.floor((replicas - 1) / 2));
+    return Math.max(1, Math.floor((replicas - 1) / 2));
 }
 
 export const RESTRICTED_POD_SECURITY = {
-  runAsNonRoot: true,
-  runAsUser: 100,
-  runAsGroup: 1000,
-  fsGroup: 1000,
-  seccompProfile: { type: "RuntimeDefault" },
+    runAsNonRoot: true,
+    runAsUser: 100,
+    runAsGroup: 1000,
+    fsGroup: 1000,
+    seccompProfile: { type: "RuntimeDefault" },
 };
 
 export const RESTRICTED_CONTAINER_SECURITY = {
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  capabilities: { drop: ["ALL"] },
-  seccompProfile: { type: "RuntimeDefault" },
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
 };
 
 export interface ValuesArgs {
-  config: VaultConfig;
-  zones: number;
-  serverHcl: unknown;
-  serviceAccountAnnotations: Record<string, unknown>;
+    config: VaultConfig;
+    zones: number;
+    serverHcl: unknown;
+    serviceAccountAnnotations: Record<string, unknown>;
 }
 
 /** Splits "registry/repository:tag" for the chart's image.repository and image.tag. */
 export function splitImage(reference: string): { repository: string; tag: string } {
-  const at = reference.indexOf("@");
-  if (at >= 0) return { repository: reference.slice(0, at), tag: reference.slice(at) };
-  const colon = reference.lastIndexOf(":");
-  return { repository: reference.slice(0, colon), tag: reference.slice(colon + 1) };
+    const at = reference.indexOf("@");
+    if (at >= 0) return { repository: reference.slice(0, at), tag: reference.slice(at) };
+    const colon = reference.lastIndexOf(":");
+    return { repository: reference.slice(0, colon), tag: reference.slice(colon + 1) };
 }
 
 /**
@@ -140,57 +146,78 @@ export function splitImage(reference: string): { repository: string; tag: string
  * reviewers see a Release's values, not the objects the chart renders from them.
  */
 export function vaultValues(args: ValuesArgs): Record<string, unknown> {
-  const { config } = args;
-  const r = config.resources;
-  const image = splitImage(config.image);
-  return {
-    global: { enabled: true, tlsDisable: false, serverTelemetry: { prometheusOperator: false } },
-    // No agent injector: a webhook with failurePolicy Ignore starts pods without their secrets, one with Fail
-    // stops every pod creation when it is down, and its init containers race the Istio sidecar.
-    injector: { enabled: false },
-    csi: { enabled: false },
-    ui: { enabled: false },
-    server: {
-      enabled: true,
-      image: { repository: image.repository, tag: image.tag, pullPolicy: "IfNotPresent" },
-      updateStrategyType: "OnDelete",
-      logFormat: "json",
-      resources: { requests: { cpu: r.cpuRequest, memory: r.memoryRequest }, limits: { cpu: r.cpuLimit, memory: r.memoryLimit } },
-      readinessProbe: { enabled: true, path: READINESS_PATH, port: VAULT_PORT },
-      livenessProbe: { enabled: true, path: "/v1/sys/health?standbyok=true&sealedcode=204&uninitcode=204&perfstandbyok=true", port: VAULT_PORT, initialDelaySeconds: 60 },
-      // Vault is outside the mesh: it terminates TLS itself, and a sidecar would hold Raft traffic hostage to istiod.
-      annotations: { "sidecar.istio.io/inject": "false" },
-      extraLabels: { "sidecar.istio.io/inject": "false" },
-      extraEnvironmentVars: { VAULT_CACERT: `${TLS_DIR}/ca.crt`, VAULT_TLS_SERVER_NAME: `${RELEASE_NAME}.${VAULT_NAMESPACE}.svc` },
-      volumes: [
-        { name: "vault-tls", secret: { secretName: TLS_SECRET, defaultMode: 0o440 } },
-        { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
-      ],
-      volumeMounts: [
-        { name: "vault-tls", mountPath: TLS_DIR, readOnly: true },
-        // The chart's entrypoint writes the rendered config to /tmp; the root filesystem stays read-only.
-        { name: "tmp", mountPath: "/tmp" },
-      ],
-      affinity: serverAffinity(config.replicas, args.zones),
-      dataStorage: { enabled: true, size: config.dataStorageSize, storageClass: config.storageClass ?? null, mountPath: "/vault/data" },
-      auditStorage: { enabled: true, size: config.auditStorageSize, storageClass: config.storageClass ?? null, mountPath: "/vault/audit" },
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
-      standalone: { enabled: false },
-      dev: { enabled: false },
-      ha: {
-        enabled: true,
-        replicas: config.replicas,
-        raft: { enabled: true, setNodeId: true, config: args.serverHcl },
-        disruptionBudget: { enabled: true, maxUnavailable: maxUnavailable(config.replicas) },
-      },
-      authDelegator: { enabled: true },
-      serviceAccount: { create: true, name: SERVER_SERVICE_ACCOUNT, createSecret: false, annotations: args.serviceAccountAnnotations, serviceDiscovery: { enabled: true } },
-      statefulSet: { securityContext: { pod: RESTRICTED_POD_SECURITY, container: RESTRICTED_CONTAINER_SECURITY } },
-      service: { enabled: true, type: "ClusterIP", active: { enabled: true }, standby: { enabled: true } },
-      ingress: { enabled: false },
-      route: { enabled: false },
-      hostNetwork: false,
-      networkPolicy: { enabled: false },
-    },
-  };
+    const { config } = args;
+    const r = config.resources;
+    const image = splitImage(config.image);
+    return {
+        global: { enabled: true, tlsDisable: false, serverTelemetry: { prometheusOperator: false } },
+        // No agent injector: a webhook with failurePolicy Ignore starts pods without their secrets, one with Fail
+        // stops every pod creation when it is down, and its init containers race the Istio sidecar.
+        injector: { enabled: false },
+        csi: { enabled: false },
+        ui: { enabled: false },
+        server: {
+            enabled: true,
+            image: { repository: image.repository, tag: image.tag, pullPolicy: "IfNotPresent" },
+            updateStrategyType: "OnDelete",
+            logFormat: "json",
+            resources: { requests: { cpu: r.cpuRequest, memory: r.memoryRequest }, limits: { cpu: r.cpuLimit, memory: r.memoryLimit } },
+            readinessProbe: { enabled: true, path: READINESS_PATH, port: VAULT_PORT },
+            livenessProbe: {
+                enabled: true,
+                path: "/v1/sys/health?standbyok=true&sealedcode=204&uninitcode=204&perfstandbyok=true",
+                port: VAULT_PORT,
+                initialDelaySeconds: 60,
+            },
+            // Vault is outside the mesh: it terminates TLS itself, and a sidecar would hold Raft traffic hostage to istiod.
+            annotations: { "sidecar.istio.io/inject": "false" },
+            extraLabels: { "sidecar.istio.io/inject": "false" },
+            extraEnvironmentVars: { VAULT_CACERT: `${TLS_DIR}/ca.crt`, VAULT_TLS_SERVER_NAME: `${RELEASE_NAME}.${VAULT_NAMESPACE}.svc` },
+            volumes: [
+                { name: "vault-tls", secret: { secretName: TLS_SECRET, defaultMode: 0o440 } },
+                { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
+            ],
+            volumeMounts: [
+                { name: "vault-tls", mountPath: TLS_DIR, readOnly: true },
+                // The chart's entrypoint writes the rendered config to /tmp; the root filesystem stays read-only.
+                { name: "tmp", mountPath: "/tmp" },
+            ],
+            affinity: serverAffinity(config.replicas, args.zones),
+            dataStorage: {
+                enabled: true,
+                size: config.dataStorageSize,
+                storageClass: config.storageClass ?? null,
+                mountPath: "/vault/data",
+            },
+            auditStorage: {
+                enabled: true,
+                size: config.auditStorageSize,
+                storageClass: config.storageClass ?? null,
+                mountPath: "/vault/audit",
+            },
+            persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+            standalone: { enabled: false },
+            dev: { enabled: false },
+            ha: {
+                enabled: true,
+                replicas: config.replicas,
+                raft: { enabled: true, setNodeId: true, config: args.serverHcl },
+                disruptionBudget: { enabled: true, maxUnavailable: maxUnavailable(config.replicas) },
+            },
+            authDelegator: { enabled: true },
+            serviceAccount: {
+                create: true,
+                name: SERVER_SERVICE_ACCOUNT,
+                createSecret: false,
+                annotations: args.serviceAccountAnnotations,
+                serviceDiscovery: { enabled: true },
+            },
+            statefulSet: { securityContext: { pod: RESTRICTED_POD_SECURITY, container: RESTRICTED_CONTAINER_SECURITY } },
+            service: { enabled: true, type: "ClusterIP", active: { enabled: true }, standby: { enabled: true } },
+            ingress: { enabled: false },
+            route: { enabled: false },
+            hostNetwork: false,
+            networkPolicy: { enabled: false },
+        },
+    };
 }

@@ -11,13 +11,13 @@ import { snapshotScript } from "./scripts";
 import { RELEASE_NAME, VAULT_NAMESPACE, VAULT_PORT } from "./values";
 
 export interface VaultBackupsArgs {
-  config: VaultConfig;
-  clusterName: string;
-  protect: boolean;
-  kmsDeletionWindowDays: number;
-  cluster: PlatformCluster;
-  /** Resources that must exist first: the namespace, and the Vault role the job logs in with. */
-  dependsOn: pulumi.Resource[];
+    config: VaultConfig;
+    clusterName: string;
+    protect: boolean;
+    kmsDeletionWindowDays: number;
+    cluster: PlatformCluster;
+    /** Resources that must exist first: the namespace, and the Vault role the job logs in with. */
+    dependsOn: pulumi.Resource[];
 }
 
 /**
@@ -26,91 +26,152 @@ export interface VaultBackupsArgs {
  * private, TLS-only S3 bucket on EKS, or to a volume on kind.
  */
 export class VaultBackups extends pulumi.ComponentResource {
-  readonly bucket?: pulumi.Output<string>;
+    readonly bucket?: pulumi.Output<string>;
 
-  constructor(name: string, args: VaultBackupsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("secure-platform:vault:VaultBackups", name, {}, { ...opts, providers: [args.cluster.provider] });
-    const { config } = args;
-    const ns = VAULT_NAMESPACE;
-    const parent = { parent: this };
-    const kept = { parent: this, protect: args.protect };
-    const awsContext = args.cluster.aws;
-    let annotations: Record<string, pulumi.Output<string>> = {};
-    let env: Record<string, pulumi.Input<string> | undefined> = {};
-    const extraVolumes: Parameters<typeof jobPodSpec>[0]["extraVolumes"] = [];
-    const deps = [...args.dependsOn];
+    constructor(name: string, args: VaultBackupsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("secure-platform:vault:VaultBackups", name, {}, { ...opts, providers: [args.cluster.provider] });
+        const { config } = args;
+        const ns = VAULT_NAMESPACE;
+        const parent = { parent: this };
+        const kept = { parent: this, protect: args.protect };
+        const awsContext = args.cluster.aws;
+        let annotations: Record<string, pulumi.Output<string>> = {};
+        let env: Record<string, pulumi.Input<string> | undefined>;
+        const extraVolumes: Parameters<typeof jobPodSpec>[0]["extraVolumes"] = [];
+        const deps = [...args.dependsOn];
 
-    if (awsContext) {
-      const tags = { "secure-platform/cluster": args.clusterName };
-      const key = new aws.kms.Key(`${name}-key`, {
-        description: `${args.clusterName}: Vault Raft snapshots`,
-        enableKeyRotation: true,
-        rotationPeriodInDays: 365,
-        deletionWindowInDays: args.kmsDeletionWindowDays,
-        policy: pulumi.all([awsContext.partition, awsContext.accountId]).apply(([partition, accountId]) =>
-          JSON.stringify(keyPolicy({ partition, accountId, region: awsContext.region }))),
-        tags,
-      }, kept);
-      new aws.kms.Alias(`${name}-key`, { name: `alias/${args.clusterName}-vault-snapshots`, targetKeyId: key.keyId }, parent);
-      const bucket = new aws.s3.Bucket(`${name}-bucket`, {
-        bucket: pulumi.interpolate`${args.clusterName}-vault-snapshots-${awsContext.accountId}`,
-        forceDestroy: false,
-        tags,
-      }, kept);
-      new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
-      new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      }, parent);
-      new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, kept);
-      new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
-        bucket: bucket.id,
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
-      }, kept);
-      new aws.s3.BucketPolicy(`${name}-policy`, {
-        bucket: bucket.id,
-        policy: pulumi.all([bucket.arn, key.arn]).apply(([bucketArn, keyArn]) => JSON.stringify(backupBucketPolicy({ bucketArn, keyArn }))),
-      }, parent);
-      new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
-        bucket: bucket.id,
-        rules: [{
-          id: "expire-snapshots",
-          status: "Enabled",
-          filter: { prefix: "snapshots/" },
-          expiration: { days: config.backups.retentionDays },
-          noncurrentVersionExpiration: { noncurrentDays: config.backups.retentionDays },
-          abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-        }],
-      }, parent);
-      const role = awsContext.workloadIdentity.roleFor(`${name}-snapshot`, {
-        namespace: ns,
-        serviceAccount: JOB_NAMES.snapshot,
-        policy: pulumi.all([bucket.arn, key.arn]).apply(([bucketArn, keyArn]) => JSON.stringify(snapshotUploadPolicy({ bucketArn, keyArn, region: awsContext.region }))),
-      }, parent);
-      annotations = role.serviceAccountAnnotations;
-      env = { BUCKET: bucket.bucket, KMS_KEY_ARN: key.arn, AWS_REGION: awsContext.region };
-      this.bucket = bucket.bucket;
-    } else {
-      const claim = new k8s.core.v1.PersistentVolumeClaim(`${name}-volume`, snapshotVolumeClaim(ns, "5Gi", config.storageClass), { parent: this, dependsOn: args.dependsOn });
-      deps.push(claim);
-      extraVolumes.push({ volume: { name: "snapshots", persistentVolumeClaim: { claimName: "vault-snapshots" } }, mountPath: "/snapshots", readOnly: false });
-      env = { RETENTION_DAYS: String(config.backups.retentionDays) };
+        if (awsContext) {
+            const tags = { "secure-platform/cluster": args.clusterName };
+            const key = new aws.kms.Key(
+                `${name}-key`,
+                {
+                    description: `${args.clusterName}: Vault Raft snapshots`,
+                    enableKeyRotation: true,
+                    rotationPeriodInDays: 365,
+                    deletionWindowInDays: args.kmsDeletionWindowDays,
+                    policy: pulumi
+                        .all([awsContext.partition, awsContext.accountId])
+                        .apply(([partition, accountId]) => JSON.stringify(keyPolicy({ partition, accountId, region: awsContext.region }))),
+                    tags,
+                },
+                kept,
+            );
+            new aws.kms.Alias(`${name}-key`, { name: `alias/${args.clusterName}-vault-snapshots`, targetKeyId: key.keyId }, parent);
+            const bucket = new aws.s3.Bucket(
+                `${name}-bucket`,
+                {
+                    bucket: pulumi.interpolate`${args.clusterName}-vault-snapshots-${awsContext.accountId}`,
+                    forceDestroy: false,
+                    tags,
+                },
+                kept,
+            );
+            new aws.s3.BucketOwnershipControls(
+                `${name}-ownership`,
+                { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+                parent,
+            );
+            new aws.s3.BucketPublicAccessBlock(
+                `${name}-public-access`,
+                {
+                    bucket: bucket.id,
+                    blockPublicAcls: true,
+                    blockPublicPolicy: true,
+                    ignorePublicAcls: true,
+                    restrictPublicBuckets: true,
+                },
+                parent,
+            );
+            new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, kept);
+            new aws.s3.BucketServerSideEncryptionConfiguration(
+                `${name}-encryption`,
+                {
+                    bucket: bucket.id,
+                    rules: [
+                        {
+                            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn },
+                            bucketKeyEnabled: true,
+                        },
+                    ],
+                },
+                kept,
+            );
+            new aws.s3.BucketPolicy(
+                `${name}-policy`,
+                {
+                    bucket: bucket.id,
+                    policy: pulumi
+                        .all([bucket.arn, key.arn])
+                        .apply(([bucketArn, keyArn]) => JSON.stringify(backupBucketPolicy({ bucketArn, keyArn }))),
+                },
+                parent,
+            );
+            new aws.s3.BucketLifecycleConfiguration(
+                `${name}-lifecycle`,
+                {
+                    bucket: bucket.id,
+                    rules: [
+                        {
+                            id: "expire-snapshots",
+                            status: "Enabled",
+                            filter: { prefix: "snapshots/" },
+                            expiration: { days: config.backups.retentionDays },
+                            noncurrentVersionExpiration: { noncurrentDays: config.backups.retentionDays },
+                            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+                        },
+                    ],
+                },
+                parent,
+            );
+            const role = awsContext.workloadIdentity.roleFor(
+                `${name}-snapshot`,
+                {
+                    namespace: ns,
+                    serviceAccount: JOB_NAMES.snapshot,
+                    policy: pulumi
+                        .all([bucket.arn, key.arn])
+                        .apply(([bucketArn, keyArn]) =>
+                            JSON.stringify(snapshotUploadPolicy({ bucketArn, keyArn, region: awsContext.region })),
+                        ),
+                },
+                parent,
+            );
+            annotations = role.serviceAccountAnnotations;
+            env = { BUCKET: bucket.bucket, KMS_KEY_ARN: key.arn, AWS_REGION: awsContext.region };
+            this.bucket = bucket.bucket;
+        } else {
+            const claim = new k8s.core.v1.PersistentVolumeClaim(`${name}-volume`, snapshotVolumeClaim(ns, "5Gi", config.storageClass), {
+                parent: this,
+                dependsOn: args.dependsOn,
+            });
+            deps.push(claim);
+            extraVolumes.push({
+                volume: { name: "snapshots", persistentVolumeClaim: { claimName: "vault-snapshots" } },
+                mountPath: "/snapshots",
+                readOnly: false,
+            });
+            env = { RETENTION_DAYS: String(config.backups.retentionDays) };
+        }
+
+        const account = new k8s.core.v1.ServiceAccount(`${name}-snapshot`, serviceAccount(JOB_NAMES.snapshot, ns, annotations), {
+            parent: this,
+            dependsOn: args.dependsOn,
+        });
+        const manifest = cronJob(
+            JOB_NAMES.snapshot,
+            ns,
+            config.backups.schedule,
+            jobPodSpec({
+                serviceAccount: JOB_NAMES.snapshot,
+                image: config.toolsImage,
+                script: snapshotScript(awsContext ? "s3" : "volume"),
+                env: { VAULT_ADDR: `https://${RELEASE_NAME}-active.${ns}.svc:${VAULT_PORT}`, VAULT_ROLE: SNAPSHOT_ROLE, ...env },
+                kubernetesApi: false,
+                vaultToken: true,
+                extraVolumes,
+            }),
+        );
+        new k8s.batch.v1.CronJob(`${name}-snapshot`, manifest, { parent: this, dependsOn: [account, ...deps] });
+        this.registerOutputs({ bucket: this.bucket });
     }
-
-    const account = new k8s.core.v1.ServiceAccount(`${name}-snapshot`, serviceAccount(JOB_NAMES.snapshot, ns, annotations), { parent: this, dependsOn: args.dependsOn });
-    const manifest = cronJob(JOB_NAMES.snapshot, ns, config.backups.schedule, jobPodSpec({
-      serviceAccount: JOB_NAMES.snapshot,
-      image: config.toolsImage,
-      script: snapshotScript(awsContext ? "s3" : "volume"),
-      env: { VAULT_ADDR: `https://${RELEASE_NAME}-active.${ns}.svc:${VAULT_PORT}`, VAULT_ROLE: SNAPSHOT_ROLE, ...env },
-      kubernetesApi: false,
-      vaultToken: true,
-      extraVolumes,
-    }));
-    new k8s.batch.v1.CronJob(`${name}-snapshot`, manifest, { parent: this, dependsOn: [account, ...deps] });
-    this.registerOutputs({ bucket: this.bucket });
-  }
 }

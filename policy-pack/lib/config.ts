@@ -51,7 +51,9 @@ export function parsePackConfig(input: unknown, policies: AnyPolicy[], source = 
         if (key === "all") continue;
         const policy = byName.get(key);
         if (!policy) {
-            throw new PackConfigError(`${source}: unknown policy "${key}"; valid names are "all" or one of: ${[...byName.keys()].join(", ")}`);
+            throw new PackConfigError(
+                `${source}: unknown policy "${key}"; valid names are "all" or one of: ${[...byName.keys()].join(", ")}`,
+            );
         }
         if (typeof entry === "object") {
             const { enforcementLevel: _level, exemptions: _exemptions, ...own } = entry;
@@ -139,7 +141,11 @@ export function pulumiConfigSchema(policy: AnyPolicy): PolicyConfigSchema {
             properties: {
                 namespace: { type: "string" as const, minLength: 1 },
                 name: { type: "string" as const, minLength: 1 },
-                clusterScoped: { type: "boolean" as const, enum: [true], description: "Covers only the named object when it has no namespace (a ClusterRole)." },
+                clusterScoped: {
+                    type: "boolean" as const,
+                    enum: [true],
+                    description: "Covers only the named object when it has no namespace (a ClusterRole).",
+                },
                 reason: { type: "string" as const, minLength: 10 },
             },
             required: ["reason"],
@@ -148,7 +154,9 @@ export function pulumiConfigSchema(policy: AnyPolicy): PolicyConfigSchema {
     };
     const properties: PolicyConfigSchema["properties"] = { exemptions };
     if (policy.config) {
-        const json = z.toJSONSchema(policy.config as z.ZodType, { io: "input", unrepresentable: "any" }) as { properties?: Record<string, unknown> };
+        const json = z.toJSONSchema(policy.config as z.ZodType, { io: "input", unrepresentable: "any" }) as {
+            properties?: Record<string, unknown>;
+        };
         for (const [key, value] of Object.entries(json.properties ?? {})) {
             properties[key] = value as PolicyConfigSchema["properties"][string];
         }

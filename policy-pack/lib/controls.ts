@@ -13,46 +13,46 @@ export function controlLabels(controls: ComplianceControls): string[] {
 export const WORKLOAD_ISOLATION: ComplianceControls = {
     "SOC 2": ["CC6.1", "CC6.8"],
     "ISO 27001:2022": ["A.8.2", "A.8.9"],
-    "HIPAA": ["164.312(a)(1)"],
-    "GDPR": ["Art. 32(1)(b)"],
+    HIPAA: ["164.312(a)(1)"],
+    GDPR: ["Art. 32(1)(b)"],
 };
 
 export const ACCESS_CONTROL: ComplianceControls = {
     "SOC 2": ["CC6.1", "CC6.3"],
     "ISO 27001:2022": ["A.5.15", "A.8.2"],
-    "HIPAA": ["164.312(a)(1)"],
-    "GDPR": ["Art. 32(1)(b)"],
+    HIPAA: ["164.312(a)(1)"],
+    GDPR: ["Art. 32(1)(b)"],
 };
 
 export const TRANSMISSION_SECURITY: ComplianceControls = {
     "SOC 2": ["CC6.7"],
     "ISO 27001:2022": ["A.8.20", "A.8.24"],
-    "HIPAA": ["164.312(e)(1)"],
-    "GDPR": ["Art. 32(1)(a)"],
+    HIPAA: ["164.312(e)(1)"],
+    GDPR: ["Art. 32(1)(a)"],
 };
 
 export const ENCRYPTION_AT_REST: ComplianceControls = {
     "SOC 2": ["CC6.1"],
     "ISO 27001:2022": ["A.8.24"],
-    "HIPAA": ["164.312(a)(2)(iv)"],
-    "GDPR": ["Art. 32(1)(a)"],
+    HIPAA: ["164.312(a)(2)(iv)"],
+    GDPR: ["Art. 32(1)(a)"],
 };
 
 export const AUDIT_LOGGING: ComplianceControls = {
     "SOC 2": ["CC7.2"],
     "ISO 27001:2022": ["A.8.15", "A.8.16"],
-    "HIPAA": ["164.312(b)"],
-    "GDPR": ["Art. 32(1)(d)"],
+    HIPAA: ["164.312(b)"],
+    GDPR: ["Art. 32(1)(d)"],
 };
 
 export const CHANGE_INTEGRITY: ComplianceControls = {
     "SOC 2": ["CC8.1"],
     "ISO 27001:2022": ["A.8.32", "A.8.19"],
-    "HIPAA": ["164.312(c)(1)"],
-    "GDPR": ["Art. 32(1)(b)"],
+    HIPAA: ["164.312(c)(1)"],
+    GDPR: ["Art. 32(1)(b)"],
 };
 
 /** Controls of a Pod Security Standards policy, plus the PSS control itself. */
 export function pssControls(level: "baseline" | "restricted", control: string, cisEks: string[] = ["4.2"]): ComplianceControls {
-    return { ...WORKLOAD_ISOLATION, "CIS EKS": cisEks, "PSS": [`${level}/${control}`] };
+    return { ...WORKLOAD_ISOLATION, "CIS EKS": cisEks, PSS: [`${level}/${control}`] };
 }

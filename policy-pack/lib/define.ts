@@ -12,7 +12,10 @@ interface Meta<C extends z.ZodType> {
     config?: C;
 }
 
-export function resourcePolicy<C extends z.ZodType = z.ZodObject<{}>>(
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- zod's type of an object schema with no keys
+type NoConfig = z.ZodObject<{}>;
+
+export function resourcePolicy<C extends z.ZodType = NoConfig>(
     meta: Meta<C> & {
         appliesTo(type: string): boolean;
         check(resource: Resource, report: Report, config: ConfigOf<C>): void | Promise<void>;
@@ -21,14 +24,14 @@ export function resourcePolicy<C extends z.ZodType = z.ZodObject<{}>>(
     return { kind: "resource", enforcementLevel: "mandatory", ...meta };
 }
 
-export function stackPolicy<C extends z.ZodType = z.ZodObject<{}>>(
+export function stackPolicy<C extends z.ZodType = NoConfig>(
     meta: Meta<C> & { check(resources: Resource[], report: Report, config: ConfigOf<C>): void | Promise<void> },
 ): StackPolicy<C> {
     return { kind: "stack", enforcementLevel: "mandatory", ...meta };
 }
 
 /** A policy over the pod template of every pod-bearing kind; `check` returns violation messages. */
-export function podPolicy<C extends z.ZodType = z.ZodObject<{}>>(
+export function podPolicy<C extends z.ZodType = NoConfig>(
     meta: Meta<C> & { check(pod: PodTemplate, config: ConfigOf<C>, resource: Resource): string[] },
 ): ResourcePolicy<C> {
     const { check, ...rest } = meta;

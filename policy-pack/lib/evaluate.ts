@@ -49,14 +49,13 @@ function hasUnknowns(props: Record<string, unknown>): boolean {
 }
 
 /** Runs one resource policy over one resource; never throws. */
-export async function runResourceCheck(policy: ResourcePolicy<any>, resource: Resource, config: unknown): Promise<CheckOutcome> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any policy, whatever its config schema
+export async function runResourceCheck(policy: ResourcePolicy<any>, resource: Resource, config: unknown): Promise<CheckOutcome> {
     const outcome: CheckOutcome = { violations: [], unknownPaths: [] };
     try {
         if (!policy.appliesTo(resource.type)) return outcome;
         // Only resources that carry unknowns pay for the read-tracking proxy.
-        const props = hasUnknowns(resource.props)
-            ? trackUnknownReads(resource.props, (p) => outcome.unknownPaths.push(p))
-            : resource.props;
+        const props = hasUnknowns(resource.props) ? trackUnknownReads(resource.props, (p) => outcome.unknownPaths.push(p)) : resource.props;
         await policy.check({ ...resource, props }, { violation: (message) => outcome.violations.push({ message }) }, config);
     } catch (e) {
         outcome.error = errorText(e);
@@ -65,7 +64,8 @@ export async function runResourceCheck(policy: ResourcePolicy<any>, resource: Re
 }
 
 /** Runs one stack policy over all resources; never throws. */
-export async function runStackCheck(policy: StackPolicy<any>, resources: Resource[], config: unknown): Promise<CheckOutcome> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any policy, whatever its config schema
+export async function runStackCheck(policy: StackPolicy<any>, resources: Resource[], config: unknown): Promise<CheckOutcome> {
     const outcome: CheckOutcome = { violations: [], unknownPaths: [] };
     try {
         const tracked = resources.map((r) =>
@@ -93,7 +93,14 @@ export async function evaluate(inputs: ResourceInput[], packConfig: unknown, opt
     const config: PackConfig = parsePackConfig(packConfig, options.policies);
     const resources = inputs.map(toResource);
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    const report: EvaluationReport = { violations: [], exemptions: [], errors: [], hasMandatory: false, resourceCount: resources.length, policyCount: 0 };
+    const report: EvaluationReport = {
+        violations: [],
+        exemptions: [],
+        errors: [],
+        hasMandatory: false,
+        resourceCount: resources.length,
+        policyCount: 0,
+    };
 
     for (const policy of options.policies) {
         const level = enforcementFor(policy, config);
@@ -121,7 +128,9 @@ export async function evaluate(inputs: ResourceInput[], packConfig: unknown, opt
                     severity: policy.severity,
                     // A verdict that read a value preview cannot know is never mandatory.
                     enforcementLevel: unknown ? "advisory" : effective,
-                    message: unknown ? `${v.message} (depends on values not known until apply: ${[...new Set(outcome.unknownPaths)].join(", ")})` : v.message,
+                    message: unknown
+                        ? `${v.message} (depends on values not known until apply: ${[...new Set(outcome.unknownPaths)].join(", ")})`
+                        : v.message,
                     remediation: policy.remediation,
                     controls: controlLabels(policy.controls),
                     ...(target ? { resource: describeResource(target) } : {}),

@@ -22,7 +22,10 @@ export function formatTable(report: EvaluationReport): string {
         lines.push(header.map((h, i) => (i < 4 ? pad(h, widths[i]) : h)).join("  "));
         for (const r of rows) lines.push(r.map((c, i) => (i < 4 ? pad(c, widths[i]) : c)).join("  "));
         const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
-        lines.push("", `${report.violations.length} violations (${mandatory} mandatory) over ${report.resourceCount} resources, ${report.policyCount} policies.`);
+        lines.push(
+            "",
+            `${report.violations.length} violations (${mandatory} mandatory) over ${report.resourceCount} resources, ${report.policyCount} policies.`,
+        );
     }
     if (report.exemptions.length > 0) {
         lines.push("", "Exemptions applied:");

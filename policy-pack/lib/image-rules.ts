@@ -5,15 +5,13 @@
 
 /** A registry host (optional port) and optional path, ending in "/": what an allowed-registry entry is. */
 const PREFIX_LABEL = "[a-z0-9](?:[a-z0-9-]*[a-z0-9])?";
-export const REGISTRY_PREFIX_PATTERN =
-  `^(?:(?:localhost|${PREFIX_LABEL}(?:\\.${PREFIX_LABEL})+)(?::[0-9]{1,5})?|${PREFIX_LABEL}:[0-9]{1,5})/(?:[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*/)*$`;
+export const REGISTRY_PREFIX_PATTERN = `^(?:(?:localhost|${PREFIX_LABEL}(?:\\.${PREFIX_LABEL})+)(?::[0-9]{1,5})?|${PREFIX_LABEL}:[0-9]{1,5})/(?:[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*/)*$`;
 
 const HOST_LABEL = "[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?";
 const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 
 /** The image reference grammar (host[:port]/path[:tag][@sha256:digest]); only sha256 digests are accepted. */
-export const REFERENCE_PATTERN =
-  `^(?:${HOST_LABEL}(?:\\.${HOST_LABEL})*(?::[0-9]+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`;
+export const REFERENCE_PATTERN = `^(?:${HOST_LABEL}(?:\\.${HOST_LABEL})*(?::[0-9]+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`;
 
 /** The first component names a registry when it has a dot or a port, is localhost, or has upper case (as containerd reads it). */
 export const EXPLICIT_REGISTRY_PATTERN = "^(?:localhost|[^/]*[.:A-Z][^/]*)/";
@@ -39,8 +37,8 @@ const HUB_HOST = `(?:${DOCKER_HUB_HOSTS.map((host) => escape(host)).join("|")})`
 
 /** An allowed entry in its canonical spelling: Docker Hub's other host names become docker.io/. */
 export function canonicalRegistryPrefix(prefix: string): string {
-  const host = DOCKER_HUB_HOSTS.find((h) => prefix.startsWith(h));
-  return host ? DEFAULT_REGISTRY + prefix.slice(host.length) : prefix;
+    const host = DOCKER_HUB_HOSTS.find((h) => prefix.startsWith(h));
+    return host ? DEFAULT_REGISTRY + prefix.slice(host.length) : prefix;
 }
 
 /**
@@ -50,12 +48,12 @@ export function canonicalRegistryPrefix(prefix: string): string {
  * On Docker Hub a single path component means library/ (`docker.io/nginx` is docker.io/library/nginx).
  */
 export function registryPatterns(prefix: string): { explicit: string; implicit?: string } {
-  const canonical = canonicalRegistryPrefix(prefix);
-  if (!canonical.startsWith(DEFAULT_REGISTRY)) return { explicit: `^${escape(canonical)}` };
-  const path = canonical.slice(DEFAULT_REGISTRY.length);
-  // Tags and digests hold no "/", so "[^/]*$" is a single-component name with whatever follows it.
-  const rest = path === "" ? "" : path === "library/" ? "(?:library/|[^/]*$)" : escape(path);
-  return { explicit: `^${HUB_HOST}${rest}`, implicit: `^${rest}` };
+    const canonical = canonicalRegistryPrefix(prefix);
+    if (!canonical.startsWith(DEFAULT_REGISTRY)) return { explicit: `^${escape(canonical)}` };
+    const path = canonical.slice(DEFAULT_REGISTRY.length);
+    // Tags and digests hold no "/", so "[^/]*$" is a single-component name with whatever follows it.
+    const rest = path === "" ? "" : path === "library/" ? "(?:library/|[^/]*$)" : escape(path);
+    return { explicit: `^${HUB_HOST}${rest}`, implicit: `^${rest}` };
 }
 
 /** The gateway template of Istio's injector fills `image: auto` of the container named istio-proxy. */
@@ -72,34 +70,40 @@ export const GATEWAY_TEMPLATE_PATTERN = "(?:^|,)gateway(?:,|$)";
  * (label sidecar.istio.io/inject: "true") with the gateway template.
  */
 export function injectorFillsImage(
-  metadata: { labels?: unknown; annotations?: unknown },
-  container: { name?: unknown; image?: unknown },
-  list: "containers" | "initContainers" | "ephemeralContainers" = "containers",
+    metadata: { labels?: unknown; annotations?: unknown },
+    container: { name?: unknown; image?: unknown },
+    list: "containers" | "initContainers" | "ephemeralContainers" = "containers",
 ): boolean {
-  const labels = (metadata.labels ?? {}) as Record<string, unknown>;
-  const annotations = (metadata.annotations ?? {}) as Record<string, unknown>;
-  const templates = annotations[INJECT_TEMPLATES_ANNOTATION];
-  return list === "containers" && container.name === INJECTED_PROXY_CONTAINER && container.image === INJECTOR_IMAGE_PLACEHOLDER
-    && labels[INJECT_LABEL] === "true" && typeof templates === "string" && new RegExp(GATEWAY_TEMPLATE_PATTERN).test(templates);
+    const labels = (metadata.labels ?? {}) as Record<string, unknown>;
+    const annotations = (metadata.annotations ?? {}) as Record<string, unknown>;
+    const templates = annotations[INJECT_TEMPLATES_ANNOTATION];
+    return (
+        list === "containers" &&
+        container.name === INJECTED_PROXY_CONTAINER &&
+        container.image === INJECTOR_IMAGE_PLACEHOLDER &&
+        labels[INJECT_LABEL] === "true" &&
+        typeof templates === "string" &&
+        new RegExp(GATEWAY_TEMPLATE_PATTERN).test(templates)
+    );
 }
 
 export interface ImageRuleOptions {
-  /** Registry prefixes, each ending in "/", matched against the normalised reference. */
-  allowedRegistries: readonly string[];
-  requireDigest: boolean;
+    /** Registry prefixes, each ending in "/", matched against the normalised reference. */
+    allowedRegistries: readonly string[];
+    requireDigest: boolean;
 }
 
 export type ImageRule = "reference" | "registry" | "floating-tag" | "digest";
 
 export interface ImageViolation {
-  rule: ImageRule;
-  message: string;
+    rule: ImageRule;
+    message: string;
 }
 
 export interface ImageVerdict {
-  image: string;
-  allowed: boolean;
-  violations: ImageViolation[];
+    image: string;
+    allowed: boolean;
+    violations: ImageViolation[];
 }
 
 const regex = (pattern: string) => new RegExp(pattern);
@@ -111,23 +115,23 @@ const DIGEST = regex(DIGEST_PATTERN);
 
 /** The reference the container runtime pulls, spelt canonically: docker.io/ for every Docker Hub spelling, library/ for single names. */
 export function normaliseImage(image: string): string {
-  let rest = image;
-  if (EXPLICIT_REGISTRY.test(image)) {
-    const host = DOCKER_HUB_HOSTS.find((h) => image.startsWith(h));
-    if (!host) return image;
-    rest = image.slice(host.length);
-  }
-  return rest.includes("/") ? DEFAULT_REGISTRY + rest : DEFAULT_REGISTRY_LIBRARY + rest;
+    let rest = image;
+    if (EXPLICIT_REGISTRY.test(image)) {
+        const host = DOCKER_HUB_HOSTS.find((h) => image.startsWith(h));
+        if (!host) return image;
+        rest = image.slice(host.length);
+    }
+    return rest.includes("/") ? DEFAULT_REGISTRY + rest : DEFAULT_REGISTRY_LIBRARY + rest;
 }
 
 /** Whether an allowed entry admits the image: the test the CEL policies compile from the same patterns. */
 export function fromAllowedRegistry(image: string, allowedRegistries: readonly string[]): boolean {
-  const explicit = EXPLICIT_REGISTRY.test(image);
-  return allowedRegistries.some((prefix) => {
-    const patterns = registryPatterns(prefix);
-    const pattern = explicit ? patterns.explicit : patterns.implicit;
-    return pattern !== undefined && new RegExp(pattern).test(image);
-  });
+    const explicit = EXPLICIT_REGISTRY.test(image);
+    return allowedRegistries.some((prefix) => {
+        const patterns = registryPatterns(prefix);
+        const pattern = explicit ? patterns.explicit : patterns.implicit;
+        return pattern !== undefined && new RegExp(pattern).test(image);
+    });
 }
 
 /** go-containerregistry's default registry, the spelling policy-controller writes into resolved images. */
@@ -139,34 +143,43 @@ export const GGCR_DOCKER_HUB = "index.docker.io/";
  * and the digest, if any, apart.
  */
 export function parseReference(image: string): { repository: string; tag?: string; digest?: string } {
-  const [name, digest] = image.split("@", 2) as [string, string | undefined];
-  const slash = name.lastIndexOf("/");
-  const colon = name.lastIndexOf(":");
-  const tag = colon > slash ? name.slice(colon + 1) : undefined;
-  let repository = colon > slash ? name.slice(0, colon) : name;
-  if (!EXPLICIT_REGISTRY.test(repository) || repository.startsWith(DEFAULT_REGISTRY)) {
-    const path = repository.startsWith(DEFAULT_REGISTRY) ? repository.slice(DEFAULT_REGISTRY.length) : repository;
-    repository = GGCR_DOCKER_HUB + (path.includes("/") ? path : `library/${path}`);
-  } else if (repository.startsWith(GGCR_DOCKER_HUB) && !repository.slice(GGCR_DOCKER_HUB.length).includes("/")) {
-    repository = `${GGCR_DOCKER_HUB}library/${repository.slice(GGCR_DOCKER_HUB.length)}`;
-  }
-  return { repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+    const [name, digest] = image.split("@", 2) as [string, string | undefined];
+    const slash = name.lastIndexOf("/");
+    const colon = name.lastIndexOf(":");
+    const tag = colon > slash ? name.slice(colon + 1) : undefined;
+    let repository = colon > slash ? name.slice(0, colon) : name;
+    if (!EXPLICIT_REGISTRY.test(repository) || repository.startsWith(DEFAULT_REGISTRY)) {
+        const path = repository.startsWith(DEFAULT_REGISTRY) ? repository.slice(DEFAULT_REGISTRY.length) : repository;
+        repository = GGCR_DOCKER_HUB + (path.includes("/") ? path : `library/${path}`);
+    } else if (repository.startsWith(GGCR_DOCKER_HUB) && !repository.slice(GGCR_DOCKER_HUB.length).includes("/")) {
+        repository = `${GGCR_DOCKER_HUB}library/${repository.slice(GGCR_DOCKER_HUB.length)}`;
+    }
+    return { repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }
 
 /** Each rule the image breaks; the admission policies deny exactly when this list is not empty. */
 export function imageVerdict(image: string, options: ImageRuleOptions): ImageVerdict {
-  const violations: ImageViolation[] = [];
-  if (!REFERENCE.test(image)) {
-    violations.push({ rule: "reference", message: `${JSON.stringify(image)} is not a valid image reference (registry/path[:tag][@sha256:<64 hex>])` });
-  }
-  if (!fromAllowedRegistry(image, options.allowedRegistries)) {
-    violations.push({ rule: "registry", message: `${image} is not from an allowed registry (allowed: ${options.allowedRegistries.join(", ")})` });
-  }
-  if (LATEST.test(image) || !(TAGGED.test(image) || DIGEST.test(image))) {
-    violations.push({ rule: "floating-tag", message: `${image} uses a floating tag; pin a version tag or a digest, never :latest or no tag` });
-  }
-  if (options.requireDigest && !DIGEST.test(image)) {
-    violations.push({ rule: "digest", message: `${image} is not pinned by digest; use <image>@sha256:<64 hex>` });
-  }
-  return { image, allowed: violations.length === 0, violations };
+    const violations: ImageViolation[] = [];
+    if (!REFERENCE.test(image)) {
+        violations.push({
+            rule: "reference",
+            message: `${JSON.stringify(image)} is not a valid image reference (registry/path[:tag][@sha256:<64 hex>])`,
+        });
+    }
+    if (!fromAllowedRegistry(image, options.allowedRegistries)) {
+        violations.push({
+            rule: "registry",
+            message: `${image} is not from an allowed registry (allowed: ${options.allowedRegistries.join(", ")})`,
+        });
+    }
+    if (LATEST.test(image) || !(TAGGED.test(image) || DIGEST.test(image))) {
+        violations.push({
+            rule: "floating-tag",
+            message: `${image} uses a floating tag; pin a version tag or a digest, never :latest or no tag`,
+        });
+    }
+    if (options.requireDigest && !DIGEST.test(image)) {
+        violations.push({ rule: "digest", message: `${image} is not pinned by digest; use <image>@sha256:<64 hex>` });
+    }
+    return { image, allowed: violations.length === 0, violations };
 }

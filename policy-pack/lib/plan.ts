@@ -12,21 +12,29 @@ import { isObj, UNKNOWN_STRING } from "./values";
 export const planSchema = z.object({
     stack: z.string(),
     resources: z.array(
-        z.object({
-            type: z.string(),
-            name: z.string(),
-            urn: z.string(),
-            parent: z.string().optional(),
-            inputs: z.record(z.string(), z.unknown()).default({}),
-            protect: z.boolean().optional(),
-            dependsOn: z.array(z.string()).optional(),
-        }).passthrough(),
+        z
+            .object({
+                type: z.string(),
+                name: z.string(),
+                urn: z.string(),
+                parent: z.string().optional(),
+                inputs: z.record(z.string(), z.unknown()).default({}),
+                protect: z.boolean().optional(),
+                dependsOn: z.array(z.string()).optional(),
+            })
+            .passthrough(),
     ),
 });
 export type PlanJson = z.infer<typeof planSchema>;
 
 export function isPlanJson(value: unknown): boolean {
-    return typeof value === "object" && value !== null && "stack" in value && "resources" in value && Array.isArray((value as { resources: unknown }).resources);
+    return (
+        typeof value === "object" &&
+        value !== null &&
+        "stack" in value &&
+        "resources" in value &&
+        Array.isArray((value as { resources: unknown }).resources)
+    );
 }
 
 // The renderer prints values not known until apply as "[unknown]"; they become the engine's

@@ -58,7 +58,13 @@ export function toPulumiPolicy(policy: AnyPolicy): ResourceValidationPolicy | St
             ...metadata(policy),
             validateResource: async (args, reportViolation) => {
                 if (!policy.appliesTo(args.type)) return;
-                const resource: Resource = { type: args.type, name: args.name, urn: args.urn, props: plainProps(args.props), dependencies: [] };
+                const resource: Resource = {
+                    type: args.type,
+                    name: args.name,
+                    urn: args.urn,
+                    props: plainProps(args.props),
+                    dependencies: [],
+                };
                 const settings = settingsFor(policy, args.getConfig<Record<string, unknown>>());
                 const exemption = findExemption(settings.common.exemptions, exemptionTarget(resource));
                 if (exemption) args.notApplicable(`exempt: ${exemption.reason}`);

@@ -9,10 +9,10 @@ export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disable
 export interface ComplianceControls {
     "SOC 2"?: string[];
     "ISO 27001:2022"?: string[];
-    "HIPAA"?: string[];
-    "GDPR"?: string[];
+    HIPAA?: string[];
+    GDPR?: string[];
     "CIS EKS"?: string[];
-    "PSS"?: string[];
+    PSS?: string[];
 }
 
 /** A resource as every policy sees it: from the Pulumi engine, a rendered plan or a YAML manifest. */

@@ -9,7 +9,6 @@ import { POD_KINDS, restrictedPod } from "./helpers";
 const { unknownBooleanValue } = require("@pulumi/policy/proxy") as Record<string, string>;
 const PACK_DIR = join(__dirname, "..", "..", "policy-pack");
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function privilegedDeployment(): { type: string; name: string; props: Record<string, any> } {
     const spec = restrictedPod();
     spec.containers[0].securityContext.privileged = true;
@@ -51,23 +50,45 @@ describe("policy-pack served over gRPC", function () {
     it("Analyze of a privileged Deployment returns that mandatory violation", async () => {
         const response = await analyze(pack.client, privilegedDeployment());
         const diagnostic = response.getDiagnosticsList().find((d) => d.getPolicyname() === "pss:baseline:privileged-containers");
-        assert.ok(diagnostic, response.getDiagnosticsList().map((d) => d.getPolicyname()).join(", "));
+        assert.ok(
+            diagnostic,
+            response
+                .getDiagnosticsList()
+                .map((d) => d.getPolicyname())
+                .join(", "),
+        );
         assert.equal(diagnostic.getEnforcementlevel(), EnforcementLevel.MANDATORY);
         assert.match(diagnostic.getMessage(), /containers "app" must not set securityContext.privileged=true/);
         assert.equal(diagnostic.getPolicypackname(), "secure-platform-baseline");
     });
 
     it("Analyze of a Vault policy parses its HCL in the served pack", async () => {
-        const response = await analyze(pack.client, { type: "vault:index/policy:Policy", name: "shop", props: { name: "shop", policy: 'path "sys/mounts/*" { capabilities = ["create", "sudo"] }' } });
-        const messages = response.getDiagnosticsList().filter((d) => d.getPolicyname() === "vault:policy-least-privilege").map((d) => d.getMessage());
-        assert.ok(messages.some((m) => /grants sudo/.test(m)), messages.join(" | "));
+        const response = await analyze(pack.client, {
+            type: "vault:index/policy:Policy",
+            name: "shop",
+            props: { name: "shop", policy: 'path "sys/mounts/*" { capabilities = ["create", "sudo"] }' },
+        });
+        const messages = response
+            .getDiagnosticsList()
+            .filter((d) => d.getPolicyname() === "vault:policy-least-privilege")
+            .map((d) => d.getMessage());
+        assert.ok(
+            messages.some((m) => /grants sudo/.test(m)),
+            messages.join(" | "),
+        );
     });
 
     it("a compliant Deployment gets no mandatory diagnostic", async () => {
         const ok = privilegedDeployment();
         ok.props.spec.template.spec.containers[0].securityContext.privileged = false;
         const response = await analyze(pack.client, ok);
-        assert.deepEqual(response.getDiagnosticsList().filter((d) => d.getEnforcementlevel() === EnforcementLevel.MANDATORY).map((d) => d.getPolicyname()), []);
+        assert.deepEqual(
+            response
+                .getDiagnosticsList()
+                .filter((d) => d.getEnforcementlevel() === EnforcementLevel.MANDATORY)
+                .map((d) => d.getPolicyname()),
+            [],
+        );
     });
 
     it("a verdict on a value unknown at preview comes back advisory, never mandatory", async () => {
@@ -84,7 +105,10 @@ describe("policy-pack served over gRPC", function () {
 
     it("honours the pack config the CLI sends: exemptions with their reason, and enforcement levels", async () => {
         await configure(pack.client, {
-            "pss:baseline:privileged-containers": { enforcementLevel: "mandatory", exemptions: [{ namespace: "shop", name: "web", reason: "reviewed exception SEC-9 until the agent moves" }] },
+            "pss:baseline:privileged-containers": {
+                enforcementLevel: "mandatory",
+                exemptions: [{ namespace: "shop", name: "web", reason: "reviewed exception SEC-9 until the agent moves" }],
+            },
             "pss:restricted:capabilities": { enforcementLevel: "disabled" },
         });
         const deployment = privilegedDeployment();

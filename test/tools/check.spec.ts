@@ -48,14 +48,20 @@ describe("tools/check", function () {
         const json = JSON.parse(out);
         assert.deepEqual(Object.keys(json), ["results", "summary"]);
         const agent = json.results.find((r: { name: string }) => r.name === "node-agent");
-        assert.deepEqual({ file: agent.file, kind: agent.kind, namespace: agent.namespace, line: agent.line }, { file: fixture("bad/privileged.yaml"), kind: "DaemonSet", namespace: "ops", line: 4 });
+        assert.deepEqual(
+            { file: agent.file, kind: agent.kind, namespace: agent.namespace, line: agent.line },
+            { file: fixture("bad/privileged.yaml"), kind: "DaemonSet", namespace: "ops", line: 4 },
+        );
         assert.equal(json.results.find((r: { name: string }) => r.name === "settings").line, 17, "List items keep their own line");
         const violation = agent.violations.find((v: { policy: string }) => v.policy === "pss:baseline:privileged-containers");
         assert.deepEqual(Object.keys(violation), ["policy", "severity", "enforcementLevel", "message", "controls"]);
         assert.equal(violation.enforcementLevel, "mandatory");
         assert.ok(violation.controls.includes("PSS baseline/privileged-containers"));
         assert.ok(!agent.violations.some((v: { policy: string }) => v.policy === "pss:baseline:host-namespaces"), "exempted");
-        assert.deepEqual(json.summary.exemptions.map((e: { policy: string; reason: string }) => [e.policy, e.reason]), [["pss:baseline:host-namespaces", "The node agent reads host network counters; reviewed by security (SEC-142)."]]);
+        assert.deepEqual(
+            json.summary.exemptions.map((e: { policy: string; reason: string }) => [e.policy, e.reason]),
+            [["pss:baseline:host-namespaces", "The node agent reads host network counters; reviewed by security (SEC-142)."]],
+        );
         assert.ok(json.summary.mandatory > 0);
         assert.equal(json.summary.resources, 2);
     });
@@ -82,7 +88,10 @@ describe("tools/check", function () {
         const { code, out } = await runCheck([fixture("gitops")], { format: "json" });
         const json = JSON.parse(out);
         assert.equal(code, 1);
-        assert.deepEqual(json.results.map((r: { kind: string; name: string }) => `${r.kind}/${r.name}`), ["CronJob/report"]);
+        assert.deepEqual(
+            json.results.map((r: { kind: string; name: string }) => `${r.kind}/${r.name}`),
+            ["CronJob/report"],
+        );
         assert.ok(json.results[0].violations.some((v: { policy: string }) => v.policy === "pss:restricted:running-as-non-root-user"));
     });
 
@@ -95,6 +104,9 @@ describe("tools/check", function () {
         const bucket = json.results.find((r: { name: string }) => r.name === "logs");
         assert.ok(bucket.violations.some((v: { policy: string }) => v.policy === "aws:s3-bucket-baseline"));
         const role = json.results.find((r: { name: string }) => r.name === "web");
-        assert.deepEqual(role.violations.map((v: { policy: string; enforcementLevel: string }) => [v.policy, v.enforcementLevel]), [["vault:kubernetes-auth-role", "advisory"]]);
+        assert.deepEqual(
+            role.violations.map((v: { policy: string; enforcementLevel: string }) => [v.policy, v.enforcementLevel]),
+            [["vault:kubernetes-auth-role", "advisory"]],
+        );
     });
 });

@@ -10,7 +10,11 @@ import { isObj } from "../../policy-pack/lib/values";
 
 /** Bad input: the file and line are named so the user can fix it. */
 export class InputError extends Error {
-    constructor(readonly file: string, readonly line: number | undefined, detail: string) {
+    constructor(
+        readonly file: string,
+        readonly line: number | undefined,
+        detail: string,
+    ) {
         super(`${file}${line !== undefined ? `:${line}` : ""}: ${detail}`);
     }
 }
@@ -126,7 +130,12 @@ export function loadInputs(paths: string[]): LoadedInput {
         const docs = readDocs(file, text).filter((d) => d.value !== null && d.value !== undefined);
         if (docs.length === 1 && isPlanJson(docs[0].value)) {
             const parsed = planSchema.safeParse(docs[0].value);
-            if (!parsed.success) throw new InputError(file, undefined, `not a valid rendered plan: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+            if (!parsed.success)
+                throw new InputError(
+                    file,
+                    undefined,
+                    `not a valid rendered plan: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+                );
             const resources = planResources(parsed.data);
             loaded.planStacks.push({ file, stack: parsed.data.stack, resources });
             for (const r of resources) {
@@ -134,7 +143,8 @@ export function loadInputs(paths: string[]): LoadedInput {
                 const kind = typeof props.kind === "string" ? props.kind : r.type;
                 const metadata = isObj(props.metadata) ? props.metadata : {};
                 loaded.origins.set(r.urn!, {
-                    file, kind,
+                    file,
+                    kind,
                     name: typeof metadata.name === "string" ? metadata.name : r.name,
                     ...(typeof metadata.namespace === "string" ? { namespace: metadata.namespace } : {}),
                 });
@@ -159,7 +169,10 @@ export function loadInputs(paths: string[]): LoadedInput {
             const urn = `urn:pulumi:manifest::check::${type}::${file}#${index}`;
             loaded.resources.push({ type, name, urn, props: value });
             loaded.origins.set(urn, {
-                file, kind, name, line,
+                file,
+                kind,
+                name,
+                line,
                 ...(typeof metadata.namespace === "string" ? { namespace: metadata.namespace } : {}),
             });
         });

@@ -33,12 +33,22 @@ export interface CheckOutput {
 }
 
 /** Groups the evaluator's findings per object, in input order. */
-export function buildOutput(input: LoadedInput, reports: { report: EvaluationReport; stack?: { file: string; stack: string } }[]): CheckOutput {
+export function buildOutput(
+    input: LoadedInput,
+    reports: { report: EvaluationReport; stack?: { file: string; stack: string } }[],
+): CheckOutput {
     const results = new Map<string, CheckResult>();
     const resultFor = (urn: string, origin: Origin): CheckResult => {
         let r = results.get(urn);
         if (!r) {
-            r = { file: origin.file, kind: origin.kind, name: origin.name, ...(origin.namespace ? { namespace: origin.namespace } : {}), ...(origin.line ? { line: origin.line } : {}), violations: [] };
+            r = {
+                file: origin.file,
+                kind: origin.kind,
+                name: origin.name,
+                ...(origin.namespace ? { namespace: origin.namespace } : {}),
+                ...(origin.line ? { line: origin.line } : {}),
+                violations: [],
+            };
             results.set(urn, r);
         }
         return r;
@@ -51,7 +61,13 @@ export function buildOutput(input: LoadedInput, reports: { report: EvaluationRep
             const target = origin
                 ? resultFor(v.resource!.urn, origin)
                 : resultFor(`stack:${stack?.file}`, { file: stack?.file ?? "", kind: "Stack", name: stack?.stack ?? "" });
-            target.violations.push({ policy: v.policy, severity: v.severity, enforcementLevel: v.enforcementLevel, message: v.message, controls: v.controls });
+            target.violations.push({
+                policy: v.policy,
+                severity: v.severity,
+                enforcementLevel: v.enforcementLevel,
+                message: v.message,
+                controls: v.controls,
+            });
         }
         for (const e of report.exemptions) exemptions.push(describeExemption(e, input));
     }
@@ -91,7 +107,9 @@ export function formatCheckTable(output: CheckOutput): string {
     }
     const s = output.summary;
     if (lines.length) lines.push("");
-    lines.push(`${s.resources} resources in ${s.files} files: ${s.violations} violations (${s.mandatory} mandatory, ${s.advisory} advisory).`);
+    lines.push(
+        `${s.resources} resources in ${s.files} files: ${s.violations} violations (${s.mandatory} mandatory, ${s.advisory} advisory).`,
+    );
     if (s.exemptions.length) {
         lines.push("Exemptions applied:");
         for (const e of s.exemptions) lines.push(`  ${e.policy}  ${e.kind} ${e.namespace ? e.namespace + "/" : ""}${e.name}: ${e.reason}`);

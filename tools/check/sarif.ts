@@ -10,14 +10,16 @@ const SECURITY_SEVERITY: Record<string, string> = { critical: "9.5", high: "8.0"
 /** SARIF 2.1.0 for code scanning: one rule per policy, one result per violation, located at the manifest. */
 export function toSarif(results: CheckResult[], policies: AnyPolicy[], version: string): Sarif.Log {
     const used = new Set(results.flatMap((r) => r.violations.map((v) => v.policy)));
-    const rules: Sarif.ReportingDescriptor[] = policies.filter((p) => used.has(p.name)).map((p) => ({
-        id: p.name,
-        name: p.name.replace(/[^A-Za-z0-9]+/g, "-"),
-        shortDescription: { text: p.description },
-        help: { text: p.remediation },
-        defaultConfiguration: { level: p.enforcementLevel === "advisory" ? "warning" : "error" },
-        properties: { tags: ["security", ...controlLabels(p.controls)], "security-severity": SECURITY_SEVERITY[p.severity] },
-    }));
+    const rules: Sarif.ReportingDescriptor[] = policies
+        .filter((p) => used.has(p.name))
+        .map((p) => ({
+            id: p.name,
+            name: p.name.replace(/[^A-Za-z0-9]+/g, "-"),
+            shortDescription: { text: p.description },
+            help: { text: p.remediation },
+            defaultConfiguration: { level: p.enforcementLevel === "advisory" ? "warning" : "error" },
+            properties: { tags: ["security", ...controlLabels(p.controls)], "security-severity": SECURITY_SEVERITY[p.severity] },
+        }));
     const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
     const sarifResults: Sarif.Result[] = results.flatMap((r) =>
         r.violations.map((v) => ({
@@ -25,21 +27,32 @@ export function toSarif(results: CheckResult[], policies: AnyPolicy[], version: 
             ruleIndex: ruleIndex.get(v.policy)!,
             level: LEVEL[v.enforcementLevel],
             message: { text: `${r.kind} ${r.namespace ? r.namespace + "/" : ""}${r.name}: ${v.message}` },
-            locations: [{
-                physicalLocation: {
-                    artifactLocation: { uri: r.file.split("\\").join("/") },
-                    region: { startLine: r.line ?? 1 },
+            locations: [
+                {
+                    physicalLocation: {
+                        artifactLocation: { uri: r.file.split("\\").join("/") },
+                        region: { startLine: r.line ?? 1 },
+                    },
+                    logicalLocations: [{ name: r.name, kind: "resource", fullyQualifiedName: `${r.kind}/${r.namespace ?? ""}/${r.name}` }],
                 },
-                logicalLocations: [{ name: r.name, kind: "resource", fullyQualifiedName: `${r.kind}/${r.namespace ?? ""}/${r.name}` }],
-            }],
+            ],
         })),
     );
     return {
         version: "2.1.0",
         $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-        runs: [{
-            tool: { driver: { name: "secure-platform-policies", version, informationUri: "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/", rules } },
-            results: sarifResults,
-        }],
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: "secure-platform-policies",
+                        version,
+                        informationUri: "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/",
+                        rules,
+                    },
+                },
+                results: sarifResults,
+            },
+        ],
     };
 }

@@ -4,113 +4,134 @@ import type { AnyPolicy, EvaluationReport } from "../../policy-pack/lib/types";
 import { CATALOGUE, type CatalogueControl } from "./catalogue";
 
 export interface MatrixInput {
-  stack: string;
-  policies: AnyPolicy[];
-  /** The stack's resources (type and name), as rendered. */
-  resources: { type: string; name: string }[];
-  /** The pack's verdict over the same stack. */
-  report: EvaluationReport;
+    stack: string;
+    policies: AnyPolicy[];
+    /** The stack's resources (type and name), as rendered. */
+    resources: { type: string; name: string }[];
+    /** The pack's verdict over the same stack. */
+    report: EvaluationReport;
 }
 
 interface Row {
-  control: CatalogueControl;
-  policies: AnyPolicy[];
+    control: CatalogueControl;
+    policies: AnyPolicy[];
 }
 
 interface PolicyEvidence {
-  /** Resources of the stack the policy judged, and how many of them pass it. */
-  judged: number;
-  passing: number;
-  types: string[];
-  /** For stack policies: whether the stack-wide check passes. */
-  stackCheck?: boolean;
+    /** Resources of the stack the policy judged, and how many of them pass it. */
+    judged: number;
+    passing: number;
+    types: string[];
+    /** For stack policies: whether the stack-wide check passes. */
+    stackCheck?: boolean;
 }
 
 /** What in the stack satisfies a policy: the resources it judged and passed, or its stack-wide check. */
 function evidenceFor(policy: AnyPolicy, input: MatrixInput): PolicyEvidence {
-  const failed = new Set(input.report.violations.filter((v) => v.policy === policy.name && v.enforcementLevel === "mandatory").map((v) => v.resource?.urn ?? "stack"));
-  if (policy.kind === "stack") return { judged: 0, passing: 0, types: [], stackCheck: failed.size === 0 };
-  const judged = input.resources.filter((r) => policy.appliesTo(r.type));
-  return {
-    judged: judged.length,
-    passing: judged.length - failed.size,
-    types: [...new Set(judged.map((r) => r.type.split(":").pop()!))].sort(),
-  };
+    const failed = new Set(
+        input.report.violations
+            .filter((v) => v.policy === policy.name && v.enforcementLevel === "mandatory")
+            .map((v) => v.resource?.urn ?? "stack"),
+    );
+    if (policy.kind === "stack") return { judged: 0, passing: 0, types: [], stackCheck: failed.size === 0 };
+    const judged = input.resources.filter((r) => policy.appliesTo(r.type));
+    return {
+        judged: judged.length,
+        passing: judged.length - failed.size,
+        types: [...new Set(judged.map((r) => r.type.split(":").pop()!))].sort(),
+    };
 }
 
 function describeEvidence(evidence: PolicyEvidence): string {
-  if (evidence.stackCheck !== undefined) return evidence.stackCheck ? "stack check passes" : "stack check FAILS";
-  if (evidence.judged === 0) return "nothing in this stack to judge";
-  return `${evidence.passing}/${evidence.judged} pass (${evidence.types.join(", ")})`;
+    if (evidence.stackCheck !== undefined) return evidence.stackCheck ? "stack check passes" : "stack check FAILS";
+    if (evidence.judged === 0) return "nothing in this stack to judge";
+    return `${evidence.passing}/${evidence.judged} pass (${evidence.types.join(", ")})`;
 }
 
 function rowsFor(framework: string, input: MatrixInput): Row[] {
-  const controlsOf = (p: AnyPolicy) => p.controls[framework as keyof AnyPolicy["controls"]] ?? [];
-  const catalogue = CATALOGUE[framework] ?? [];
-  const mapped = new Set(input.policies.flatMap(controlsOf));
-  const extra = [...mapped].filter((id) => !catalogue.some((c) => c.id === id)).sort().map((id) => ({ id, title: "(not in the catalogue)" }));
-  return [...catalogue, ...extra].map((control) => ({ control, policies: input.policies.filter((p) => controlsOf(p).includes(control.id)) }));
+    const controlsOf = (p: AnyPolicy) => p.controls[framework as keyof AnyPolicy["controls"]] ?? [];
+    const catalogue = CATALOGUE[framework] ?? [];
+    const mapped = new Set(input.policies.flatMap(controlsOf));
+    const extra = [...mapped]
+        .filter((id) => !catalogue.some((c) => c.id === id))
+        .sort()
+        .map((id) => ({ id, title: "(not in the catalogue)" }));
+    return [...catalogue, ...extra].map((control) => ({
+        control,
+        policies: input.policies.filter((p) => controlsOf(p).includes(control.id)),
+    }));
 }
 
 /** The pack README's table of policies, one row per policy, from the same metadata. */
 export function policyTable(policies: AnyPolicy[]): string {
-  const rows = policies.map((p) => {
-    const controls = Object.entries(p.controls).flatMap(([framework, ids]) => ((ids ?? []) as string[]).map((id) => `${framework} ${id}`)).join(", ");
-    return `| \`${p.name}\`${p.kind === "stack" ? " (stack)" : ""} | ${p.enforcementLevel} | ${p.severity} | ${cell(p.description)} | ${cell(controls)} |`;
-  });
-  return ["| Policy | Level | Severity | What it requires | Controls |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
+    const rows = policies.map((p) => {
+        const controls = Object.entries(p.controls)
+            .flatMap(([framework, ids]) => ((ids ?? []) as string[]).map((id) => `${framework} ${id}`))
+            .join(", ");
+        return `| \`${p.name}\`${p.kind === "stack" ? " (stack)" : ""} | ${p.enforcementLevel} | ${p.severity} | ${cell(p.description)} | ${cell(controls)} |`;
+    });
+    return ["| Policy | Level | Severity | What it requires | Controls |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 
 export function complianceMatrix(input: MatrixInput): string {
-  const evidence = new Map(input.policies.map((p) => [p.name, evidenceFor(p, input)]));
-  const frameworks = Object.keys(CATALOGUE);
-  const out: string[] = [
-    "# Compliance matrix",
-    "",
-    `Generated by \`npm run compliance\` from the policy pack's metadata (${input.policies.length} policies) and the rendered`,
-    `\`${input.stack}\` stack (${input.resources.length} resources); do not edit by hand: \`npm test\` fails when this file is out of date.`,
-    "For each control: the policies that enforce it, and in the stack the resources those policies judged (and how many pass)",
-    "or their stack-wide checks. The last sections list every policy's evidence, and the controls no policy covers yet.",
-    "",
-    "| framework | controls in scope | enforced by a policy | not covered by any policy |",
-    "| --- | ---: | ---: | ---: |",
-  ];
-  const gaps: { framework: string; row: Row }[] = [];
-  const sections: string[] = [];
-  for (const framework of frameworks) {
-    const rows = rowsFor(framework, input);
-    const covered = rows.filter((r) => r.policies.length > 0);
-    out.push(`| ${framework} | ${rows.length} | ${covered.length} | ${rows.length - covered.length} |`);
-    sections.push("", `## ${framework}`, "", "| control | title | enforced by | in the stack |", "| --- | --- | --- | --- |");
-    for (const row of rows) {
-      const policies = row.policies.map((p) => `\`${p.name}\``).join(", ") || "**none**";
-      const found = row.policies.map((p) => evidence.get(p.name)!);
-      const judged = found.reduce((n, e) => n + e.judged, 0);
-      const passing = found.reduce((n, e) => n + e.passing, 0);
-      const checks = found.filter((e) => e.stackCheck !== undefined);
-      const parts = [
-        ...(judged > 0 ? [`${passing}/${judged} resource verdicts pass`] : []),
-        ...(checks.length > 0 ? [`${checks.filter((e) => e.stackCheck).length}/${checks.length} stack checks pass`] : []),
-      ];
-      const summary = parts.join(", ") || (row.policies.length > 0 ? "nothing in this stack to judge" : "-");
-      sections.push(`| ${cell(row.control.id)} | ${cell(row.control.title)} | ${policies} | ${summary} |`);
-      if (row.policies.length === 0) gaps.push({ framework, row });
+    const evidence = new Map(input.policies.map((p) => [p.name, evidenceFor(p, input)]));
+    const frameworks = Object.keys(CATALOGUE);
+    const out: string[] = [
+        "# Compliance matrix",
+        "",
+        `Generated by \`npm run compliance\` from the policy pack's metadata (${input.policies.length} policies) and the rendered`,
+        `\`${input.stack}\` stack (${input.resources.length} resources); do not edit by hand: \`npm test\` fails when this file is out of date.`,
+        "For each control: the policies that enforce it, and in the stack the resources those policies judged (and how many pass)",
+        "or their stack-wide checks. The last sections list every policy's evidence, and the controls no policy covers yet.",
+        "",
+        "| framework | controls in scope | enforced by a policy | not covered by any policy |",
+        "| --- | ---: | ---: | ---: |",
+    ];
+    const gaps: { framework: string; row: Row }[] = [];
+    const sections: string[] = [];
+    for (const framework of frameworks) {
+        const rows = rowsFor(framework, input);
+        const covered = rows.filter((r) => r.policies.length > 0);
+        out.push(`| ${framework} | ${rows.length} | ${covered.length} | ${rows.length - covered.length} |`);
+        sections.push("", `## ${framework}`, "", "| control | title | enforced by | in the stack |", "| --- | --- | --- | --- |");
+        for (const row of rows) {
+            const policies = row.policies.map((p) => `\`${p.name}\``).join(", ") || "**none**";
+            const found = row.policies.map((p) => evidence.get(p.name)!);
+            const judged = found.reduce((n, e) => n + e.judged, 0);
+            const passing = found.reduce((n, e) => n + e.passing, 0);
+            const checks = found.filter((e) => e.stackCheck !== undefined);
+            const parts = [
+                ...(judged > 0 ? [`${passing}/${judged} resource verdicts pass`] : []),
+                ...(checks.length > 0 ? [`${checks.filter((e) => e.stackCheck).length}/${checks.length} stack checks pass`] : []),
+            ];
+            const summary = parts.join(", ") || (row.policies.length > 0 ? "nothing in this stack to judge" : "-");
+            sections.push(`| ${cell(row.control.id)} | ${cell(row.control.title)} | ${policies} | ${summary} |`);
+            if (row.policies.length === 0) gaps.push({ framework, row });
+        }
     }
-  }
-  out.push(...sections, "", "## Policies and their evidence in the stack", "", "| policy | severity | default enforcement | in the stack |", "| --- | --- | --- | --- |");
-  for (const policy of input.policies) {
-    out.push(`| \`${policy.name}\` | ${policy.severity} | ${policy.enforcementLevel} | ${cell(describeEvidence(evidence.get(policy.name)!))} |`);
-  }
-  out.push("", "## Controls no policy covers yet", "");
-  if (gaps.length === 0) out.push("None.");
-  else {
-    out.push("| framework | control | title | where it stands |", "| --- | --- | --- | --- |");
-    for (const { framework, row } of gaps) {
-      const where = row.control.outsidePolicy ? `met outside the pack: ${row.control.outsidePolicy}` : "gap: no policy enforces it";
-      out.push(`| ${framework} | ${cell(row.control.id)} | ${cell(row.control.title)} | ${cell(where)} |`);
+    out.push(
+        ...sections,
+        "",
+        "## Policies and their evidence in the stack",
+        "",
+        "| policy | severity | default enforcement | in the stack |",
+        "| --- | --- | --- | --- |",
+    );
+    for (const policy of input.policies) {
+        out.push(
+            `| \`${policy.name}\` | ${policy.severity} | ${policy.enforcementLevel} | ${cell(describeEvidence(evidence.get(policy.name)!))} |`,
+        );
     }
-  }
-  return `${out.join("\n")}\n`;
+    out.push("", "## Controls no policy covers yet", "");
+    if (gaps.length === 0) out.push("None.");
+    else {
+        out.push("| framework | control | title | where it stands |", "| --- | --- | --- | --- |");
+        for (const { framework, row } of gaps) {
+            const where = row.control.outsidePolicy ? `met outside the pack: ${row.control.outsidePolicy}` : "gap: no policy enforces it";
+            out.push(`| ${framework} | ${cell(row.control.id)} | ${cell(row.control.title)} | ${cell(where)} |`);
+        }
+    }
+    return `${out.join("\n")}\n`;
 }

@@ -4,7 +4,15 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import { AnalyzeRequest, AnalyzeResponse, AnalyzerResourceOptions, AnalyzerInfo, ConfigureAnalyzerRequest, PolicyConfig, EnforcementLevel } from "@pulumi/pulumi/proto/analyzer_pb";
+import {
+    AnalyzeRequest,
+    AnalyzeResponse,
+    AnalyzerResourceOptions,
+    AnalyzerInfo,
+    ConfigureAnalyzerRequest,
+    PolicyConfig,
+    EnforcementLevel,
+} from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
@@ -27,9 +35,10 @@ const ENGINE_ADDRESS = "127.0.0.1:0";
 
 export function startPack(dir: string, mode: StartMode = "cli", timeoutMs = 60_000): Promise<RunningPack> {
     const started = process.hrtime.bigint();
-    const args = mode === "cli"
-        ? [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), ENGINE_ADDRESS, "."]
-        : ["--require", "tsx/cjs", "index.ts"];
+    const args =
+        mode === "cli"
+            ? [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), ENGINE_ADDRESS, "."]
+            : ["--require", "tsx/cjs", "index.ts"];
     const child: ChildProcess = spawn(process.execPath, args, { cwd: resolve(dir), stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -45,16 +54,19 @@ export function startPack(dir: string, mode: StartMode = "cli", timeoutMs = 60_0
             if (!match) return;
             clearTimeout(timer);
             const port = Number(match[1]);
-            const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+            const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+                "grpc.max_receive_message_length": 400 * 1024 * 1024,
+            });
             resolvePack({
                 port,
                 startupMs: Number(process.hrtime.bigint() - started) / 1e6,
                 client,
-                stop: () => new Promise((done) => {
-                    client.close();
-                    child.once("exit", () => done());
-                    child.kill();
-                }),
+                stop: () =>
+                    new Promise((done) => {
+                        client.close();
+                        child.once("exit", () => done());
+                        child.kill();
+                    }),
             });
         });
         child.once("exit", (code) => {
@@ -68,7 +80,10 @@ export function getAnalyzerInfo(client: AnalyzerClient): Promise<AnalyzerInfo> {
     return new Promise((ok, fail) => client.getAnalyzerInfo(new Empty(), (err, res) => (err ? fail(err) : ok(res))));
 }
 
-export function analyze(client: AnalyzerClient, resource: { type: string; name: string; urn?: string; props: Record<string, unknown> }): Promise<AnalyzeResponse> {
+export function analyze(
+    client: AnalyzerClient,
+    resource: { type: string; name: string; urn?: string; props: Record<string, unknown> },
+): Promise<AnalyzeResponse> {
     const req = new AnalyzeRequest();
     req.setType(resource.type);
     req.setName(resource.name);
@@ -80,11 +95,17 @@ export function analyze(client: AnalyzerClient, resource: { type: string; name: 
 }
 
 const LEVELS: Record<string, EnforcementLevel> = {
-    advisory: EnforcementLevel.ADVISORY, mandatory: EnforcementLevel.MANDATORY, disabled: EnforcementLevel.DISABLED, remediate: EnforcementLevel.REMEDIATE,
+    advisory: EnforcementLevel.ADVISORY,
+    mandatory: EnforcementLevel.MANDATORY,
+    disabled: EnforcementLevel.DISABLED,
+    remediate: EnforcementLevel.REMEDIATE,
 };
 
 /** Sends a pack config as the CLI does after reading `--policy-pack-config`. */
-export function configure(client: AnalyzerClient, config: Record<string, { enforcementLevel: string } & Record<string, unknown>>): Promise<void> {
+export function configure(
+    client: AnalyzerClient,
+    config: Record<string, { enforcementLevel: string } & Record<string, unknown>>,
+): Promise<void> {
     const req = new ConfigureAnalyzerRequest();
     for (const [name, { enforcementLevel, ...properties }] of Object.entries(config)) {
         const policyConfig = new PolicyConfig();

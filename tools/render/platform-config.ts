@@ -3,17 +3,17 @@ import { parsePlatformConfig, PROJECT, type PlatformConfig } from "../../infra/c
 import type { StackFile } from "./stack-file";
 
 function parseValue(value: string): unknown {
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
 }
 
 export function platformConfigOf(file: StackFile): PlatformConfig {
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(file.config)) {
-    if (key.startsWith(`${PROJECT}:`)) raw[key.slice(PROJECT.length + 1)] = parseValue(value);
-  }
-  return parsePlatformConfig(file.stack, raw, file.secretKeys);
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(file.config)) {
+        if (key.startsWith(`${PROJECT}:`)) raw[key.slice(PROJECT.length + 1)] = parseValue(value);
+    }
+    return parsePlatformConfig(file.stack, raw, file.secretKeys);
 }

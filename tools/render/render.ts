@@ -9,30 +9,36 @@ export const SECRET = "[secret]";
 
 /** One registered resource, as `plan --format json` prints it. */
 export interface RenderedResource {
-  type: string;
-  name: string;
-  urn: string;
-  parent?: string;
-  custom: boolean;
-  inputs: Record<string, unknown>;
-  protect: boolean;
-  dependsOn: string[];
+    type: string;
+    name: string;
+    urn: string;
+    parent?: string;
+    custom: boolean;
+    inputs: Record<string, unknown>;
+    protect: boolean;
+    dependsOn: string[];
 }
 
 /** Kubernetes objects the stack creates itself, whatever resource type carries them, as manifests (a Release carries none). */
 export function kubernetesObjects(stack: RenderedStack): { resource: RenderedResource; manifest: Record<string, unknown> }[] {
-  return stack.resources
-    .filter((r) => r.custom && r.type.startsWith("kubernetes:") && typeof r.inputs.apiVersion === "string" && typeof r.inputs.kind === "string")
-    .map((resource) => ({ resource, manifest: resource.inputs }));
+    return stack.resources
+        .filter(
+            (r) =>
+                r.custom &&
+                r.type.startsWith("kubernetes:") &&
+                typeof r.inputs.apiVersion === "string" &&
+                typeof r.inputs.kind === "string",
+        )
+        .map((resource) => ({ resource, manifest: resource.inputs }));
 }
 
 export interface RenderedStack {
-  stack: string;
-  resources: RenderedResource[];
-  /** The program's stack outputs, with secret outputs shown as "[secret]". */
-  outputs: Record<string, unknown>;
-  /** Inputs with their secrets in the clear, for tests that must see where secret values went; never printed. */
-  secretInputs: Map<string, Record<string, unknown>>;
+    stack: string;
+    resources: RenderedResource[];
+    /** The program's stack outputs, with secret outputs shown as "[secret]". */
+    outputs: Record<string, unknown>;
+    /** Inputs with their secrets in the clear, for tests that must see where secret values went; never printed. */
+    secretInputs: Map<string, Record<string, unknown>>;
 }
 
 // Pulumi's wire format marks secrets, resource references, assets and unknowns with a signature key.
@@ -43,77 +49,79 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Turns wire-format values into plain JSON: secrets redacted (or revealed), references to URNs. */
 function plain(value: unknown, revealSecrets: boolean): unknown {
-  if (value === UNKNOWN) return "[unknown]";
-  if (Array.isArray(value)) return value.map((v) => plain(v, revealSecrets));
-  if (typeof value !== "object" || value === null) return value;
-  const record = value as Record<string, unknown>;
-  if (SIG_KEY in record) {
-    if (record[SIG_KEY] === SECRET_SIG) return revealSecrets ? plain(record.value, revealSecrets) : SECRET;
-    if (record[SIG_KEY] === RESOURCE_SIG) return record.urn;
-    return `[${String(record[SIG_KEY]).slice(0, 8)}]`;
-  }
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, plain(v, revealSecrets)]));
+    if (value === UNKNOWN) return "[unknown]";
+    if (Array.isArray(value)) return value.map((v) => plain(v, revealSecrets));
+    if (typeof value !== "object" || value === null) return value;
+    const record = value as Record<string, unknown>;
+    if (SIG_KEY in record) {
+        if (record[SIG_KEY] === SECRET_SIG) return revealSecrets ? plain(record.value, revealSecrets) : SECRET;
+        if (record[SIG_KEY] === RESOURCE_SIG) return record.urn;
+        return `[${String(record[SIG_KEY]).slice(0, 8)}]`;
+    }
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, plain(v, revealSecrets)]));
 }
 
 interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getProtect(): boolean | undefined;
-  getDependenciesList(): string[];
-  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProtect(): boolean | undefined;
+    getDependenciesList(): string[];
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
 /** The SDK's own mock monitor, which also records every registration as the engine would see it. */
 class RecordingMonitor extends MockMonitor {
-  readonly recorded: RenderedResource[] = [];
-  readonly secretInputs = new Map<string, Record<string, unknown>>();
+    readonly recorded: RenderedResource[] = [];
+    readonly secretInputs = new Map<string, Record<string, unknown>>();
 
-  override async registerResource(req: RegisterRequest, callback: (err: unknown, response: unknown) => void): Promise<void> {
-    const wire = req.getObject()?.toJavaScript() ?? {};
-    await super.registerResource(req, (err: unknown, response: { getUrn(): string } | undefined) => {
-      if (!err && response) {
-        const urn = response.getUrn();
-        this.recorded.push({
-          type: req.getType(),
-          name: req.getName(),
-          urn,
-          ...(req.getParent() ? { parent: req.getParent() } : {}),
-          custom: req.getCustom(),
-          inputs: plain(wire, false) as Record<string, unknown>,
-          protect: req.getProtect() ?? false,
-          dependsOn: [...new Set(req.getDependenciesList())],
+    override async registerResource(req: RegisterRequest, callback: (err: unknown, response: unknown) => void): Promise<void> {
+        const wire = req.getObject()?.toJavaScript() ?? {};
+        await super.registerResource(req, (err: unknown, response: { getUrn(): string } | undefined) => {
+            if (!err && response) {
+                const urn = response.getUrn();
+                this.recorded.push({
+                    type: req.getType(),
+                    name: req.getName(),
+                    urn,
+                    ...(req.getParent() ? { parent: req.getParent() } : {}),
+                    custom: req.getCustom(),
+                    inputs: plain(wire, false) as Record<string, unknown>,
+                    protect: req.getProtect() ?? false,
+                    dependsOn: [...new Set(req.getDependenciesList())],
+                });
+                this.secretInputs.set(urn, plain(wire, true) as Record<string, unknown>);
+            }
+            callback(err, response);
         });
-        this.secretInputs.set(urn, plain(wire, true) as Record<string, unknown>);
-      }
-      callback(err, response);
-    });
-  }
+    }
 }
 
 // Internal to the SDK but stable: the promise chain every RPC joins, which the CLI host also drains,
 // and the runtime's feature flags, which `setMocks` sets the same way for its own monitor.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- SDK internals without typings
 const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- SDK internals without typings
 const state = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
 
 /** Installs the recording monitor with the features Pulumi's own mocks enable (secrets above all). */
 function installMonitor(monitor: RecordingMonitor, stack: string): void {
-  pulumi.runtime.setMockOptions(monitor, "secure-platform", stack, false);
-  Object.assign(state.getStore(), {
-    supportsSecrets: true,
-    supportsResourceReferences: true,
-    supportsOutputValues: false,
-    supportsDeletedWith: true,
-    supportsAliasSpecs: true,
-    supportsTransforms: false,
-  });
+    pulumi.runtime.setMockOptions(monitor, "secure-platform", stack, false);
+    Object.assign(state.getStore(), {
+        supportsSecrets: true,
+        supportsResourceReferences: true,
+        supportsOutputValues: false,
+        supportsDeletedWith: true,
+        supportsAliasSpecs: true,
+        supportsTransforms: false,
+    });
 }
 
 export interface RenderOptions {
-  /** Replaces or adds config keys (fully qualified, values as JSON text) after the stack file is read. */
-  configOverrides?: Record<string, string | undefined>;
-  stackFile?: StackFile;
+    /** Replaces or adds config keys (fully qualified, values as JSON text) after the stack file is read. */
+    configOverrides?: Record<string, string | undefined>;
+    stackFile?: StackFile;
 }
 
 /**
@@ -121,50 +129,51 @@ export interface RenderOptions {
  * returns every resource it registered. A configuration error is thrown before anything registers.
  */
 export async function renderStack(stack: string, options: RenderOptions = {}): Promise<RenderedStack> {
-  const file = options.stackFile ?? readStackFile(stack);
-  const config: Record<string, string> = { ...file.config };
-  for (const [key, value] of Object.entries(options.configOverrides ?? {})) {
-    if (value === undefined) delete config[key];
-    else config[key] = value;
-  }
-  const region = regionOf(config);
-  const monitor = new RecordingMonitor(new PlatformMocks(region));
-  pulumi.runtime.setAllConfig(config, file.secretKeys);
-  installMonitor(monitor, stack);
-
-  const failures: unknown[] = [];
-  const onRejection = (reason: unknown) => failures.push(reason);
-  process.on("unhandledRejection", onRejection);
-  try {
-    delete require.cache[require.resolve(PROGRAM)];
-    const program = require(PROGRAM) as Record<string, unknown>;
-    await settings.waitForRPCs();
-    const outputs: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(program)) {
-      if (value === undefined) continue;
-      const output = pulumi.output(value);
-      const secret = await pulumi.isSecret(output);
-      const resolved = await new Promise((resolve) => output.apply(resolve));
-      outputs[key] = secret ? SECRET : resolved;
+    const file = options.stackFile ?? readStackFile(stack);
+    const config: Record<string, string> = { ...file.config };
+    for (const [key, value] of Object.entries(options.configOverrides ?? {})) {
+        if (value === undefined) delete config[key];
+        else config[key] = value;
     }
-    await settings.waitForRPCs();
-    if (failures.length > 0) throw failures[0];
-    return { stack, resources: monitor.recorded, outputs, secretInputs: monitor.secretInputs };
-  } catch (error) {
-    // Callers (and tests) learn how far the program got: a config error must leave nothing registered.
-    if (error instanceof Error) Object.assign(error, { resourcesRegistered: monitor.recorded.length });
-    throw error;
-  } finally {
-    process.off("unhandledRejection", onRejection);
-  }
+    const region = regionOf(config);
+    const monitor = new RecordingMonitor(new PlatformMocks(region));
+    pulumi.runtime.setAllConfig(config, file.secretKeys);
+    installMonitor(monitor, stack);
+
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+        delete require.cache[require.resolve(PROGRAM)];
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- re-run the program after clearing its cache entry
+        const program = require(PROGRAM) as Record<string, unknown>;
+        await settings.waitForRPCs();
+        const outputs: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(program)) {
+            if (value === undefined) continue;
+            const output = pulumi.output(value);
+            const secret = await pulumi.isSecret(output);
+            const resolved = await new Promise((resolve) => output.apply(resolve));
+            outputs[key] = secret ? SECRET : resolved;
+        }
+        await settings.waitForRPCs();
+        if (failures.length > 0) throw failures[0];
+        return { stack, resources: monitor.recorded, outputs, secretInputs: monitor.secretInputs };
+    } catch (error) {
+        // Callers (and tests) learn how far the program got: a config error must leave nothing registered.
+        if (error instanceof Error) Object.assign(error, { resourcesRegistered: monitor.recorded.length });
+        throw error;
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
 }
 
 function regionOf(config: Record<string, string>): string {
-  if (config["aws:region"]) return config["aws:region"];
-  try {
-    const cluster = JSON.parse(config["secure-platform:cluster"] ?? "{}") as { region?: string };
-    return cluster.region ?? "us-east-1";
-  } catch {
-    return "us-east-1";
-  }
+    if (config["aws:region"]) return config["aws:region"];
+    try {
+        const cluster = JSON.parse(config["secure-platform:cluster"] ?? "{}") as { region?: string };
+        return cluster.region ?? "us-east-1";
+    } catch {
+        return "us-east-1";
+    }
 }

@@ -12,6 +12,7 @@ export const admissionFailClosed = resourcePolicy({
     controls: { ...CHANGE_INTEGRITY, "SOC 2": ["CC6.8", "CC8.1"], "CIS EKS": ["5.1.4"] },
     appliesTo: (type) => isKind(type, "ValidatingAdmissionPolicy", ["admissionregistration.k8s.io"]),
     check(resource, report) {
-        if (at(resource.props, "spec.failurePolicy") === "Ignore") report.violation("failurePolicy Ignore admits objects whenever the policy cannot be evaluated");
+        if (at(resource.props, "spec.failurePolicy") === "Ignore")
+            report.violation("failurePolicy Ignore admits objects whenever the policy cannot be evaluated");
     },
 });

@@ -16,6 +16,7 @@ export const eksEndpointAccess = resourcePolicy({
         if (vpc.endpointPrivateAccess !== true) report.violation("vpcConfig.endpointPrivateAccess is not true");
         if (!isPublic) return;
         const cidrs = strings(vpc.publicAccessCidrs);
-        if (cidrs.length === 0 || cidrs.includes("0.0.0.0/0")) report.violation("the public endpoint is open to 0.0.0.0/0; disable it or set publicAccessCidrs");
+        if (cidrs.length === 0 || cidrs.includes("0.0.0.0/0"))
+            report.violation("the public endpoint is open to 0.0.0.0/0; disable it or set publicAccessCidrs");
     },
 });

@@ -6,7 +6,7 @@ export const eksSecretsEncryption = resourcePolicy({
     name: "aws:eks-secrets-encryption",
     description: "EKS envelope-encrypts Kubernetes secrets with a customer-managed KMS key.",
     severity: "high",
-    remediation: "Set encryptionConfig: { resources: [\"secrets\"], provider: { keyArn: <KMS key ARN> } }.",
+    remediation: 'Set encryptionConfig: { resources: ["secrets"], provider: { keyArn: <KMS key ARN> } }.',
     controls: { ...ENCRYPTION_AT_REST, "CIS EKS": ["5.3.1"] },
     appliesTo: (type) => type === "aws:eks/cluster:Cluster",
     check(resource, report) {

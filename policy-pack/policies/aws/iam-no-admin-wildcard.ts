@@ -2,7 +2,12 @@ import { ACCESS_CONTROL } from "../../lib/controls";
 import { resourcePolicy } from "../../lib/define";
 import { arr, isObj, obj } from "../../lib/values";
 
-const POLICY_TYPES = ["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"];
+const POLICY_TYPES = [
+    "aws:iam/policy:Policy",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/userPolicy:UserPolicy",
+    "aws:iam/groupPolicy:GroupPolicy",
+];
 
 function list(value: unknown): string[] {
     return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
@@ -31,7 +36,7 @@ export function adminStatements(policy: unknown): number[] {
 
 export const iamNoAdminWildcard = resourcePolicy({
     name: "aws:iam-no-admin-wildcard",
-    description: "IAM policies do not allow every action on every resource (Action \"*\" with Resource \"*\").",
+    description: 'IAM policies do not allow every action on every resource (Action "*" with Resource "*").',
     severity: "critical",
     remediation: "List the actions and resource ARNs the principal needs.",
     controls: { ...ACCESS_CONTROL, "CIS EKS": ["5.1.2"] },

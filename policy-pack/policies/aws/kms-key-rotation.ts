@@ -19,6 +19,7 @@ export const kmsKeyRotation = resourcePolicy({
             report.violation("enableKeyRotation is not true");
         }
         const window = num(resource.props.deletionWindowInDays) ?? 30; // AWS default when unset
-        if (window < config.minDeletionWindowDays) report.violation(`deletionWindowInDays ${window} is below ${config.minDeletionWindowDays}`);
+        if (window < config.minDeletionWindowDays)
+            report.violation(`deletionWindowInDays ${window} is below ${config.minDeletionWindowDays}`);
     },
 });

@@ -10,15 +10,22 @@ export const securityGroupOpenIngress = resourcePolicy({
     name: "aws:security-group-open-ingress",
     description: "Security groups allow no ingress from 0.0.0.0/0 or ::/0.",
     severity: "high",
-    remediation: "Allow ingress from the load balancer's or peer's security group, or from known CIDRs; exempt a deliberate public entry point with its reason.",
+    remediation:
+        "Allow ingress from the load balancer's or peer's security group, or from known CIDRs; exempt a deliberate public entry point with its reason.",
     controls: { ...ACCESS_CONTROL, "CIS EKS": ["5.4.3"] },
-    appliesTo: (type) => [...GROUPS, "aws:ec2/securityGroupRule:SecurityGroupRule", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"].includes(type),
+    appliesTo: (type) =>
+        [...GROUPS, "aws:ec2/securityGroupRule:SecurityGroupRule", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"].includes(
+            type,
+        ),
     check(resource, report) {
         const p = resource.props;
         if (GROUPS.includes(resource.type)) {
             arr(p.ingress).forEach((rule, i) => {
                 const open = [...strings(obj(rule).cidrBlocks), ...strings(obj(rule).ipv6CidrBlocks)].filter((c) => WORLD.includes(c));
-                if (open.length) report.violation(`ingress[${i}] allows ${open.join(", ")} on ports ${String(obj(rule).fromPort)}-${String(obj(rule).toPort)}`);
+                if (open.length)
+                    report.violation(
+                        `ingress[${i}] allows ${open.join(", ")} on ports ${String(obj(rule).fromPort)}-${String(obj(rule).toPort)}`,
+                    );
             });
         } else if (resource.type === "aws:ec2/securityGroupRule:SecurityGroupRule") {
             const open = [...strings(p.cidrBlocks), ...strings(p.ipv6CidrBlocks)].filter((c) => WORLD.includes(c));

@@ -13,7 +13,7 @@ export const chartVersionPinned = resourcePolicy({
     name: "helm:chart-version-pinned",
     description: "Helm charts from a repository are pinned to an exact version (no range, no latest, no devel).",
     severity: "high",
-    remediation: "Set version to the exact chart version, e.g. \"1.27.3\", and raise it deliberately.",
+    remediation: 'Set version to the exact chart version, e.g. "1.27.3", and raise it deliberately.',
     controls: CHANGE_INTEGRITY,
     appliesTo: (type) => HELM.test(type),
     check(resource, report) {
@@ -21,7 +21,8 @@ export const chartVersionPinned = resourcePolicy({
         if (isLocal(chart) || chart.includes("@sha256:")) return;
         const version = resource.props.version;
         if (version === undefined || version === null || version === "") report.violation(`chart "${chart}" has no version`);
-        else if (typeof version === "string" && !EXACT_SEMVER.test(version)) report.violation(`chart "${chart}" version "${version}" is not an exact version`);
+        else if (typeof version === "string" && !EXACT_SEMVER.test(version))
+            report.violation(`chart "${chart}" version "${version}" is not an exact version`);
         if (resource.props.devel === true) report.violation(`chart "${chart}" allows development versions (devel: true)`);
     },
 });

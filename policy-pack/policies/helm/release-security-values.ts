@@ -27,9 +27,11 @@ function riskyPaths(value: unknown, path: string, out: string[], depth = 0): voi
  */
 export const releaseSecurityValues = resourcePolicy({
     name: "helm:release-security-values",
-    description: "Helm values do not switch off pod isolation, and Vault's chart runs with TLS, outside dev mode, with a failing-closed injector.",
+    description:
+        "Helm values do not switch off pod isolation, and Vault's chart runs with TLS, outside dev mode, with a failing-closed injector.",
     severity: "high",
-    remediation: "Remove privileged/host* switches from values; for Vault set global.tlsDisable: false, server.dev.enabled: false and injector.failurePolicy: Fail.",
+    remediation:
+        "Remove privileged/host* switches from values; for Vault set global.tlsDisable: false, server.dev.enabled: false and injector.failurePolicy: Fail.",
     controls: { ...WORKLOAD_ISOLATION, "SOC 2": ["CC6.1", "CC6.7", "CC6.8"] },
     appliesTo: (type) => HELM.test(type),
     check(resource, report) {
@@ -40,9 +42,12 @@ export const releaseSecurityValues = resourcePolicy({
         const chart = (str(resource.props.chart) ?? "").split("/").pop();
         if (chart === "vault") {
             // The chart's default is tlsDisable: true, so TLS must be switched on explicitly.
-            if (at(values, "global.tlsDisable") !== false) report.violation("Vault chart without global.tlsDisable: false serves plain HTTP");
-            if (at(values, "server.dev.enabled") === true) report.violation("Vault chart runs in dev mode (in-memory, unsealed, root token)");
-            if (at(values, "injector.failurePolicy") === "Ignore") report.violation("Vault injector failurePolicy Ignore starts pods without their secrets");
+            if (at(values, "global.tlsDisable") !== false)
+                report.violation("Vault chart without global.tlsDisable: false serves plain HTTP");
+            if (at(values, "server.dev.enabled") === true)
+                report.violation("Vault chart runs in dev mode (in-memory, unsealed, root token)");
+            if (at(values, "injector.failurePolicy") === "Ignore")
+                report.violation("Vault injector failurePolicy Ignore starts pods without their secrets");
         }
     },
 });

@@ -18,9 +18,13 @@ export const meshWideStrictMtls = stackPolicy({
             if (!isIstioKind(r.type, "PeerAuthentication")) return false;
             const spec = obj(r.props.spec);
             const selector = spec.selector;
-            const hasSelector = isObj(selector) && (Object.keys(obj(selector.matchLabels)).length > 0 || arr(selector.matchExpressions).length > 0);
+            const hasSelector =
+                isObj(selector) && (Object.keys(obj(selector.matchLabels)).length > 0 || arr(selector.matchExpressions).length > 0);
             return obj(r.props.metadata).namespace === config.rootNamespace && !hasSelector && obj(spec.mtls).mode === "STRICT";
         });
-        if (!meshWide) report.violation(`the stack runs Istio but has no STRICT PeerAuthentication without selector in the root namespace "${config.rootNamespace}"`);
+        if (!meshWide)
+            report.violation(
+                `the stack runs Istio but has no STRICT PeerAuthentication without selector in the root namespace "${config.rootNamespace}"`,
+            );
     },
 });

@@ -11,7 +11,9 @@ function isAllowNothing(props: Record<string, unknown>): boolean {
     const action = spec.action ?? "ALLOW";
     const selector = spec.selector;
     const selectsAll = !isObj(selector) || Object.keys(obj(selector.matchLabels)).length === 0;
-    return action === "ALLOW" && arr(spec.rules).length === 0 && selectsAll && spec.targetRef === undefined && spec.targetRefs === undefined;
+    return (
+        action === "ALLOW" && arr(spec.rules).length === 0 && selectsAll && spec.targetRef === undefined && spec.targetRefs === undefined
+    );
 }
 
 export const namespaceDefaultDenyAuthz = stackPolicy({
@@ -22,12 +24,19 @@ export const namespaceDefaultDenyAuthz = stackPolicy({
     controls: ACCESS_CONTROL,
     config: z.object({
         systemNamespaces: z.array(z.string()).default(SYSTEM_NAMESPACES).describe("Namespaces that are not application namespaces."),
-        applicationNamespaces: z.array(z.string()).default([]).describe("When set, exactly these namespaces are the application namespaces; otherwise every labelled namespace outside systemNamespaces."),
+        applicationNamespaces: z
+            .array(z.string())
+            .default([])
+            .describe(
+                "When set, exactly these namespaces are the application namespaces; otherwise every labelled namespace outside systemNamespaces.",
+            ),
     }),
     check(resources, report, config) {
         if (!stackHasIstio(resources)) return;
         const covered = new Set(
-            resources.filter((r) => isIstioKind(r.type, "AuthorizationPolicy") && isAllowNothing(r.props)).map((r) => namespaceOf(r.type, r.props)),
+            resources
+                .filter((r) => isIstioKind(r.type, "AuthorizationPolicy") && isAllowNothing(r.props))
+                .map((r) => namespaceOf(r.type, r.props)),
         );
         for (const ns of resources.filter((r) => isApplicationNamespace(r.type, r.props, config))) {
             const name = namespaceOf(ns.type, ns.props)!;

@@ -33,11 +33,15 @@ function problems(rule: Record<string, unknown>, maxThreshold: number): string[]
  */
 export const unauthorizedAccessAlert = stackPolicy({
     name: "monitoring:unauthorized-access-alert",
-    description: "A stack with Istio and PrometheusRules has the UnauthorizedAccess alert: rate(istio_requests_total{response_code=\"403\"}[5m]) > 10 for 5m, severity critical.",
+    description:
+        'A stack with Istio and PrometheusRules has the UnauthorizedAccess alert: rate(istio_requests_total{response_code="403"}[5m]) > 10 for 5m, severity critical.',
     severity: "high",
-    remediation: "Add to a PrometheusRule the alert UnauthorizedAccess with expr rate(istio_requests_total{response_code=\"403\"}[5m]) > 10, for: 5m and labels.severity: critical.",
-    controls: { ...AUDIT_LOGGING, "SOC 2": ["CC7.2", "CC7.3"], "HIPAA": ["164.312(b)", "164.308(a)(1)(ii)(D)"] },
-    config: z.object({ maxThreshold: z.number().positive().default(10).describe("The highest 403 rate (per second) the alert may wait for.") }),
+    remediation:
+        'Add to a PrometheusRule the alert UnauthorizedAccess with expr rate(istio_requests_total{response_code="403"}[5m]) > 10, for: 5m and labels.severity: critical.',
+    controls: { ...AUDIT_LOGGING, "SOC 2": ["CC7.2", "CC7.3"], HIPAA: ["164.312(b)", "164.308(a)(1)(ii)(D)"] },
+    config: z.object({
+        maxThreshold: z.number().positive().default(10).describe("The highest 403 rate (per second) the alert may wait for."),
+    }),
     check(resources, report, config) {
         const ruleResources = resources.filter((r) => isKind(r.type, "PrometheusRule", ["monitoring.coreos.com"]));
         if (ruleResources.length === 0 || !stackHasIstio(resources)) return;
@@ -45,7 +49,8 @@ export const unauthorizedAccessAlert = stackPolicy({
         for (const r of ruleResources) {
             for (const group of arr(at(r.props, "spec.groups"))) {
                 for (const rule of arr(obj(group).rules)) {
-                    if (isObj(rule) && rule.alert === "UnauthorizedAccess") found.push({ urn: r.urn, problems: problems(rule, config.maxThreshold) });
+                    if (isObj(rule) && rule.alert === "UnauthorizedAccess")
+                        found.push({ urn: r.urn, problems: problems(rule, config.maxThreshold) });
                 }
             }
         }

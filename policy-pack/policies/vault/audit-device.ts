@@ -14,6 +14,7 @@ export const auditDevice = stackPolicy({
     controls: AUDIT_LOGGING,
     check(resources, report) {
         if (!resources.some((r) => configuresVault(r.type))) return;
-        if (!resources.some((r) => r.type === "vault:index/audit:Audit")) report.violation("the stack configures Vault but enables no audit device");
+        if (!resources.some((r) => r.type === "vault:index/audit:Audit"))
+            report.violation("the stack configures Vault but enables no audit device");
     },
 });

@@ -17,7 +17,11 @@ function rotatedOnce(resources: Resource[], owner: Resource, connectionName: str
         if (r.type !== ENDPOINT) return false;
         const path = str(r.props.path) ?? "";
         const afterOwner = r.dependencies.includes(owner.urn);
-        return afterOwner && /\/rotate-root\/[^/]+$/.test(path) && (connectionName === undefined || path.endsWith(`/rotate-root/${connectionName}`));
+        return (
+            afterOwner &&
+            /\/rotate-root\/[^/]+$/.test(path) &&
+            (connectionName === undefined || path.endsWith(`/rotate-root/${connectionName}`))
+        );
     });
 }
 
@@ -27,22 +31,29 @@ function rotatedOnce(resources: Resource[], owner: Resource, connectionName: str
  */
 export const databaseRootRotation = stackPolicy({
     name: "vault:database-root-rotation",
-    description: "Vault database connections rotate their root credential: on a period or schedule, or once through rotate-root after the connection is created.",
+    description:
+        "Vault database connections rotate their root credential: on a period or schedule, or once through rotate-root after the connection is created.",
     severity: "high",
-    remediation: "Set rotationPeriod/rotationSchedule on the connection, or write <mount>/rotate-root/<connection> (a vault.generic.Endpoint that depends on it).",
-    controls: { ...ENCRYPTION_AT_REST, "SOC 2": ["CC6.1", "CC6.2"], "HIPAA": ["164.312(d)"] },
+    remediation:
+        "Set rotationPeriod/rotationSchedule on the connection, or write <mount>/rotate-root/<connection> (a vault.generic.Endpoint that depends on it).",
+    controls: { ...ENCRYPTION_AT_REST, "SOC 2": ["CC6.1", "CC6.2"], HIPAA: ["164.312(d)"] },
     check(resources, report) {
         for (const r of resources) {
             if (r.type === CONNECTION) {
                 const name = str(r.props.name) ?? r.name;
-                if (!rotatesAutomatically(r.props) && !rotatedOnce(resources, r, name)) report.violation(`connection "${name}" never rotates its root credential`, r.urn);
+                if (!rotatesAutomatically(r.props) && !rotatedOnce(resources, r, name))
+                    report.violation(`connection "${name}" never rotates its root credential`, r.urn);
             } else if (r.type === MOUNT) {
                 for (const [key, value] of Object.entries(r.props)) {
-                    arr(value).filter(isObj).forEach((c, i) => {
-                        const name = str(c.name);
-                        if (name === undefined && !("rotationPeriod" in c || "rotationSchedule" in c || "rootRotationStatements" in c)) return;
-                        if (!rotatesAutomatically(c) && !rotatedOnce(resources, r, name)) report.violation(`${key}[${i}] ("${name ?? "?"}") never rotates its root credential`, r.urn);
-                    });
+                    arr(value)
+                        .filter(isObj)
+                        .forEach((c, i) => {
+                            const name = str(c.name);
+                            if (name === undefined && !("rotationPeriod" in c || "rotationSchedule" in c || "rootRotationStatements" in c))
+                                return;
+                            if (!rotatesAutomatically(c) && !rotatedOnce(resources, r, name))
+                                report.violation(`${key}[${i}] ("${name ?? "?"}") never rotates its root credential`, r.urn);
+                        });
                 }
             }
         }

@@ -9,10 +9,11 @@ export const databaseRotation = resourcePolicy({
     description: "Vault database static roles rotate their password on a period or schedule.",
     severity: "high",
     remediation: "Set rotationPeriod (seconds) or rotationSchedule (cron) on every static role.",
-    controls: { ...ENCRYPTION_AT_REST, "SOC 2": ["CC6.1", "CC6.2"], "HIPAA": ["164.312(d)"] },
+    controls: { ...ENCRYPTION_AT_REST, "SOC 2": ["CC6.1", "CC6.2"], HIPAA: ["164.312(d)"] },
     appliesTo: (type) => type === STATIC_ROLE,
     check(resource, report) {
         const p = resource.props;
-        if (!((num(p.rotationPeriod) ?? 0) > 0 || !!str(p.rotationSchedule))) report.violation("static role has no rotationPeriod or rotationSchedule");
+        if (!((num(p.rotationPeriod) ?? 0) > 0 || !!str(p.rotationSchedule)))
+            report.violation("static role has no rotationPeriod or rotationSchedule");
     },
 });

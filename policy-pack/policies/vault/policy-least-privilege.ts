@@ -19,18 +19,25 @@ function isSysWildcard(path: string): boolean {
 /** `secret/*`, `secret/data/*`, `+/data/*`: a grant over a whole mount. */
 function isMountWide(path: string): boolean {
     if (!path.endsWith("*")) return false;
-    const fixed = path.slice(0, -1).split("/").filter((s) => s !== "" && s !== "+");
+    const fixed = path
+        .slice(0, -1)
+        .split("/")
+        .filter((s) => s !== "" && s !== "+");
     const meaningful = fixed.filter((s) => !["data", "metadata", "delete", "undelete", "destroy"].includes(s));
     return meaningful.length <= 1;
 }
 
 export const vaultPolicyLeastPrivilege = resourcePolicy({
     name: "vault:policy-least-privilege",
-    description: "Vault policies (parsed as HCL) grant no sudo, no wildcard over sys/ or the root path, and no write over a whole mount, outside named admin policies.",
+    description:
+        "Vault policies (parsed as HCL) grant no sudo, no wildcard over sys/ or the root path, and no write over a whole mount, outside named admin policies.",
     severity: "critical",
-    remediation: "Grant each service read on its own paths (secret/data/<service>/*) and exact sys/ paths only where needed; keep sudo and sys/ wildcards in the named admin policy.",
+    remediation:
+        "Grant each service read on its own paths (secret/data/<service>/*) and exact sys/ paths only where needed; keep sudo and sys/ wildcards in the named admin policy.",
     controls: { ...ACCESS_CONTROL, "SOC 2": ["CC6.1", "CC6.3"] },
-    config: z.object({ adminPolicies: z.array(z.string()).default(["admin"]).describe("Policy names allowed to hold sudo and sys/ grants.") }),
+    config: z.object({
+        adminPolicies: z.array(z.string()).default(["admin"]).describe("Policy names allowed to hold sudo and sys/ grants."),
+    }),
     appliesTo: (type) => type === "vault:index/policy:Policy",
     async check(resource, report, config) {
         const name = str(resource.props.name) ?? resource.name;

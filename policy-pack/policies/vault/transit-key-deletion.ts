@@ -10,6 +10,7 @@ export const transitKeyDeletion = resourcePolicy({
     controls: { ...ENCRYPTION_AT_REST, "SOC 2": ["CC6.1", "A1.2"], "ISO 27001:2022": ["A.8.24", "A.8.13"] },
     appliesTo: (type) => type === "vault:transit/secretBackendKey:SecretBackendKey",
     check(resource, report) {
-        if (resource.props.deletionAllowed === true) report.violation("key can be deleted (deletionAllowed: true), which makes its ciphertexts unrecoverable");
+        if (resource.props.deletionAllowed === true)
+            report.violation("key can be deleted (deletionAllowed: true), which makes its ciphertexts unrecoverable");
     },
 });

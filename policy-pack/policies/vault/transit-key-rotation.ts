@@ -9,7 +9,13 @@ export const transitKeyRotation = resourcePolicy({
     severity: "high",
     remediation: "Set autoRotatePeriod (seconds), exportable: false and allowPlaintextBackup: false.",
     controls: { ...ENCRYPTION_AT_REST, "ISO 27001:2022": ["A.8.24"] },
-    config: z.object({ maxAutoRotatePeriodSeconds: z.number().int().positive().default(90 * 24 * 3600) }),
+    config: z.object({
+        maxAutoRotatePeriodSeconds: z
+            .number()
+            .int()
+            .positive()
+            .default(90 * 24 * 3600),
+    }),
     appliesTo: (type) => type === "vault:transit/secretBackendKey:SecretBackendKey",
     check(resource, report, config) {
         const period = num(resource.props.autoRotatePeriod);

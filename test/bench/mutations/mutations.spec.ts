@@ -14,7 +14,11 @@ describe("bench/mutations: every insecure change to the prod stack is caught", (
     it("has at least 45 mutations, with unique ids, across every area", () => {
         assert.ok(MUTATIONS.length >= 45, `${MUTATIONS.length} mutations`);
         assert.equal(new Set(MUTATIONS.map((m) => m.id)).size, MUTATIONS.length);
-        for (const area of AREAS) assert.ok(MUTATIONS.some((m) => m.area === area), `no mutation in ${area}`);
+        for (const area of AREAS)
+            assert.ok(
+                MUTATIONS.some((m) => m.area === area),
+                `no mutation in ${area}`,
+            );
     });
 
     it("the unmutated prod stack has no mandatory violation", () => {

@@ -19,7 +19,8 @@ describe("bench/reliability: the core properties, fewer runs", () => {
                     const outcome = judgeConfig(stack, changed(valid, change), change.key);
                     assert.notEqual(outcome.verdict, "threw", outcome.error);
                     assert.notEqual(outcome.verdict, "rejected-other-key", `${change.kind} ${change.key}: ${outcome.problems.join(" | ")}`);
-                    if (ALWAYS_INVALID.has(change.kind)) assert.equal(outcome.verdict, "rejected-naming-key", `${change.kind} ${change.key} was accepted`);
+                    if (ALWAYS_INVALID.has(change.kind))
+                        assert.equal(outcome.verdict, "rejected-naming-key", `${change.kind} ${change.key} was accepted`);
                 }),
                 { numRuns: 150 },
             );
@@ -50,7 +51,11 @@ describe("bench/reliability: the core properties, fewer runs", () => {
                     const outcome = await judge(change.resources, packConfig);
                     assert.equal(outcome.threw, false, outcome.errors.join("; "));
                     const mandatory = outcome.report!.violations.filter((v) => v.enforcementLevel === "mandatory");
-                    assert.deepEqual(mandatory.map((v) => `${v.policy}: ${v.message}`), [], change.describe);
+                    assert.deepEqual(
+                        mandatory.map((v) => `${v.policy}: ${v.message}`),
+                        [],
+                        change.describe,
+                    );
                 }),
                 { numRuns: 40 },
             );

@@ -9,59 +9,71 @@ const problems = (stack: string, monitoring: unknown): string[] => configProblem
 const CREDENTIAL = "https://hooks.slack.com/services/T000/B000/very-secret-token";
 
 describe("monitoring: configuration", () => {
-  it("has secure defaults per environment, with pinned chart versions", () => {
-    const dev = monitoringSchema("dev").parse({});
-    const prod = monitoringSchema("prod").parse({});
-    assert.equal(dev.enabled, true);
-    assert.deepEqual(dev.charts, {
-      kubePrometheusStack: { version: DEFAULT_CHART_VERSIONS.kubePrometheusStack },
-      falco: { version: DEFAULT_CHART_VERSIONS.falco },
-      trivyOperator: { version: DEFAULT_CHART_VERSIONS.trivyOperator },
+    it("has secure defaults per environment, with pinned chart versions", () => {
+        const dev = monitoringSchema("dev").parse({});
+        const prod = monitoringSchema("prod").parse({});
+        assert.equal(dev.enabled, true);
+        assert.deepEqual(dev.charts, {
+            kubePrometheusStack: { version: DEFAULT_CHART_VERSIONS.kubePrometheusStack },
+            falco: { version: DEFAULT_CHART_VERSIONS.falco },
+            trivyOperator: { version: DEFAULT_CHART_VERSIONS.trivyOperator },
+        });
+        assert.equal(prod.prometheus.replicas, 2);
+        assert.equal(prod.alertmanager.replicas, 3);
+        assert.equal(prod.logRetention.vaultAuditDays, 365);
+        assert.equal(dev.logRetention.istioAccessLogDays, 90);
+        assert.equal(prod.thresholds.unauthorizedAccessPerSecond, 10);
+        assert.equal(prod.thresholds.unauthorizedAccessFor, "5m");
     });
-    assert.equal(prod.prometheus.replicas, 2);
-    assert.equal(prod.alertmanager.replicas, 3);
-    assert.equal(prod.logRetention.vaultAuditDays, 365);
-    assert.equal(dev.logRetention.istioAccessLogDays, 90);
-    assert.equal(prod.thresholds.unauthorizedAccessPerSecond, 10);
-    assert.equal(prod.thresholds.unauthorizedAccessFor, "5m");
-  });
 
-  it("every stack file's monitoring block is valid", () => {
-    for (const stack of ["local", "dev", "staging", "prod"]) {
-      const config = parsePlatformConfig(stack, rawOf(stack));
-      assert.equal(config.monitoring.enabled, true, stack);
-    }
-  });
+    it("every stack file's monitoring block is valid", () => {
+        for (const stack of ["local", "dev", "staging", "prod"]) {
+            const config = parsePlatformConfig(stack, rawOf(stack));
+            assert.equal(config.monitoring.enabled, true, stack);
+        }
+    });
 
-  it("prod without a receiver for critical alerts is refused, naming the key", () => {
-    const found = problems("prod", { alertmanager: { receivers: [{ name: "chat", type: "slack", severities: ["warning"], url: CREDENTIAL }] } });
-    assert.equal(found.length, 1);
-    assert.match(found[0]!, /^secure-platform:monitoring\.alertmanager\.receivers: prod needs a receiver for severity critical/);
-  });
+    it("prod without a receiver for critical alerts is refused, naming the key", () => {
+        const found = problems("prod", {
+            alertmanager: { receivers: [{ name: "chat", type: "slack", severities: ["warning"], url: CREDENTIAL }] },
+        });
+        assert.equal(found.length, 1);
+        assert.match(found[0]!, /^secure-platform:monitoring\.alertmanager\.receivers: prod needs a receiver for severity critical/);
+    });
 
-  it("switching monitoring off in prod is refused", () => {
-    assert.match(problems("prod", { enabled: false }).join("\n"), /secure-platform:monitoring\.enabled: security monitoring cannot be switched off in prod/);
-  });
+    it("switching monitoring off in prod is refused", () => {
+        assert.match(
+            problems("prod", { enabled: false }).join("\n"),
+            /secure-platform:monitoring\.enabled: security monitoring cannot be switched off in prod/,
+        );
+    });
 
-  it("a receiver error names the key and hides the value", () => {
-    const found = problems("dev", { alertmanager: { receivers: [{ name: "chat", type: "slack", url: CREDENTIAL, routingKey: "also-secret-key", colour: "red" }] } });
-    const text = found.join("\n");
-    assert.match(text, /secure-platform:monitoring\.alertmanager\.receivers\[0\]: Unrecognized key: "colour"/);
-    assert.doesNotMatch(text, /very-secret-token|also-secret-key/);
-    const missing = problems("dev", { alertmanager: { receivers: [{ name: "oncall", type: "pagerduty" }] } });
-    assert.match(missing.join("\n"), /receivers\[0\]\.routingKey: a pagerduty receiver needs routingKey/);
-  });
+    it("a receiver error names the key and hides the value", () => {
+        const found = problems("dev", {
+            alertmanager: { receivers: [{ name: "chat", type: "slack", url: CREDENTIAL, routingKey: "also-secret-key", colour: "red" }] },
+        });
+        const text = found.join("\n");
+        assert.match(text, /secure-platform:monitoring\.alertmanager\.receivers\[0\]: Unrecognized key: "colour"/);
+        assert.doesNotMatch(text, /very-secret-token|also-secret-key/);
+        const missing = problems("dev", { alertmanager: { receivers: [{ name: "oncall", type: "pagerduty" }] } });
+        assert.match(missing.join("\n"), /receivers\[0\]\.routingKey: a pagerduty receiver needs routingKey/);
+    });
 
-  it("rejects chart version ranges, plain-http runbook links, duplicate names and shared namespaces", () => {
-    const text = problems("dev", {
-      charts: { falco: { version: "^9.0.0" } },
-      runbookBaseUrl: "http://wiki.example.com",
-      falcoNamespace: "monitoring",
-      alertmanager: { receivers: [{ name: "a", type: "webhook", url: CREDENTIAL }, { name: "a", type: "webhook", url: CREDENTIAL }] },
-    }).join("\n");
-    assert.match(text, /monitoring\.charts\.falco\.version: must be an exact chart version/);
-    assert.match(text, /monitoring\.runbookBaseUrl: must be an https URL/);
-    assert.match(text, /monitoring\.alertmanager\.receivers\[1\]\.name: is used by another receiver/);
-    assert.match(text, /monitoring\.namespace: monitoring, falcoNamespace and trivyNamespace must differ/);
-  });
+    it("rejects chart version ranges, plain-http runbook links, duplicate names and shared namespaces", () => {
+        const text = problems("dev", {
+            charts: { falco: { version: "^9.0.0" } },
+            runbookBaseUrl: "http://wiki.example.com",
+            falcoNamespace: "monitoring",
+            alertmanager: {
+                receivers: [
+                    { name: "a", type: "webhook", url: CREDENTIAL },
+                    { name: "a", type: "webhook", url: CREDENTIAL },
+                ],
+            },
+        }).join("\n");
+        assert.match(text, /monitoring\.charts\.falco\.version: must be an exact chart version/);
+        assert.match(text, /monitoring\.runbookBaseUrl: must be an https URL/);
+        assert.match(text, /monitoring\.alertmanager\.receivers\[1\]\.name: is used by another receiver/);
+        assert.match(text, /monitoring\.namespace: monitoring, falcoNamespace and trivyNamespace must differ/);
+    });
 });

@@ -11,345 +11,388 @@ import { capabilitiesOn, parsePolicy } from "./vault-acl";
 import { stackConfig } from "../../helpers/config";
 
 const T = {
-  release: "kubernetes:helm.sh/v3:Release",
-  role: "vault:kubernetes/authBackendRole:AuthBackendRole",
-  policy: "vault:index/policy:Policy",
-  audit: "vault:index/audit:Audit",
-  authBackend: "vault:index/authBackend:AuthBackend",
-  authConfig: "vault:kubernetes/authBackendConfig:AuthBackendConfig",
-  transitKey: "vault:transit/secretBackendKey:SecretBackendKey",
-  staticRole: "vault:database/secretBackendStaticRole:SecretBackendStaticRole",
-  dynamicRole: "vault:database/secretBackendRole:SecretBackendRole",
-  connection: "vault:database/secretBackendConnection:SecretBackendConnection",
-  kv: "vault:kv/secretBackendV2:SecretBackendV2",
-  provider: "pulumi:providers:vault",
-  job: "kubernetes:batch/v1:Job",
-  cronJob: "kubernetes:batch/v1:CronJob",
-  networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    release: "kubernetes:helm.sh/v3:Release",
+    role: "vault:kubernetes/authBackendRole:AuthBackendRole",
+    policy: "vault:index/policy:Policy",
+    audit: "vault:index/audit:Audit",
+    authBackend: "vault:index/authBackend:AuthBackend",
+    authConfig: "vault:kubernetes/authBackendConfig:AuthBackendConfig",
+    transitKey: "vault:transit/secretBackendKey:SecretBackendKey",
+    staticRole: "vault:database/secretBackendStaticRole:SecretBackendStaticRole",
+    dynamicRole: "vault:database/secretBackendRole:SecretBackendRole",
+    connection: "vault:database/secretBackendConnection:SecretBackendConnection",
+    kv: "vault:kv/secretBackendV2:SecretBackendV2",
+    provider: "pulumi:providers:vault",
+    job: "kubernetes:batch/v1:Job",
+    cronJob: "kubernetes:batch/v1:CronJob",
+    networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
 };
 
 const configOf = stackConfig;
 
 const byName = (stack: RenderedStack, type: string, name: string): RenderedResource => {
-  const found = ofType(stack, type).filter((r) => r.name === name);
-  assert.equal(found.length, 1, `${type} ${name} in ${stack.stack}`);
-  return found[0]!;
+    const found = ofType(stack, type).filter((r) => r.name === name);
+    assert.equal(found.length, 1, `${type} ${name} in ${stack.stack}`);
+    return found[0]!;
 };
 
 /** Every string that sits in a secret input, found by walking the redacted and revealed inputs side by side. */
 function secretStrings(redacted: unknown, revealed: unknown, found: Set<string>): void {
-  if (redacted === "[secret]") {
-    const walk = (value: unknown) => {
-      if (typeof value === "string" && value.length >= 8) found.add(value);
-      else if (value && typeof value === "object") Object.values(value).forEach(walk);
-    };
-    walk(revealed);
-    return;
-  }
-  if (redacted && typeof redacted === "object" && revealed && typeof revealed === "object") {
-    for (const key of Object.keys(redacted)) secretStrings((redacted as Record<string, unknown>)[key], (revealed as Record<string, unknown>)[key], found);
-  }
+    if (redacted === "[secret]") {
+        const walk = (value: unknown) => {
+            if (typeof value === "string" && value.length >= 8) found.add(value);
+            else if (value && typeof value === "object") Object.values(value).forEach(walk);
+        };
+        walk(revealed);
+        return;
+    }
+    if (redacted && typeof redacted === "object" && revealed && typeof revealed === "object") {
+        for (const key of Object.keys(redacted))
+            secretStrings((redacted as Record<string, unknown>)[key], (revealed as Record<string, unknown>)[key], found);
+    }
 }
 
 function leaks(stack: RenderedStack): { secrets: Set<string>; exposed: string[] } {
-  const secrets = new Set<string>();
-  for (const resource of stack.resources) secretStrings(resource.inputs, stack.secretInputs.get(resource.urn), secrets);
-  const visible = JSON.stringify({ inputs: stack.resources.map((r) => r.inputs), outputs: stack.outputs });
-  return { secrets, exposed: [...secrets].filter((secret) => visible.includes(secret)) };
+    const secrets = new Set<string>();
+    for (const resource of stack.resources) secretStrings(resource.inputs, stack.secretInputs.get(resource.urn), secrets);
+    const visible = JSON.stringify({ inputs: stack.resources.map((r) => r.inputs), outputs: stack.outputs });
+    return { secrets, exposed: [...secrets].filter((secret) => visible.includes(secret)) };
 }
 
 describe("vault in the rendered stacks", function () {
-  this.timeout(300_000);
+    this.timeout(300_000);
 
-  for (const stack of STACKS) {
-    describe(stack, () => {
-      const config = configOf(stack);
-      const vaultServices = config.services.filter((s) => s.vault);
+    for (const stack of STACKS) {
+        describe(stack, () => {
+            const config = configOf(stack);
+            const vaultServices = config.services.filter((s) => s.vault);
 
-      it("installs HashiCorp's chart, pinned, with HA Raft, TLS and the tolerant readiness probe", async () => {
-        const release = byName(await rendered(stack), T.release, "vault");
-        const inputs = release.inputs as any;
-        assert.equal(inputs.chart, "vault");
-        assert.equal(inputs.version, config.vault.chart.version);
-        assert.equal(inputs.repositoryOpts.repo, "https://helm.releases.hashicorp.com");
-        assert.equal(inputs.namespace, "vault");
-        assert.equal(inputs.values.global.tlsDisable, false);
-        assert.equal(inputs.values.server.ha.replicas, config.vault.replicas);
-        assert.equal(inputs.values.server.readinessProbe.path, "/v1/sys/health?standbyok=true&sealedcode=204&uninitcode=204");
-        const hcl: string = inputs.values.server.ha.raft.config;
-        assert.match(hcl, /storage "raft"/);
-        if (config.vault.unseal === "aws-kms") assert.match(hcl, /seal "awskms" \{\s+region\s+= "eu-west-1"\s+kms_key_id = "[0-9a-f-]{36}"/);
-        else assert.doesNotMatch(hcl, /seal "/);
-      });
+            it("installs HashiCorp's chart, pinned, with HA Raft, TLS and the tolerant readiness probe", async () => {
+                const release = byName(await rendered(stack), T.release, "vault");
+                const inputs = release.inputs as any;
+                assert.equal(inputs.chart, "vault");
+                assert.equal(inputs.version, config.vault.chart.version);
+                assert.equal(inputs.repositoryOpts.repo, "https://helm.releases.hashicorp.com");
+                assert.equal(inputs.namespace, "vault");
+                assert.equal(inputs.values.global.tlsDisable, false);
+                assert.equal(inputs.values.server.ha.replicas, config.vault.replicas);
+                assert.equal(inputs.values.server.readinessProbe.path, "/v1/sys/health?standbyok=true&sealedcode=204&uninitcode=204");
+                const hcl: string = inputs.values.server.ha.raft.config;
+                assert.match(hcl, /storage "raft"/);
+                if (config.vault.unseal === "aws-kms")
+                    assert.match(hcl, /seal "awskms" \{\s+region\s+= "eu-west-1"\s+kms_key_id = "[0-9a-f-]{36}"/);
+                else assert.doesNotMatch(hcl, /seal "/);
+            });
 
-      it("binds one Kubernetes auth role per Vault-using service to exactly its account and namespace, with bounded TTLs", async () => {
-        const rendering = await rendered(stack);
-        const roles = ofType(rendering, T.role);
-        const expected = serviceRoles(config.services, config.vault);
-        assert.equal(roles.length, expected.length + 1, "one per service plus the snapshot job's");
-        for (const spec of expected) {
-          const role = roles.find((r) => r.inputs.roleName === spec.roleName);
-          assert.ok(role, spec.roleName);
-          const inputs = role.inputs as any;
-          assert.deepEqual(inputs.boundServiceAccountNames, [spec.serviceAccount]);
-          assert.deepEqual(inputs.boundServiceAccountNamespaces, [spec.namespace]);
-          assert.equal(inputs.audience, VAULT_AUDIENCE);
-          assert.deepEqual(inputs.tokenPolicies, [`service.${spec.roleName}`]);
-          assert.equal(inputs.tokenNoDefaultPolicy, true);
-          assert.ok(inputs.tokenTtl > 0 && inputs.tokenTtl <= config.vault.tokenTtlSeconds);
-          assert.ok(inputs.tokenMaxTtl >= inputs.tokenTtl && inputs.tokenMaxTtl <= config.vault.tokenMaxTtlSeconds);
-        }
-        for (const role of roles) {
-          const inputs = role.inputs as any;
-          for (const value of [...inputs.boundServiceAccountNames, ...inputs.boundServiceAccountNamespaces]) assert.doesNotMatch(value, /[*]/);
-          assert.equal(inputs.boundServiceAccountNamespaceSelector, undefined);
-        }
-        const authConfig = only(rendering, T.authConfig).inputs as any;
-        assert.equal(authConfig.tokenReviewerJwt, undefined, "in-cluster: Vault reviews tokens with its own account");
-        assert.equal(authConfig.kubernetesHost, "https://kubernetes.default.svc:443");
-        assert.equal(only(rendering, T.authBackend).inputs.type, "kubernetes");
-      });
+            it("binds one Kubernetes auth role per Vault-using service to exactly its account and namespace, with bounded TTLs", async () => {
+                const rendering = await rendered(stack);
+                const roles = ofType(rendering, T.role);
+                const expected = serviceRoles(config.services, config.vault);
+                assert.equal(roles.length, expected.length + 1, "one per service plus the snapshot job's");
+                for (const spec of expected) {
+                    const role = roles.find((r) => r.inputs.roleName === spec.roleName);
+                    assert.ok(role, spec.roleName);
+                    const inputs = role.inputs as any;
+                    assert.deepEqual(inputs.boundServiceAccountNames, [spec.serviceAccount]);
+                    assert.deepEqual(inputs.boundServiceAccountNamespaces, [spec.namespace]);
+                    assert.equal(inputs.audience, VAULT_AUDIENCE);
+                    assert.deepEqual(inputs.tokenPolicies, [`service.${spec.roleName}`]);
+                    assert.equal(inputs.tokenNoDefaultPolicy, true);
+                    assert.ok(inputs.tokenTtl > 0 && inputs.tokenTtl <= config.vault.tokenTtlSeconds);
+                    assert.ok(inputs.tokenMaxTtl >= inputs.tokenTtl && inputs.tokenMaxTtl <= config.vault.tokenMaxTtlSeconds);
+                }
+                for (const role of roles) {
+                    const inputs = role.inputs as any;
+                    for (const value of [...inputs.boundServiceAccountNames, ...inputs.boundServiceAccountNamespaces])
+                        assert.doesNotMatch(value, /[*]/);
+                    assert.equal(inputs.boundServiceAccountNamespaceSelector, undefined);
+                }
+                const authConfig = only(rendering, T.authConfig).inputs as any;
+                assert.equal(authConfig.tokenReviewerJwt, undefined, "in-cluster: Vault reviews tokens with its own account");
+                assert.equal(authConfig.kubernetesHost, "https://kubernetes.default.svc:443");
+                assert.equal(only(rendering, T.authBackend).inputs.type, "kubernetes");
+            });
 
-      it("gives each service a policy that reaches its own paths and no other service's", async () => {
-        const rendering = await rendered(stack);
-        const policies = ofType(rendering, T.policy);
-        assert.equal(policies.length, vaultServices.length + 1);
-        const parsed = new Map<string, Awaited<ReturnType<typeof parsePolicy>>>();
-        for (const policy of policies) parsed.set(String(policy.inputs.name), await parsePolicy(String(policy.inputs.policy)));
-        for (const service of vaultServices) {
-          const own = parsed.get(`service.${service.namespace}.${service.name}`)!;
-          assert.ok(own, service.name);
-          assert.ok(capabilitiesOn(own, `secret/data/${service.namespace}/${service.name}/config`).includes("read"));
-          for (const other of vaultServices.filter((o) => o !== service)) {
-            for (const path of [`secret/data/${other.namespace}/${other.name}/config`, `transit/decrypt/${other.namespace}.${other.name}`, `database/creds/${other.namespace}.${other.name}`, `database/static-creds/${other.namespace}.${other.name}`]) {
-              assert.deepEqual(capabilitiesOn(own, path), [], `${service.name} reaches ${path}`);
+            it("gives each service a policy that reaches its own paths and no other service's", async () => {
+                const rendering = await rendered(stack);
+                const policies = ofType(rendering, T.policy);
+                assert.equal(policies.length, vaultServices.length + 1);
+                const parsed = new Map<string, Awaited<ReturnType<typeof parsePolicy>>>();
+                for (const policy of policies) parsed.set(String(policy.inputs.name), await parsePolicy(String(policy.inputs.policy)));
+                for (const service of vaultServices) {
+                    const own = parsed.get(`service.${service.namespace}.${service.name}`)!;
+                    assert.ok(own, service.name);
+                    assert.ok(capabilitiesOn(own, `secret/data/${service.namespace}/${service.name}/config`).includes("read"));
+                    for (const other of vaultServices.filter((o) => o !== service)) {
+                        for (const path of [
+                            `secret/data/${other.namespace}/${other.name}/config`,
+                            `transit/decrypt/${other.namespace}.${other.name}`,
+                            `database/creds/${other.namespace}.${other.name}`,
+                            `database/static-creds/${other.namespace}.${other.name}`,
+                        ]) {
+                            assert.deepEqual(capabilitiesOn(own, path), [], `${service.name} reaches ${path}`);
+                        }
+                    }
+                    for (const path of ["sys/mounts", "sys/storage/raft/snapshot", "sys/policies/acl/x", "auth/kubernetes/role/x"])
+                        assert.deepEqual(capabilitiesOn(own, path), []);
+                }
+            });
+
+            it("configures two audit devices, KV v2 with check-and-set, and Transit keys that rotate and never leave Vault", async () => {
+                const rendering = await rendered(stack);
+                const audits = ofType(rendering, T.audit);
+                assert.equal(audits.length, 2);
+                assert.deepEqual(audits.map((a) => (a.inputs as any).options.file_path).sort(), ["/vault/audit/vault-audit.log", "stdout"]);
+                const kv = only(rendering, T.kv).inputs as any;
+                assert.equal(kv.casRequired, true);
+                assert.equal(kv.maxVersions, config.vault.kv.maxVersions);
+                const keys = ofType(rendering, T.transitKey);
+                assert.deepEqual(
+                    keys.map((k) => k.inputs.name).sort(),
+                    vaultServices
+                        .filter((s) => s.vault?.transit)
+                        .map((s) => `${s.namespace}.${s.name}`)
+                        .sort(),
+                );
+                for (const key of keys) {
+                    const inputs = key.inputs as any;
+                    assert.ok(inputs.autoRotatePeriod > 0 && inputs.autoRotatePeriod <= 30 * 86400);
+                    assert.equal(inputs.exportable, false);
+                    assert.equal(inputs.deletionAllowed, false);
+                    assert.equal(inputs.allowPlaintextBackup, false);
+                    assert.equal(key.protect, config.protect);
+                }
+            });
+
+            it("rotates database credentials: dynamic roles with TTLs, static roles with rotation_period, the root credential once connected", async () => {
+                const rendering = await rendered(stack);
+                const connection = only(rendering, T.connection).inputs as any;
+                assert.equal(connection.postgresql.passwordWo, "[secret]");
+                assert.equal(connection.postgresql.password, undefined);
+                assert.ok(connection.rootRotationStatements.length > 0);
+                const rotate = ofType(rendering, "vault:generic/endpoint:Endpoint").find((e) =>
+                    String(e.inputs.path).includes("/rotate-root/"),
+                );
+                assert.ok(rotate, "root credential rotation");
+                assert.ok(rotate.dependsOn.some((urn) => urn.endsWith(T.connection.split(":").pop() + "::vault-config-postgres")));
+                const statics = ofType(rendering, T.staticRole);
+                assert.equal(statics.length, vaultServices.filter((s) => s.vault?.database?.staticUsername).length);
+                for (const role of statics) assert.equal(role.inputs.rotationPeriod, config.vault.database!.staticRotationPeriodSeconds);
+                for (const role of ofType(rendering, T.dynamicRole)) {
+                    const inputs = role.inputs as any;
+                    assert.ok(inputs.defaultTtl <= inputs.maxTtl);
+                    assert.match(inputs.creationStatements[0], /VALID UNTIL '\{\{expiration\}\}'/);
+                    assert.ok(connection.allowedRoles.includes(inputs.name));
+                }
+            });
+
+            it("backs up Raft snapshots on a schedule with a snapshot-only login", async () => {
+                const rendering = await rendered(stack);
+                const cron = byName(rendering, T.cronJob, "vault-backups-snapshot").inputs as any;
+                assert.equal(cron.spec.schedule, config.vault.backups.schedule);
+                const pod = cron.spec.jobTemplate.spec.template.spec;
+                assert.equal(pod.serviceAccountName, "vault-snapshot");
+                assert.equal(pod.automountServiceAccountToken, false);
+                const token = pod.volumes.find((v: any) => v.projected).projected.sources[0].serviceAccountToken;
+                assert.equal(token.audience, VAULT_AUDIENCE);
+                assert.ok(token.expirationSeconds <= 3600);
+                const env = Object.fromEntries(pod.containers[0].env.map((e: any) => [e.name, e.value]));
+                assert.equal(env.VAULT_ROLE, "vault-snapshot");
+                if (config.cluster.mode === "eks") assert.match(env.BUCKET, /-vault-snapshots-\d{12}$/);
+            });
+
+            // Schema validation of every object, these jobs included, is test/infra/kubernetes-schemas.spec.ts.
+            it("runs every job restricted and outside the mesh", async () => {
+                const rendering = await rendered(stack);
+                const pods = [
+                    ...ofType(rendering, T.job).map((j) => (j.inputs as any).spec.template),
+                    ...ofType(rendering, T.cronJob).map((c) => (c.inputs as any).spec.jobTemplate.spec.template),
+                ];
+                assert.ok(pods.length >= 3);
+                for (const template of pods) {
+                    assert.equal(template.metadata.annotations["sidecar.istio.io/inject"], "false");
+                    const spec = template.spec;
+                    assert.equal(spec.securityContext.runAsNonRoot, true);
+                    for (const container of spec.containers) {
+                        assert.equal(container.securityContext.allowPrivilegeEscalation, false);
+                        assert.equal(container.securityContext.readOnlyRootFilesystem, true);
+                        assert.deepEqual(container.securityContext.capabilities.drop, ["ALL"]);
+                        assert.ok(container.resources.limits.memory);
+                        assert.doesNotMatch(container.image, /:latest$/);
+                    }
+                }
+            });
+
+            it("gives every job script each variable it reads", async () => {
+                const rendering = await rendered(stack);
+                const pods = [
+                    ...ofType(rendering, T.job).map((j) => (j.inputs as any).spec.template.spec),
+                    ...ofType(rendering, T.cronJob).map((c) => (c.inputs as any).spec.jobTemplate.spec.template.spec),
+                ];
+                for (const pod of pods) {
+                    const container = pod.containers[0];
+                    // Single-quoted text is literal to the shell (jq programs use their own $variables).
+                    const script = (container.command[2] as string).replace(/'[^']*'/g, "''");
+                    const assigned = new Set(
+                        [...script.matchAll(/(?:^|[\s;(])([A-Za-z_][A-Za-z0-9_]*)=/g), ...script.matchAll(/\bfor ([a-z_]+) in/g)].map(
+                            (m) => m[1]!,
+                        ),
+                    );
+                    const used = new Set(
+                        [...script.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!).filter((v) => !assigned.has(v)),
+                    );
+                    const env = new Set(container.env.map((e: any) => e.name));
+                    for (const variable of used) assert.ok(env.has(variable), `${pod.serviceAccountName}: $${variable} is not set`);
+                    for (const e of container.env) assert.notEqual(e.value, undefined, `${pod.serviceAccountName}: ${e.name}`);
+                }
+                const bootstrap = byName(rendering, T.job, "vault-bootstrap").inputs as any;
+                const env = Object.fromEntries(bootstrap.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+                const deployer = await parsePolicy(env.DEPLOYER_POLICY);
+                assert.deepEqual(capabilitiesOn(deployer, "secret/data/shop/orders/config"), []);
+                assert.equal(env.DEPLOYER_POLICY_NAME, "platform-deployer");
+            });
+
+            it("opens Vault's port to the namespaces that use it, and only those", async () => {
+                const rendering = await rendered(stack);
+                const clients = [...new Set(vaultServices.map((s) => s.namespace))].sort();
+                const ingress = ofType(rendering, T.networkPolicy).find((p) => (p.inputs as any).metadata.name === "vault-server-ingress")!
+                    .inputs as any;
+                assert.deepEqual(ingress.spec.ingress[1].from[0].namespaceSelector.matchExpressions[0].values, clients);
+                assert.deepEqual(ingress.spec.ingress[1].ports, [{ protocol: "TCP", port: 8200 }]);
+                const egress = ofType(rendering, T.networkPolicy).filter((p) => (p.inputs as any).metadata.name === "allow-vault-egress");
+                assert.deepEqual(egress.map((p) => (p.inputs as any).metadata.namespace).sort(), clients);
+            });
+
+            it("keeps every secret input secret: no secret value appears in a plain input or output", async () => {
+                const rendering = await rendered(stack);
+                const { secrets, exposed } = leaks(rendering);
+                assert.deepEqual(exposed, []);
+                // The scan sees the values that must stay hidden: the database password, and on kind the deployer token.
+                assert.ok(secrets.has(SECRET_PLACEHOLDER), "the database password is a secret input");
+                if (config.vault.unseal === "insecure-local-shamir")
+                    assert.ok(secrets.has(MOCK_VAULT_TOKEN), "the deployer token is a secret input");
+                const provider = only(rendering, T.provider).inputs as any;
+                assert.equal(provider.skipTlsVerify, "false");
+                if (config.vault.unseal === "aws-kms") {
+                    assert.equal(provider.token, undefined, "the deployer logs in with AWS IAM, no token");
+                    const login = JSON.parse(provider.authLoginAws);
+                    assert.equal(login.role, "platform-deployer");
+                    assert.equal(login.headerValue, `${config.cluster.name}-vault`);
+                    assert.equal(login.awsStsEndpoint, `https://sts.${login.awsRegion}.amazonaws.com`);
+                } else {
+                    assert.equal(provider.token, "[secret]");
+                }
+            });
+
+            it("never lets the recovery material pass through Pulumi: no secret version, no ConfigMap, no output", async () => {
+                const rendering = await rendered(stack);
+                assert.equal(ofType(rendering, "aws:secretsmanager/secretVersion:SecretVersion").length, 0);
+                assert.equal(
+                    ofType(rendering, "kubernetes:core/v1:ConfigMap").filter(
+                        (c) => String((c.inputs as any).metadata?.namespace) === "vault",
+                    ).length,
+                    0,
+                );
+                assert.doesNotMatch(JSON.stringify(rendering.outputs), /root_token|recovery_keys|hvs\./);
+            });
+        });
+    }
+
+    describe("on EKS (prod)", () => {
+        it("unseals with a rotating, protected KMS key through a role scoped to that key alone", async () => {
+            const rendering = await rendered("prod");
+            const key = ofType(rendering, "aws:kms/key:Key").find((k) => String(k.inputs.description).includes("Vault auto-unseal"))!;
+            assert.equal(key.inputs.enableKeyRotation, true);
+            assert.equal(key.protect, true);
+            const policy = JSON.parse(String(byName(rendering, "aws:iam/rolePolicy:RolePolicy", "vault-server").inputs.policy));
+            assert.equal(policy.Statement.length, 1);
+            assert.deepEqual(policy.Statement[0].Action, ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"]);
+            assert.match(policy.Statement[0].Resource, /^arn:aws:kms:eu-west-1:\d{12}:key\/[0-9a-f-]{36}$/);
+            const association = byName(rendering, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "vault-server").inputs;
+            assert.deepEqual([association.namespace, association.serviceAccount], ["vault", "vault"]);
+            const secret = only(rendering, "aws:secretsmanager/secret:Secret");
+            assert.equal(secret.protect, true);
+            assert.match(String(secret.inputs.kmsKeyId), /^arn:aws:kms:/);
+        });
+
+        it("keeps snapshots in an encrypted, versioned, private, TLS-only, protected bucket", async () => {
+            const rendering = await rendered("prod");
+            const bucket = only(rendering, "aws:s3/bucket:Bucket");
+            assert.equal(bucket.protect, true);
+            assert.equal(bucket.inputs.forceDestroy, false);
+            const forBucket = (type: string) => ofType(rendering, type).filter((r) => r.name.startsWith("vault-backups"));
+            assert.equal(
+                (forBucket("aws:s3/bucketVersioning:BucketVersioning")[0]!.inputs as any).versioningConfiguration.status,
+                "Enabled",
+            );
+            const sse = (
+                forBucket("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0]!.inputs as any
+            ).rules[0];
+            assert.equal(sse.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
+            assert.match(sse.applyServerSideEncryptionByDefault.kmsMasterKeyId, /^arn:aws:kms:/);
+            const block = forBucket("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0]!.inputs;
+            for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"])
+                assert.equal(block[flag], true, flag);
+            const policy = JSON.parse(String(forBucket("aws:s3/bucketPolicy:BucketPolicy")[0]!.inputs.policy));
+            assert.ok(policy.Statement.some((s: any) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false"));
+            const upload = JSON.parse(String(byName(rendering, "aws:iam/rolePolicy:RolePolicy", "vault-backups-snapshot").inputs.policy));
+            assert.deepEqual(upload.Statement.flatMap((s: any) => s.Action).sort(), ["kms:GenerateDataKey", "s3:PutObject"]);
+        });
+
+        it("orders the install: TLS job, then the chart, then the bootstrap job, then the provider", async () => {
+            const rendering = await rendered("prod");
+            const tls = byName(rendering, T.job, "vault-tls");
+            const release = byName(rendering, T.release, "vault");
+            const bootstrap = byName(rendering, T.job, "vault-bootstrap");
+            assert.ok(release.dependsOn.includes(tls.urn));
+            assert.ok(bootstrap.dependsOn.includes(release.urn));
+            assert.ok(only(rendering, T.provider).dependsOn.includes(bootstrap.urn));
+            const pod = (bootstrap.inputs as any).spec.template.spec;
+            assert.equal(pod.automountServiceAccountToken, false, "on EKS the bootstrap job needs no Kubernetes API access");
+            const env = Object.fromEntries(pod.containers[0].env.map((e: any) => [e.name, e.value]));
+            assert.deepEqual(JSON.parse(env.DEPLOYER_PRINCIPALS), ["arn:aws:iam::777788889999:role/platform-deployer-prod"]);
+            assert.equal(env.RECOVERY_SECRET_ID, "platform-prod/vault/recovery");
+        });
+    });
+
+    describe("on kind (local)", () => {
+        it("uses the local-only Shamir unseal, named as insecure, with no AWS resources", async () => {
+            const rendering = await rendered("local");
+            assert.equal(rendering.resources.filter((r) => r.type.startsWith("aws:")).length, 0);
+            const unseal = byName(rendering, T.cronJob, "vault-unseal");
+            assert.equal((unseal.inputs as any).metadata.name, "vault-unseal-insecure-local");
+            for (const stack of STACKS.filter((s) => s !== "local")) {
+                assert.equal(
+                    ofType(await rendered(stack), T.cronJob).filter((c) => /insecure/.test(String((c.inputs as any).metadata.name))).length,
+                    0,
+                    stack,
+                );
             }
-          }
-          for (const path of ["sys/mounts", "sys/storage/raft/snapshot", "sys/policies/acl/x", "auth/kubernetes/role/x"]) assert.deepEqual(capabilitiesOn(own, path), []);
-        }
-      });
+        });
+    });
 
-      it("configures two audit devices, KV v2 with check-and-set, and Transit keys that rotate and never leave Vault", async () => {
-        const rendering = await rendered(stack);
-        const audits = ofType(rendering, T.audit);
-        assert.equal(audits.length, 2);
-        assert.deepEqual(audits.map((a) => (a.inputs as any).options.file_path).sort(), ["/vault/audit/vault-audit.log", "stdout"]);
-        const kv = only(rendering, T.kv).inputs as any;
-        assert.equal(kv.casRequired, true);
-        assert.equal(kv.maxVersions, config.vault.kv.maxVersions);
-        const keys = ofType(rendering, T.transitKey);
-        assert.deepEqual(keys.map((k) => k.inputs.name).sort(), vaultServices.filter((s) => s.vault?.transit).map((s) => `${s.namespace}.${s.name}`).sort());
-        for (const key of keys) {
-          const inputs = key.inputs as any;
-          assert.ok(inputs.autoRotatePeriod > 0 && inputs.autoRotatePeriod <= 30 * 86400);
-          assert.equal(inputs.exportable, false);
-          assert.equal(inputs.deletionAllowed, false);
-          assert.equal(inputs.allowPlaintextBackup, false);
-          assert.equal(key.protect, config.protect);
-        }
-      });
-
-      it("rotates database credentials: dynamic roles with TTLs, static roles with rotation_period, the root credential once connected", async () => {
-        const rendering = await rendered(stack);
-        const connection = only(rendering, T.connection).inputs as any;
-        assert.equal(connection.postgresql.passwordWo, "[secret]");
-        assert.equal(connection.postgresql.password, undefined);
-        assert.ok(connection.rootRotationStatements.length > 0);
-        const rotate = ofType(rendering, "vault:generic/endpoint:Endpoint").find((e) => String(e.inputs.path).includes("/rotate-root/"));
-        assert.ok(rotate, "root credential rotation");
-        assert.ok(rotate.dependsOn.some((urn) => urn.endsWith(T.connection.split(":").pop() + "::vault-config-postgres")));
-        const statics = ofType(rendering, T.staticRole);
-        assert.equal(statics.length, vaultServices.filter((s) => s.vault?.database?.staticUsername).length);
-        for (const role of statics) assert.equal(role.inputs.rotationPeriod, config.vault.database!.staticRotationPeriodSeconds);
-        for (const role of ofType(rendering, T.dynamicRole)) {
-          const inputs = role.inputs as any;
-          assert.ok(inputs.defaultTtl <= inputs.maxTtl);
-          assert.match(inputs.creationStatements[0], /VALID UNTIL '\{\{expiration\}\}'/);
-          assert.ok(connection.allowedRoles.includes(inputs.name));
-        }
-      });
-
-      it("backs up Raft snapshots on a schedule with a snapshot-only login", async () => {
-        const rendering = await rendered(stack);
-        const cron = byName(rendering, T.cronJob, "vault-backups-snapshot").inputs as any;
-        assert.equal(cron.spec.schedule, config.vault.backups.schedule);
-        const pod = cron.spec.jobTemplate.spec.template.spec;
-        assert.equal(pod.serviceAccountName, "vault-snapshot");
-        assert.equal(pod.automountServiceAccountToken, false);
-        const token = pod.volumes.find((v: any) => v.projected).projected.sources[0].serviceAccountToken;
-        assert.equal(token.audience, VAULT_AUDIENCE);
-        assert.ok(token.expirationSeconds <= 3600);
-        const env = Object.fromEntries(pod.containers[0].env.map((e: any) => [e.name, e.value]));
-        assert.equal(env.VAULT_ROLE, "vault-snapshot");
-        if (config.cluster.mode === "eks") assert.match(env.BUCKET, /-vault-snapshots-\d{12}$/);
-      });
-
-      // Schema validation of every object, these jobs included, is test/infra/kubernetes-schemas.spec.ts.
-      it("runs every job restricted and outside the mesh", async () => {
-        const rendering = await rendered(stack);
-        const pods = [
-          ...ofType(rendering, T.job).map((j) => (j.inputs as any).spec.template),
-          ...ofType(rendering, T.cronJob).map((c) => (c.inputs as any).spec.jobTemplate.spec.template),
-        ];
-        assert.ok(pods.length >= 3);
-        for (const template of pods) {
-          assert.equal(template.metadata.annotations["sidecar.istio.io/inject"], "false");
-          const spec = template.spec;
-          assert.equal(spec.securityContext.runAsNonRoot, true);
-          for (const container of spec.containers) {
-            assert.equal(container.securityContext.allowPrivilegeEscalation, false);
-            assert.equal(container.securityContext.readOnlyRootFilesystem, true);
-            assert.deepEqual(container.securityContext.capabilities.drop, ["ALL"]);
-            assert.ok(container.resources.limits.memory);
-            assert.doesNotMatch(container.image, /:latest$/);
-          }
-        }
-      });
-
-      it("gives every job script each variable it reads", async () => {
-        const rendering = await rendered(stack);
-        const pods = [
-          ...ofType(rendering, T.job).map((j) => (j.inputs as any).spec.template.spec),
-          ...ofType(rendering, T.cronJob).map((c) => (c.inputs as any).spec.jobTemplate.spec.template.spec),
-        ];
-        for (const pod of pods) {
-          const container = pod.containers[0];
-          // Single-quoted text is literal to the shell (jq programs use their own $variables).
-          const script = (container.command[2] as string).replace(/'[^']*'/g, "''");
-          const assigned = new Set([...script.matchAll(/(?:^|[\s;(])([A-Za-z_][A-Za-z0-9_]*)=/g), ...script.matchAll(/\bfor ([a-z_]+) in/g)].map((m) => m[1]!));
-          const used = new Set([...script.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!).filter((v) => !assigned.has(v)));
-          const env = new Set(container.env.map((e: any) => e.name));
-          for (const variable of used) assert.ok(env.has(variable), `${pod.serviceAccountName}: $${variable} is not set`);
-          for (const e of container.env) assert.notEqual(e.value, undefined, `${pod.serviceAccountName}: ${e.name}`);
-        }
-        const bootstrap = byName(rendering, T.job, "vault-bootstrap").inputs as any;
-        const env = Object.fromEntries(bootstrap.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
-        const deployer = await parsePolicy(env.DEPLOYER_POLICY);
-        assert.deepEqual(capabilitiesOn(deployer, "secret/data/shop/orders/config"), []);
-        assert.equal(env.DEPLOYER_POLICY_NAME, "platform-deployer");
-      });
-
-      it("opens Vault's port to the namespaces that use it, and only those", async () => {
-        const rendering = await rendered(stack);
-        const clients = [...new Set(vaultServices.map((s) => s.namespace))].sort();
-        const ingress = ofType(rendering, T.networkPolicy).find((p) => (p.inputs as any).metadata.name === "vault-server-ingress")!.inputs as any;
-        assert.deepEqual(ingress.spec.ingress[1].from[0].namespaceSelector.matchExpressions[0].values, clients);
-        assert.deepEqual(ingress.spec.ingress[1].ports, [{ protocol: "TCP", port: 8200 }]);
-        const egress = ofType(rendering, T.networkPolicy).filter((p) => (p.inputs as any).metadata.name === "allow-vault-egress");
-        assert.deepEqual(egress.map((p) => (p.inputs as any).metadata.namespace).sort(), clients);
-      });
-
-      it("keeps every secret input secret: no secret value appears in a plain input or output", async () => {
-        const rendering = await rendered(stack);
+    it("never exposes a database password given in plain config", async () => {
+        const file = parseYaml(readFileSync(readStackFile("prod").path, "utf8")) as { config: Record<string, any> };
+        const vault = {
+            ...file.config["secure-platform:vault"],
+            database: { ...file.config["secure-platform:vault"].database, password: "pg-admin-password-must-not-leak" },
+        };
+        const rendering = await renderWith("prod", { "secure-platform:vault": JSON.stringify(vault) });
         const { secrets, exposed } = leaks(rendering);
+        assert.ok(secrets.has("pg-admin-password-must-not-leak"));
         assert.deepEqual(exposed, []);
-        // The scan sees the values that must stay hidden: the database password, and on kind the deployer token.
-        assert.ok(secrets.has(SECRET_PLACEHOLDER), "the database password is a secret input");
-        if (config.vault.unseal === "insecure-local-shamir") assert.ok(secrets.has(MOCK_VAULT_TOKEN), "the deployer token is a secret input");
-        const provider = only(rendering, T.provider).inputs as any;
-        assert.equal(provider.skipTlsVerify, "false");
-        if (config.vault.unseal === "aws-kms") {
-          assert.equal(provider.token, undefined, "the deployer logs in with AWS IAM, no token");
-          const login = JSON.parse(provider.authLoginAws);
-          assert.equal(login.role, "platform-deployer");
-          assert.equal(login.headerValue, `${config.cluster.name}-vault`);
-          assert.equal(login.awsStsEndpoint, `https://sts.${login.awsRegion}.amazonaws.com`);
-        } else {
-          assert.equal(provider.token, "[secret]");
-        }
-      });
-
-      it("never lets the recovery material pass through Pulumi: no secret version, no ConfigMap, no output", async () => {
-        const rendering = await rendered(stack);
-        assert.equal(ofType(rendering, "aws:secretsmanager/secretVersion:SecretVersion").length, 0);
-        assert.equal(ofType(rendering, "kubernetes:core/v1:ConfigMap").filter((c) => String((c.inputs as any).metadata?.namespace) === "vault").length, 0);
-        assert.doesNotMatch(JSON.stringify(rendering.outputs), /root_token|recovery_keys|hvs\./);
-      });
     });
-  }
-
-  describe("on EKS (prod)", () => {
-    it("unseals with a rotating, protected KMS key through a role scoped to that key alone", async () => {
-      const rendering = await rendered("prod");
-      const key = ofType(rendering, "aws:kms/key:Key").find((k) => String(k.inputs.description).includes("Vault auto-unseal"))!;
-      assert.equal(key.inputs.enableKeyRotation, true);
-      assert.equal(key.protect, true);
-      const policy = JSON.parse(String(byName(rendering, "aws:iam/rolePolicy:RolePolicy", "vault-server").inputs.policy));
-      assert.equal(policy.Statement.length, 1);
-      assert.deepEqual(policy.Statement[0].Action, ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"]);
-      assert.match(policy.Statement[0].Resource, /^arn:aws:kms:eu-west-1:\d{12}:key\/[0-9a-f-]{36}$/);
-      const association = byName(rendering, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "vault-server").inputs;
-      assert.deepEqual([association.namespace, association.serviceAccount], ["vault", "vault"]);
-      const secret = only(rendering, "aws:secretsmanager/secret:Secret");
-      assert.equal(secret.protect, true);
-      assert.match(String(secret.inputs.kmsKeyId), /^arn:aws:kms:/);
-    });
-
-    it("keeps snapshots in an encrypted, versioned, private, TLS-only, protected bucket", async () => {
-      const rendering = await rendered("prod");
-      const bucket = only(rendering, "aws:s3/bucket:Bucket");
-      assert.equal(bucket.protect, true);
-      assert.equal(bucket.inputs.forceDestroy, false);
-      const forBucket = (type: string) => ofType(rendering, type).filter((r) => r.name.startsWith("vault-backups"));
-      assert.equal((forBucket("aws:s3/bucketVersioning:BucketVersioning")[0]!.inputs as any).versioningConfiguration.status, "Enabled");
-      const sse = (forBucket("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0]!.inputs as any).rules[0];
-      assert.equal(sse.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
-      assert.match(sse.applyServerSideEncryptionByDefault.kmsMasterKeyId, /^arn:aws:kms:/);
-      const block = forBucket("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0]!.inputs;
-      for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(block[flag], true, flag);
-      const policy = JSON.parse(String(forBucket("aws:s3/bucketPolicy:BucketPolicy")[0]!.inputs.policy));
-      assert.ok(policy.Statement.some((s: any) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false"));
-      const upload = JSON.parse(String(byName(rendering, "aws:iam/rolePolicy:RolePolicy", "vault-backups-snapshot").inputs.policy));
-      assert.deepEqual(upload.Statement.flatMap((s: any) => s.Action).sort(), ["kms:GenerateDataKey", "s3:PutObject"]);
-    });
-
-    it("orders the install: TLS job, then the chart, then the bootstrap job, then the provider", async () => {
-      const rendering = await rendered("prod");
-      const tls = byName(rendering, T.job, "vault-tls");
-      const release = byName(rendering, T.release, "vault");
-      const bootstrap = byName(rendering, T.job, "vault-bootstrap");
-      assert.ok(release.dependsOn.includes(tls.urn));
-      assert.ok(bootstrap.dependsOn.includes(release.urn));
-      assert.ok(only(rendering, T.provider).dependsOn.includes(bootstrap.urn));
-      const pod = (bootstrap.inputs as any).spec.template.spec;
-      assert.equal(pod.automountServiceAccountToken, false, "on EKS the bootstrap job needs no Kubernetes API access");
-      const env = Object.fromEntries(pod.containers[0].env.map((e: any) => [e.name, e.value]));
-      assert.deepEqual(JSON.parse(env.DEPLOYER_PRINCIPALS), ["arn:aws:iam::777788889999:role/platform-deployer-prod"]);
-      assert.equal(env.RECOVERY_SECRET_ID, "platform-prod/vault/recovery");
-    });
-  });
-
-  describe("on kind (local)", () => {
-    it("uses the local-only Shamir unseal, named as insecure, with no AWS resources", async () => {
-      const rendering = await rendered("local");
-      assert.equal(rendering.resources.filter((r) => r.type.startsWith("aws:")).length, 0);
-      const unseal = byName(rendering, T.cronJob, "vault-unseal");
-      assert.equal((unseal.inputs as any).metadata.name, "vault-unseal-insecure-local");
-      for (const stack of STACKS.filter((s) => s !== "local")) {
-        assert.equal(ofType(await rendered(stack), T.cronJob).filter((c) => /insecure/.test(String((c.inputs as any).metadata.name))).length, 0, stack);
-      }
-    });
-  });
-
-  it("never exposes a database password given in plain config", async () => {
-    const file = parseYaml(readFileSync(readStackFile("prod").path, "utf8")) as { config: Record<string, any> };
-    const vault = { ...file.config["secure-platform:vault"], database: { ...file.config["secure-platform:vault"].database, password: "pg-admin-password-must-not-leak" } };
-    const rendering = await renderWith("prod", { "secure-platform:vault": JSON.stringify(vault) });
-    const { secrets, exposed } = leaks(rendering);
-    assert.ok(secrets.has("pg-admin-password-must-not-leak"));
-    assert.deepEqual(exposed, []);
-  });
 });
 
 describe("vault: jobs that retry", () => {
-  for (const stack of STACKS) {
-    it(`${stack}: every Job the program creates is replaced at the next up when it did not complete`, async () => {
-      const jobs = kubernetesObjects(await rendered(stack)).filter(({ manifest }) => manifest.kind === "Job");
-      assert.ok(jobs.length >= 2, `${stack}: ${jobs.length} jobs`);
-      for (const { manifest } of jobs) {
-        const metadata = manifest.metadata as { name: string; annotations?: Record<string, string> };
-        assert.equal(metadata.annotations?.["pulumi.com/replaceUnready"], "true", metadata.name);
-      }
-    });
-  }
+    for (const stack of STACKS) {
+        it(`${stack}: every Job the program creates is replaced at the next up when it did not complete`, async () => {
+            const jobs = kubernetesObjects(await rendered(stack)).filter(({ manifest }) => manifest.kind === "Job");
+            assert.ok(jobs.length >= 2, `${stack}: ${jobs.length} jobs`);
+            for (const { manifest } of jobs) {
+                const metadata = manifest.metadata as { name: string; annotations?: Record<string, string> };
+                assert.equal(metadata.annotations?.["pulumi.com/replaceUnready"], "true", metadata.name);
+            }
+        });
+    }
 });

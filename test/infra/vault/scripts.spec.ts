@@ -22,270 +22,330 @@ const SNAPSHOT_TOKEN = "hvs.snapshot-token-0123456789";
 const SNAPSHOT_BYTES = Buffer.from("raft snapshot bytes \u0000\u0001\u0002");
 
 interface Recorded {
-  method: string;
-  path: string;
-  token?: string;
-  body: string;
+    method: string;
+    path: string;
+    token?: string;
+    body: string;
 }
 
 /** A stand-in for Vault's HTTP API: just the endpoints the jobs call, with Vault's response shapes. */
 class FakeVault {
-  readonly requests: Recorded[] = [];
-  initialized = false;
-  sealed = false;
-  private server?: Server;
+    readonly requests: Recorded[] = [];
+    initialized = false;
+    sealed = false;
+    private server?: Server;
 
-  async start(key: Buffer, cert: Buffer): Promise<string> {
-    this.server = createServer({ key, cert }, (req, res) => {
-      let body = "";
-      req.on("data", (chunk) => (body += chunk));
-      req.on("end", () => {
-        const url = new URL(req.url ?? "/", "https://vault");
-        const token = req.headers["x-vault-token"] as string | undefined;
-        this.requests.push({ method: req.method ?? "", path: url.pathname, token, body });
-        const json = (status: number, value?: unknown) => {
-          res.writeHead(status, { "content-type": "application/json" });
-          res.end(value === undefined ? "" : JSON.stringify(value));
-        };
-        const authorised = token === ROOT_TOKEN || token === SNAPSHOT_TOKEN;
-        switch (`${req.method} ${url.pathname}`) {
-          case "GET /v1/sys/health":
-            return json(this.initialized && !this.sealed ? 200 : Number(url.searchParams.get(this.initialized ? "sealedcode" : "uninitcode") ?? 501), {});
-          case "GET /v1/sys/init":
-            return json(200, { initialized: this.initialized });
-          case "PUT /v1/sys/init": {
-            if (this.initialized) return json(400, { errors: ["Vault is already initialized"] });
-            this.initialized = true;
-            const request = JSON.parse(body) as Record<string, number>;
-            return json(200, request.recovery_shares
-              ? { keys: [], keys_base64: [], recovery_keys: ["aa"], recovery_keys_base64: [RECOVERY_KEY], root_token: ROOT_TOKEN }
-              : { keys: ["bb"], keys_base64: [UNSEAL_KEY], root_token: ROOT_TOKEN });
-          }
-          case "GET /v1/sys/seal-status":
-            return json(200, { sealed: this.sealed });
-          case "PUT /v1/sys/unseal":
-            if (JSON.parse(body).key !== UNSEAL_KEY) return json(400, { errors: ["wrong key"] });
-            this.sealed = false;
-            return json(200, { sealed: false });
-          case "POST /v1/auth/kubernetes/login":
-            return json(200, { auth: { client_token: SNAPSHOT_TOKEN, policies: ["vault-snapshot"] } });
-          case "GET /v1/sys/storage/raft/snapshot":
-            if (token !== SNAPSHOT_TOKEN) return json(403, { errors: ["permission denied"] });
-            res.writeHead(200, { "content-type": "application/gzip" });
-            return res.end(SNAPSHOT_BYTES);
-          case "POST /v1/auth/token/create-orphan":
-            if (token !== ROOT_TOKEN) return json(403, { errors: ["permission denied"] });
-            return json(200, { auth: { client_token: DEPLOYER_TOKEN } });
-          default:
-            if (!authorised) return json(403, { errors: ["permission denied"] });
-            return json(204);
-        }
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    return `https://localhost:${(this.server!.address() as AddressInfo).port}`;
-  }
+    async start(key: Buffer, cert: Buffer): Promise<string> {
+        this.server = createServer({ key, cert }, (req, res) => {
+            let body = "";
+            req.on("data", (chunk) => (body += chunk));
+            req.on("end", () => {
+                const url = new URL(req.url ?? "/", "https://vault");
+                const token = req.headers["x-vault-token"] as string | undefined;
+                this.requests.push({ method: req.method ?? "", path: url.pathname, token, body });
+                const json = (status: number, value?: unknown) => {
+                    res.writeHead(status, { "content-type": "application/json" });
+                    res.end(value === undefined ? "" : JSON.stringify(value));
+                };
+                const authorised = token === ROOT_TOKEN || token === SNAPSHOT_TOKEN;
+                switch (`${req.method} ${url.pathname}`) {
+                    case "GET /v1/sys/health":
+                        return json(
+                            this.initialized && !this.sealed
+                                ? 200
+                                : Number(url.searchParams.get(this.initialized ? "sealedcode" : "uninitcode") ?? 501),
+                            {},
+                        );
+                    case "GET /v1/sys/init":
+                        return json(200, { initialized: this.initialized });
+                    case "PUT /v1/sys/init": {
+                        if (this.initialized) return json(400, { errors: ["Vault is already initialized"] });
+                        this.initialized = true;
+                        const request = JSON.parse(body) as Record<string, number>;
+                        return json(
+                            200,
+                            request.recovery_shares
+                                ? {
+                                      keys: [],
+                                      keys_base64: [],
+                                      recovery_keys: ["aa"],
+                                      recovery_keys_base64: [RECOVERY_KEY],
+                                      root_token: ROOT_TOKEN,
+                                  }
+                                : { keys: ["bb"], keys_base64: [UNSEAL_KEY], root_token: ROOT_TOKEN },
+                        );
+                    }
+                    case "GET /v1/sys/seal-status":
+                        return json(200, { sealed: this.sealed });
+                    case "PUT /v1/sys/unseal":
+                        if (JSON.parse(body).key !== UNSEAL_KEY) return json(400, { errors: ["wrong key"] });
+                        this.sealed = false;
+                        return json(200, { sealed: false });
+                    case "POST /v1/auth/kubernetes/login":
+                        return json(200, { auth: { client_token: SNAPSHOT_TOKEN, policies: ["vault-snapshot"] } });
+                    case "GET /v1/sys/storage/raft/snapshot":
+                        if (token !== SNAPSHOT_TOKEN) return json(403, { errors: ["permission denied"] });
+                        res.writeHead(200, { "content-type": "application/gzip" });
+                        return res.end(SNAPSHOT_BYTES);
+                    case "POST /v1/auth/token/create-orphan":
+                        if (token !== ROOT_TOKEN) return json(403, { errors: ["permission denied"] });
+                        return json(200, { auth: { client_token: DEPLOYER_TOKEN } });
+                    default:
+                        if (!authorised) return json(403, { errors: ["permission denied"] });
+                        return json(204);
+                }
+            });
+        });
+        await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+        return `https://localhost:${(this.server!.address() as AddressInfo).port}`;
+    }
 
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server?.close(() => resolve()) ?? resolve());
-  }
+    stop(): Promise<void> {
+        return new Promise((resolve) => this.server?.close(() => resolve()) ?? resolve());
+    }
 
-  /** Requests after the health and init-status probes. */
-  writes(): Recorded[] {
-    return this.requests.filter((r) => !(r.method === "GET" && ["/v1/sys/health", "/v1/sys/init"].includes(r.path)));
-  }
+    /** Requests after the health and init-status probes. */
+    writes(): Recorded[] {
+        return this.requests.filter((r) => !(r.method === "GET" && ["/v1/sys/health", "/v1/sys/init"].includes(r.path)));
+    }
 }
 
 interface Sandbox {
-  dir: string;
-  state: string;
-  work: string;
+    dir: string;
+    state: string;
+    work: string;
 }
 
 function sandbox(): Sandbox {
-  const dir = mkdtempSync(join(tmpdir(), "vault-job-"));
-  const state = join(dir, "state");
-  const work = join(dir, "work");
-  mkdirSync(state);
-  mkdirSync(work);
-  writeFileSync(join(state, "calls"), "");
-  return { dir, state, work };
+    const dir = mkdtempSync(join(tmpdir(), "vault-job-"));
+    const state = join(dir, "state");
+    const work = join(dir, "work");
+    mkdirSync(state);
+    mkdirSync(work);
+    writeFileSync(join(state, "calls"), "");
+    return { dir, state, work };
 }
 
 /** The job's script with its in-pod paths pointed at the sandbox, run by sh with the stubs first on PATH. */
 async function runJob(box: Sandbox, script: string, env: Record<string, string>, paths: Record<string, string> = {}) {
-  let text = script.replaceAll("/work", box.work);
-  for (const [from, to] of Object.entries(paths)) text = text.replaceAll(from, to);
-  rmSync(box.work, { recursive: true, force: true });
-  mkdirSync(box.work);
-  return run("sh", ["-c", text], {
-    env: { PATH: `${FIXTURES}:${process.env.PATH}`, HOME: box.work, STATE: box.state, ...env },
-    timeout: 120_000,
-  });
+    let text = script.replaceAll("/work", box.work);
+    for (const [from, to] of Object.entries(paths)) text = text.replaceAll(from, to);
+    rmSync(box.work, { recursive: true, force: true });
+    mkdirSync(box.work);
+    return run("sh", ["-c", text], {
+        env: { PATH: `${FIXTURES}:${process.env.PATH}`, HOME: box.work, STATE: box.state, ...env },
+        timeout: 120_000,
+    });
 }
 
 const calls = (box: Sandbox) => readFileSync(join(box.state, "calls"), "utf8").split("\n").filter(Boolean);
 
 describe("vault job scripts, run", function () {
-  this.timeout(300_000);
-  const box = sandbox();
-  const vault = new FakeVault();
-  let address = "";
-  let caFile = "";
+    this.timeout(300_000);
+    const box = sandbox();
+    const vault = new FakeVault();
+    let address = "";
+    let caFile = "";
 
-  before(async () => {
-    for (const tool of ["sh", "curl", "jq", "openssl", "base64"]) {
-      assert.doesNotThrow(() => execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "pipe" }), `${tool} is needed to run the job scripts`);
-    }
-  });
-
-  after(async () => {
-    await vault.stop();
-    rmSync(box.dir, { recursive: true, force: true });
-  });
-
-  it("tls: issues a CA and a server certificate for every Vault name, publishes only the CA, and keeps them on a re-run", async () => {
-    const names = serverCertificateNames("vault");
-    const script = tlsScript({ namespace: "vault", dnsNames: names.dns, ipAddresses: names.ips, validityDays: 730 });
-    const first = await runJob(box, script, {});
-    assert.match(first.stdout, /vault-tls created/);
-    const secret = join(box.state, "secret-vault-tls");
-    assert.deepEqual(readdirSync(secret).sort(), ["ca.crt", "tls.crt", "tls.key"]);
-    const verify = execFileSync("openssl", ["verify", "-CAfile", join(secret, "ca.crt"), join(secret, "tls.crt")], { encoding: "utf8" });
-    assert.match(verify, /OK/);
-    const text = execFileSync("openssl", ["x509", "-in", join(secret, "tls.crt"), "-noout", "-text"], { encoding: "utf8" });
-    for (const name of ["vault.vault.svc", "vault-active.vault.svc", "*.vault-internal.vault.svc", "localhost"]) assert.ok(text.includes(`DNS:${name}`), name);
-    assert.match(text, /IP Address:127\.0\.0\.1/);
-    assert.equal(readFileSync(join(box.state, "configmap-vault-ca", "ca.crt"), "utf8"), readFileSync(join(secret, "ca.crt"), "utf8"));
-    assert.deepEqual(readdirSync(join(box.state, "configmap-vault-ca")), ["ca.crt"], "the ConfigMap holds the CA certificate only");
-    assert.ok(!readdirSync(box.work).some((f) => f.endsWith(".key")), "no private key is left behind");
-
-    const before = readFileSync(join(secret, "tls.crt"), "utf8");
-    const second = await runJob(box, script, {});
-    assert.match(second.stdout, /vault-tls exists; keeping it/);
-    assert.equal(readFileSync(join(secret, "tls.crt"), "utf8"), before);
-    assert.equal(calls(box).filter((c) => c.includes("create secret")).length, 1);
-
-    caFile = join(box.dir, "ca.crt");
-    writeFileSync(caFile, readFileSync(join(secret, "ca.crt")));
-    address = await vault.start(readFileSync(join(secret, "tls.key")), readFileSync(join(secret, "tls.crt")));
-  });
-
-  const bootstrapEnv = () => ({
-    VAULT_ADDR: address,
-    NAMESPACE: "vault",
-    DEPLOYER_POLICY_NAME: "platform-deployer",
-    DEPLOYER_POLICY: renderPolicy(deployerPolicyRules()),
-    DEPLOYER_PRINCIPALS: JSON.stringify(["arn:aws:iam::777788889999:role/platform-deployer-prod"]),
-    AWS_AUTH_HEADER: "platform-prod-vault",
-    AWS_REGION: "eu-west-1",
-    RECOVERY_SECRET_ID: "platform-prod/vault/recovery",
-  });
-
-  it("bootstrap (aws-kms): stores the recovery material first, sets up the deployer's IAM login, revokes root, prints no secret", async () => {
-    const result = await runJob(box, bootstrapScript("aws-kms"), bootstrapEnv(), { "/vault-ca/ca.crt": caFile });
-    const printed = result.stdout + result.stderr;
-    for (const secret of [ROOT_TOKEN, RECOVERY_KEY]) assert.ok(!printed.includes(secret), "a secret was printed");
-    const stored = JSON.parse(readFileSync(join(box.state, "secretsmanager-value"), "utf8"));
-    assert.equal(stored.root_token, ROOT_TOKEN);
-    assert.deepEqual(stored.recovery_keys_base64, [RECOVERY_KEY]);
-    assert.equal(readFileSync(join(box.state, "secretsmanager-id"), "utf8"), "platform-prod/vault/recovery");
-
-    const init = vault.requests.find((r) => r.method === "PUT" && r.path === "/v1/sys/init")!;
-    assert.deepEqual(JSON.parse(init.body), { recovery_shares: 5, recovery_threshold: 3 });
-    const writes = vault.writes().filter((r) => r.path !== "/v1/sys/init");
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [
-      "PUT /v1/sys/policies/acl/platform-deployer",
-      "POST /v1/sys/auth/aws",
-      "POST /v1/auth/aws/config/client",
-      "POST /v1/auth/aws/role/platform-deployer",
-      "POST /v1/auth/token/revoke-self",
-    ]);
-    assert.ok(writes.every((w) => w.token === ROOT_TOKEN));
-    assert.equal(JSON.parse(writes[0]!.body).policy, renderPolicy(deployerPolicyRules()));
-    assert.deepEqual(JSON.parse(writes[2]!.body), {
-      iam_server_id_header_value: "platform-prod-vault", sts_region: "eu-west-1", sts_endpoint: "https://sts.eu-west-1.amazonaws.com",
+    before(async () => {
+        for (const tool of ["sh", "curl", "jq", "openssl", "base64"]) {
+            assert.doesNotThrow(
+                () => execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "pipe" }),
+                `${tool} is needed to run the job scripts`,
+            );
+        }
     });
-    const role = JSON.parse(writes[3]!.body);
-    assert.deepEqual(role.bound_iam_principal_arn, ["arn:aws:iam::777788889999:role/platform-deployer-prod"]);
-    assert.deepEqual(role.token_policies, ["platform-deployer"]);
-    assert.equal(role.auth_type, "iam");
-    assert.ok(role.token_max_ttl <= 3600);
-    assert.deepEqual(readdirSync(box.work), [], "no credential is left in the work directory");
-  });
 
-  it("bootstrap: a second run against an initialised Vault changes nothing", async () => {
-    const before = vault.requests.length;
-    const callsBefore = calls(box).length;
-    const result = await runJob(box, bootstrapScript("aws-kms"), bootstrapEnv(), { "/vault-ca/ca.crt": caFile });
-    assert.match(result.stdout, /already initialised; nothing to do/);
-    assert.deepEqual(vault.requests.slice(before).map((r) => `${r.method} ${r.path}`), ["GET /v1/sys/health", "GET /v1/sys/init"]);
-    assert.equal(calls(box).length, callsBefore, "no AWS or Kubernetes call");
-  });
-
-  it("bootstrap (insecure-local-shamir) and the unseal job: keys kept in local-only Secrets, sealed pods unsealed", async () => {
-    vault.initialized = false;
-    vault.sealed = true;
-    vault.requests.length = 0;
-    const result = await runJob(box, bootstrapScript("insecure-local-shamir"), bootstrapEnv(), { "/vault-ca/ca.crt": caFile });
-    const printed = result.stdout + result.stderr;
-    for (const secret of [ROOT_TOKEN, UNSEAL_KEY, DEPLOYER_TOKEN]) assert.ok(!printed.includes(secret), "a secret was printed");
-    assert.equal(JSON.parse(readFileSync(join(box.state, "secret-vault-init-insecure-local", "init.json"), "utf8")).keys_base64[0], UNSEAL_KEY);
-    assert.equal(readFileSync(join(box.state, "secret-vault-deployer-token-insecure-local", "token"), "utf8"), DEPLOYER_TOKEN);
-    assert.deepEqual(vault.writes().filter((r) => r.path !== "/v1/sys/init").map((w) => `${w.method} ${w.path}`), [
-      "PUT /v1/sys/unseal",
-      "PUT /v1/sys/policies/acl/platform-deployer",
-      "POST /v1/auth/token/create-orphan",
-      "POST /v1/auth/token/revoke-self",
-    ]);
-    const orphan = vault.requests.find((r) => r.path === "/v1/auth/token/create-orphan")!;
-    assert.deepEqual(JSON.parse(orphan.body).policies, ["platform-deployer"]);
-
-    vault.sealed = true;
-    const initFile = join(box.dir, "vault-init");
-    mkdirSync(initFile, { recursive: true });
-    writeFileSync(join(initFile, "init.json"), readFileSync(join(box.state, "secret-vault-init-insecure-local", "init.json")));
-    const unseal = await runJob(box, unsealScript(1, "vault"), {}, {
-      "/vault-ca/ca.crt": caFile,
-      "/vault-init": initFile,
-      "https://vault-0.vault-internal.vault.svc:8200": address,
+    after(async () => {
+        await vault.stop();
+        rmSync(box.dir, { recursive: true, force: true });
     });
-    assert.match(unseal.stdout, /unsealed https:\/\/localhost/);
-    assert.ok(!(unseal.stdout + unseal.stderr).includes(UNSEAL_KEY));
-    assert.equal(vault.sealed, false);
-  });
 
-  it("snapshot (s3): logs in with its projected token, uploads the snapshot encrypted with the backup key, revokes its token", async () => {
-    vault.requests.length = 0;
-    const tokenDir = join(box.dir, "sa-token");
-    mkdirSync(tokenDir, { recursive: true });
-    writeFileSync(join(tokenDir, "token"), "eyJhbGciOiJSUzI1NiJ9.projected.token\n");
-    const result = await runJob(box, snapshotScript("s3"), {
-      VAULT_ADDR: address, VAULT_ROLE: "vault-snapshot", BUCKET: "platform-prod-vault-snapshots-123456789012",
-      KMS_KEY_ARN: "arn:aws:kms:eu-west-1:123456789012:key/backup", AWS_REGION: "eu-west-1",
-    }, { "/vault-ca/ca.crt": caFile, "/var/run/secrets/vault": tokenDir });
-    assert.ok(!(result.stdout + result.stderr).includes(SNAPSHOT_TOKEN));
-    const login = vault.requests.find((r) => r.path === "/v1/auth/kubernetes/login")!;
-    assert.deepEqual(JSON.parse(login.body), { role: "vault-snapshot", jwt: "eyJhbGciOiJSUzI1NiJ9.projected.token" });
-    assert.deepEqual(readFileSync(join(box.state, "s3-object")), SNAPSHOT_BYTES);
-    assert.match(readFileSync(join(box.state, "s3-key"), "utf8"), /^s3:\/\/platform-prod-vault-snapshots-123456789012\/snapshots\/vault-\d{8}T\d{6}Z\.snap$/);
-    const upload = calls(box).find((c) => c.startsWith("aws s3 cp"))!;
-    assert.match(upload, /--sse aws:kms --sse-kms-key-id arn:aws:kms:eu-west-1:123456789012:key\/backup/);
-    const last = vault.requests.at(-1)!;
-    assert.deepEqual([last.path, last.token], ["/v1/auth/token/revoke-self", SNAPSHOT_TOKEN]);
-    assert.deepEqual(readdirSync(box.work), []);
-  });
+    it("tls: issues a CA and a server certificate for every Vault name, publishes only the CA, and keeps them on a re-run", async () => {
+        const names = serverCertificateNames("vault");
+        const script = tlsScript({ namespace: "vault", dnsNames: names.dns, ipAddresses: names.ips, validityDays: 730 });
+        const first = await runJob(box, script, {});
+        assert.match(first.stdout, /vault-tls created/);
+        const secret = join(box.state, "secret-vault-tls");
+        assert.deepEqual(readdirSync(secret).sort(), ["ca.crt", "tls.crt", "tls.key"]);
+        const verify = execFileSync("openssl", ["verify", "-CAfile", join(secret, "ca.crt"), join(secret, "tls.crt")], {
+            encoding: "utf8",
+        });
+        assert.match(verify, /OK/);
+        const text = execFileSync("openssl", ["x509", "-in", join(secret, "tls.crt"), "-noout", "-text"], { encoding: "utf8" });
+        for (const name of ["vault.vault.svc", "vault-active.vault.svc", "*.vault-internal.vault.svc", "localhost"])
+            assert.ok(text.includes(`DNS:${name}`), name);
+        assert.match(text, /IP Address:127\.0\.0\.1/);
+        assert.equal(readFileSync(join(box.state, "configmap-vault-ca", "ca.crt"), "utf8"), readFileSync(join(secret, "ca.crt"), "utf8"));
+        assert.deepEqual(readdirSync(join(box.state, "configmap-vault-ca")), ["ca.crt"], "the ConfigMap holds the CA certificate only");
+        assert.ok(!readdirSync(box.work).some((f) => f.endsWith(".key")), "no private key is left behind");
 
-  it("snapshot (volume): keeps the snapshot on the volume", async () => {
-    const tokenDir = join(box.dir, "sa-token");
-    const volume = join(box.dir, "snapshots");
-    mkdirSync(volume, { recursive: true });
-    await runJob(box, snapshotScript("volume"), { VAULT_ADDR: address, VAULT_ROLE: "vault-snapshot", RETENTION_DAYS: "3" }, {
-      "/vault-ca/ca.crt": caFile, "/var/run/secrets/vault": tokenDir, "/snapshots": volume,
+        const before = readFileSync(join(secret, "tls.crt"), "utf8");
+        const second = await runJob(box, script, {});
+        assert.match(second.stdout, /vault-tls exists; keeping it/);
+        assert.equal(readFileSync(join(secret, "tls.crt"), "utf8"), before);
+        assert.equal(calls(box).filter((c) => c.includes("create secret")).length, 1);
+
+        caFile = join(box.dir, "ca.crt");
+        writeFileSync(caFile, readFileSync(join(secret, "ca.crt")));
+        address = await vault.start(readFileSync(join(secret, "tls.key")), readFileSync(join(secret, "tls.crt")));
     });
-    const files = readdirSync(volume);
-    assert.equal(files.length, 1);
-    assert.deepEqual(readFileSync(join(volume, files[0]!)), SNAPSHOT_BYTES);
-    assert.ok(existsSync(join(volume, files[0]!)));
-  });
+
+    const bootstrapEnv = () => ({
+        VAULT_ADDR: address,
+        NAMESPACE: "vault",
+        DEPLOYER_POLICY_NAME: "platform-deployer",
+        DEPLOYER_POLICY: renderPolicy(deployerPolicyRules()),
+        DEPLOYER_PRINCIPALS: JSON.stringify(["arn:aws:iam::777788889999:role/platform-deployer-prod"]),
+        AWS_AUTH_HEADER: "platform-prod-vault",
+        AWS_REGION: "eu-west-1",
+        RECOVERY_SECRET_ID: "platform-prod/vault/recovery",
+    });
+
+    it("bootstrap (aws-kms): stores the recovery material first, sets up the deployer's IAM login, revokes root, prints no secret", async () => {
+        const result = await runJob(box, bootstrapScript("aws-kms"), bootstrapEnv(), { "/vault-ca/ca.crt": caFile });
+        const printed = result.stdout + result.stderr;
+        for (const secret of [ROOT_TOKEN, RECOVERY_KEY]) assert.ok(!printed.includes(secret), "a secret was printed");
+        const stored = JSON.parse(readFileSync(join(box.state, "secretsmanager-value"), "utf8"));
+        assert.equal(stored.root_token, ROOT_TOKEN);
+        assert.deepEqual(stored.recovery_keys_base64, [RECOVERY_KEY]);
+        assert.equal(readFileSync(join(box.state, "secretsmanager-id"), "utf8"), "platform-prod/vault/recovery");
+
+        const init = vault.requests.find((r) => r.method === "PUT" && r.path === "/v1/sys/init")!;
+        assert.deepEqual(JSON.parse(init.body), { recovery_shares: 5, recovery_threshold: 3 });
+        const writes = vault.writes().filter((r) => r.path !== "/v1/sys/init");
+        assert.deepEqual(
+            writes.map((w) => `${w.method} ${w.path}`),
+            [
+                "PUT /v1/sys/policies/acl/platform-deployer",
+                "POST /v1/sys/auth/aws",
+                "POST /v1/auth/aws/config/client",
+                "POST /v1/auth/aws/role/platform-deployer",
+                "POST /v1/auth/token/revoke-self",
+            ],
+        );
+        assert.ok(writes.every((w) => w.token === ROOT_TOKEN));
+        assert.equal(JSON.parse(writes[0]!.body).policy, renderPolicy(deployerPolicyRules()));
+        assert.deepEqual(JSON.parse(writes[2]!.body), {
+            iam_server_id_header_value: "platform-prod-vault",
+            sts_region: "eu-west-1",
+            sts_endpoint: "https://sts.eu-west-1.amazonaws.com",
+        });
+        const role = JSON.parse(writes[3]!.body);
+        assert.deepEqual(role.bound_iam_principal_arn, ["arn:aws:iam::777788889999:role/platform-deployer-prod"]);
+        assert.deepEqual(role.token_policies, ["platform-deployer"]);
+        assert.equal(role.auth_type, "iam");
+        assert.ok(role.token_max_ttl <= 3600);
+        assert.deepEqual(readdirSync(box.work), [], "no credential is left in the work directory");
+    });
+
+    it("bootstrap: a second run against an initialised Vault changes nothing", async () => {
+        const before = vault.requests.length;
+        const callsBefore = calls(box).length;
+        const result = await runJob(box, bootstrapScript("aws-kms"), bootstrapEnv(), { "/vault-ca/ca.crt": caFile });
+        assert.match(result.stdout, /already initialised; nothing to do/);
+        assert.deepEqual(
+            vault.requests.slice(before).map((r) => `${r.method} ${r.path}`),
+            ["GET /v1/sys/health", "GET /v1/sys/init"],
+        );
+        assert.equal(calls(box).length, callsBefore, "no AWS or Kubernetes call");
+    });
+
+    it("bootstrap (insecure-local-shamir) and the unseal job: keys kept in local-only Secrets, sealed pods unsealed", async () => {
+        vault.initialized = false;
+        vault.sealed = true;
+        vault.requests.length = 0;
+        const result = await runJob(box, bootstrapScript("insecure-local-shamir"), bootstrapEnv(), { "/vault-ca/ca.crt": caFile });
+        const printed = result.stdout + result.stderr;
+        for (const secret of [ROOT_TOKEN, UNSEAL_KEY, DEPLOYER_TOKEN]) assert.ok(!printed.includes(secret), "a secret was printed");
+        assert.equal(
+            JSON.parse(readFileSync(join(box.state, "secret-vault-init-insecure-local", "init.json"), "utf8")).keys_base64[0],
+            UNSEAL_KEY,
+        );
+        assert.equal(readFileSync(join(box.state, "secret-vault-deployer-token-insecure-local", "token"), "utf8"), DEPLOYER_TOKEN);
+        assert.deepEqual(
+            vault
+                .writes()
+                .filter((r) => r.path !== "/v1/sys/init")
+                .map((w) => `${w.method} ${w.path}`),
+            [
+                "PUT /v1/sys/unseal",
+                "PUT /v1/sys/policies/acl/platform-deployer",
+                "POST /v1/auth/token/create-orphan",
+                "POST /v1/auth/token/revoke-self",
+            ],
+        );
+        const orphan = vault.requests.find((r) => r.path === "/v1/auth/token/create-orphan")!;
+        assert.deepEqual(JSON.parse(orphan.body).policies, ["platform-deployer"]);
+
+        vault.sealed = true;
+        const initFile = join(box.dir, "vault-init");
+        mkdirSync(initFile, { recursive: true });
+        writeFileSync(join(initFile, "init.json"), readFileSync(join(box.state, "secret-vault-init-insecure-local", "init.json")));
+        const unseal = await runJob(
+            box,
+            unsealScript(1, "vault"),
+            {},
+            {
+                "/vault-ca/ca.crt": caFile,
+                "/vault-init": initFile,
+                "https://vault-0.vault-internal.vault.svc:8200": address,
+            },
+        );
+        assert.match(unseal.stdout, /unsealed https:\/\/localhost/);
+        assert.ok(!(unseal.stdout + unseal.stderr).includes(UNSEAL_KEY));
+        assert.equal(vault.sealed, false);
+    });
+
+    it("snapshot (s3): logs in with its projected token, uploads the snapshot encrypted with the backup key, revokes its token", async () => {
+        vault.requests.length = 0;
+        const tokenDir = join(box.dir, "sa-token");
+        mkdirSync(tokenDir, { recursive: true });
+        writeFileSync(join(tokenDir, "token"), "eyJhbGciOiJSUzI1NiJ9.projected.token\n");
+        const result = await runJob(
+            box,
+            snapshotScript("s3"),
+            {
+                VAULT_ADDR: address,
+                VAULT_ROLE: "vault-snapshot",
+                BUCKET: "platform-prod-vault-snapshots-123456789012",
+                KMS_KEY_ARN: "arn:aws:kms:eu-west-1:123456789012:key/backup",
+                AWS_REGION: "eu-west-1",
+            },
+            { "/vault-ca/ca.crt": caFile, "/var/run/secrets/vault": tokenDir },
+        );
+        assert.ok(!(result.stdout + result.stderr).includes(SNAPSHOT_TOKEN));
+        const login = vault.requests.find((r) => r.path === "/v1/auth/kubernetes/login")!;
+        assert.deepEqual(JSON.parse(login.body), { role: "vault-snapshot", jwt: "eyJhbGciOiJSUzI1NiJ9.projected.token" });
+        assert.deepEqual(readFileSync(join(box.state, "s3-object")), SNAPSHOT_BYTES);
+        assert.match(
+            readFileSync(join(box.state, "s3-key"), "utf8"),
+            /^s3:\/\/platform-prod-vault-snapshots-123456789012\/snapshots\/vault-\d{8}T\d{6}Z\.snap$/,
+        );
+        const upload = calls(box).find((c) => c.startsWith("aws s3 cp"))!;
+        assert.match(upload, /--sse aws:kms --sse-kms-key-id arn:aws:kms:eu-west-1:123456789012:key\/backup/);
+        const last = vault.requests.at(-1)!;
+        assert.deepEqual([last.path, last.token], ["/v1/auth/token/revoke-self", SNAPSHOT_TOKEN]);
+        assert.deepEqual(readdirSync(box.work), []);
+    });
+
+    it("snapshot (volume): keeps the snapshot on the volume", async () => {
+        const tokenDir = join(box.dir, "sa-token");
+        const volume = join(box.dir, "snapshots");
+        mkdirSync(volume, { recursive: true });
+        await runJob(
+            box,
+            snapshotScript("volume"),
+            { VAULT_ADDR: address, VAULT_ROLE: "vault-snapshot", RETENTION_DAYS: "3" },
+            {
+                "/vault-ca/ca.crt": caFile,
+                "/var/run/secrets/vault": tokenDir,
+                "/snapshots": volume,
+            },
+        );
+        const files = readdirSync(volume);
+        assert.equal(files.length, 1);
+        assert.deepEqual(readFileSync(join(volume, files[0]!)), SNAPSHOT_BYTES);
+        assert.ok(existsSync(join(volume, files[0]!)));
+    });
 });

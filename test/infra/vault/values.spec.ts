@@ -5,130 +5,171 @@ import { parsePlatformConfig } from "../../../infra/config";
 import type { VaultConfig } from "../../../infra/vault/config";
 import { bootstrapScript, snapshotScript, tlsScript, unsealScript } from "../../../infra/vault/scripts";
 import {
-  READINESS_PATH, maxUnavailable, serverAffinity, serverCertificateNames, serverConfig, splitImage, vaultValues,
+    READINESS_PATH,
+    maxUnavailable,
+    serverAffinity,
+    serverCertificateNames,
+    serverConfig,
+    splitImage,
+    vaultValues,
 } from "../../../infra/vault/values";
 
-const config = (): VaultConfig => parsePlatformConfig("dev", {
-  cluster: {
-    mode: "eks", name: "t", region: "eu-west-1", kubernetesVersion: "1.33",
-    vpc: { cidr: "10.0.0.0/16", privateSubnetCidrs: ["10.0.0.0/19", "10.0.32.0/19"], publicSubnetCidrs: ["10.0.128.0/22", "10.0.132.0/22"] },
-    nodeGroups: [{ name: "g", instanceTypes: ["m6i.large"], minSize: 1, desiredSize: 1, maxSize: 2 }],
-    accessEntries: [{ principalArn: "arn:aws:iam::111122223333:role/deployer", access: "cluster-admin" }],
-  },
-  // Signature verification needs policies of its own; it is not what these tests look at.
-  admission: { signatures: { enabled: false } },
-}).vault;
+const config = (): VaultConfig =>
+    parsePlatformConfig("dev", {
+        cluster: {
+            mode: "eks",
+            name: "t",
+            region: "eu-west-1",
+            kubernetesVersion: "1.33",
+            vpc: {
+                cidr: "10.0.0.0/16",
+                privateSubnetCidrs: ["10.0.0.0/19", "10.0.32.0/19"],
+                publicSubnetCidrs: ["10.0.128.0/22", "10.0.132.0/22"],
+            },
+            nodeGroups: [{ name: "g", instanceTypes: ["m6i.large"], minSize: 1, desiredSize: 1, maxSize: 2 }],
+            accessEntries: [{ principalArn: "arn:aws:iam::111122223333:role/deployer", access: "cluster-admin" }],
+        },
+        // Signature verification needs policies of its own; it is not what these tests look at.
+        admission: { signatures: { enabled: false } },
+    }).vault;
 
 type Values = { server: Record<string, any>; injector: { enabled: boolean }; global: { tlsDisable: boolean } };
 
 describe("vault server configuration and chart values", () => {
-  it("writes server HCL that HashiCorp's parser reads: TLS listener, Raft joined over TLS, KMS seal on EKS only", async () => {
-    const kms = (await parse("vault.hcl", serverConfig({ unseal: "aws-kms", region: "eu-west-1", kmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" }))) as Record<string, any>;
-    const listener = kms.listener.tcp[0];
-    assert.equal(listener.tls_disable, undefined);
-    assert.match(listener.tls_cert_file, /tls\.crt$/);
-    assert.equal(listener.tls_min_version, "tls12");
-    assert.equal(kms.storage.raft[0].retry_join[0].auto_join_scheme, "https");
-    assert.match(kms.storage.raft[0].retry_join[0].auto_join, /provider=k8s label_selector="app.kubernetes.io\/name=vault,component=server" namespace="vault"/);
-    assert.deepEqual(kms.seal.awskms[0], { region: "eu-west-1", kms_key_id: "1234abcd-12ab-34cd-56ef-1234567890ab" });
-    const shamir = (await parse("vault.hcl", serverConfig({ unseal: "insecure-local-shamir" }))) as Record<string, any>;
-    assert.equal(shamir.seal, undefined);
-    assert.equal(shamir.ui, false);
-  });
+    it("writes server HCL that HashiCorp's parser reads: TLS listener, Raft joined over TLS, KMS seal on EKS only", async () => {
+        const kms = (await parse(
+            "vault.hcl",
+            serverConfig({ unseal: "aws-kms", region: "eu-west-1", kmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" }),
+        )) as Record<string, any>;
+        const listener = kms.listener.tcp[0];
+        assert.equal(listener.tls_disable, undefined);
+        assert.match(listener.tls_cert_file, /tls\.crt$/);
+        assert.equal(listener.tls_min_version, "tls12");
+        assert.equal(kms.storage.raft[0].retry_join[0].auto_join_scheme, "https");
+        assert.match(
+            kms.storage.raft[0].retry_join[0].auto_join,
+            /provider=k8s label_selector="app.kubernetes.io\/name=vault,component=server" namespace="vault"/,
+        );
+        assert.deepEqual(kms.seal.awskms[0], { region: "eu-west-1", kms_key_id: "1234abcd-12ab-34cd-56ef-1234567890ab" });
+        const shamir = (await parse("vault.hcl", serverConfig({ unseal: "insecure-local-shamir" }))) as Record<string, any>;
+        assert.equal(shamir.seal, undefined);
+        assert.equal(shamir.ui, false);
+    });
 
-  it("keeps Helm's wait finite: sealed and uninitialised pods count as ready", () => {
-    const values = vaultValues({ config: config(), zones: 3, serverHcl: "", serviceAccountAnnotations: {} }) as unknown as Values;
-    assert.equal(values.server.readinessProbe.path, READINESS_PATH);
-    assert.match(READINESS_PATH, /standbyok=true/);
-    assert.match(READINESS_PATH, /sealedcode=204/);
-    assert.match(READINESS_PATH, /uninitcode=204/);
-  });
+    it("keeps Helm's wait finite: sealed and uninitialised pods count as ready", () => {
+        const values = vaultValues({ config: config(), zones: 3, serverHcl: "", serviceAccountAnnotations: {} }) as unknown as Values;
+        assert.equal(values.server.readinessProbe.path, READINESS_PATH);
+        assert.match(READINESS_PATH, /standbyok=true/);
+        assert.match(READINESS_PATH, /sealedcode=204/);
+        assert.match(READINESS_PATH, /uninitcode=204/);
+    });
 
-  it("sets the security-relevant values explicitly: TLS on, injector off, restricted contexts, audit storage, PDB", () => {
-    const vault = { ...config(), replicas: 3 };
-    const values = vaultValues({ config: vault, zones: 3, serverHcl: "hcl", serviceAccountAnnotations: { a: "b" } }) as unknown as Values;
-    assert.equal(values.global.tlsDisable, false);
-    assert.equal(values.injector.enabled, false);
-    const server = values.server;
-    assert.equal(server.ha.enabled, true);
-    assert.equal(server.ha.raft.enabled, true);
-    assert.equal(server.ha.replicas, 3);
-    assert.equal(server.ha.raft.config, "hcl");
-    assert.deepEqual(server.ha.disruptionBudget, { enabled: true, maxUnavailable: 1 });
-    assert.equal(server.auditStorage.enabled, true);
-    assert.equal(server.dataStorage.enabled, true);
-    assert.equal(server.statefulSet.securityContext.pod.runAsNonRoot, true);
-    assert.equal(server.statefulSet.securityContext.pod.seccompProfile.type, "RuntimeDefault");
-    const container = server.statefulSet.securityContext.container;
-    assert.equal(container.allowPrivilegeEscalation, false);
-    assert.equal(container.readOnlyRootFilesystem, true);
-    assert.deepEqual(container.capabilities.drop, ["ALL"]);
-    assert.ok(server.resources.limits.cpu && server.resources.limits.memory && server.resources.requests.cpu);
-    assert.equal(server.annotations["sidecar.istio.io/inject"], "false");
-    assert.deepEqual(server.serviceAccount.annotations, { a: "b" });
-    assert.equal(server.ingress.enabled, false);
-    assert.equal(server.dev.enabled, false);
-  });
+    it("sets the security-relevant values explicitly: TLS on, injector off, restricted contexts, audit storage, PDB", () => {
+        const vault = { ...config(), replicas: 3 };
+        const values = vaultValues({
+            config: vault,
+            zones: 3,
+            serverHcl: "hcl",
+            serviceAccountAnnotations: { a: "b" },
+        }) as unknown as Values;
+        assert.equal(values.global.tlsDisable, false);
+        assert.equal(values.injector.enabled, false);
+        const server = values.server;
+        assert.equal(server.ha.enabled, true);
+        assert.equal(server.ha.raft.enabled, true);
+        assert.equal(server.ha.replicas, 3);
+        assert.equal(server.ha.raft.config, "hcl");
+        assert.deepEqual(server.ha.disruptionBudget, { enabled: true, maxUnavailable: 1 });
+        assert.equal(server.auditStorage.enabled, true);
+        assert.equal(server.dataStorage.enabled, true);
+        assert.equal(server.statefulSet.securityContext.pod.runAsNonRoot, true);
+        assert.equal(server.statefulSet.securityContext.pod.seccompProfile.type, "RuntimeDefault");
+        const container = server.statefulSet.securityContext.container;
+        assert.equal(container.allowPrivilegeEscalation, false);
+        assert.equal(container.readOnlyRootFilesystem, true);
+        assert.deepEqual(container.capabilities.drop, ["ALL"]);
+        assert.ok(server.resources.limits.cpu && server.resources.limits.memory && server.resources.requests.cpu);
+        assert.equal(server.annotations["sidecar.istio.io/inject"], "false");
+        assert.deepEqual(server.serviceAccount.annotations, { a: "b" });
+        assert.equal(server.ingress.enabled, false);
+        assert.equal(server.dev.enabled, false);
+    });
 
-  it("spreads voters across zones when there are enough, else across nodes", () => {
-    const zonal = serverAffinity(3, 3) as any;
-    assert.equal(zonal.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey, "topology.kubernetes.io/zone");
-    const nodes = serverAffinity(3, 2) as any;
-    assert.equal(nodes.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey, "kubernetes.io/hostname");
-    assert.equal(nodes.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey, "topology.kubernetes.io/zone");
-    assert.deepEqual([1, 3, 5, 7].map(maxUnavailable), [1, 1, 2, 3]);
-  });
+    it("spreads voters across zones when there are enough, else across nodes", () => {
+        const zonal = serverAffinity(3, 3) as any;
+        assert.equal(zonal.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey, "topology.kubernetes.io/zone");
+        const nodes = serverAffinity(3, 2) as any;
+        assert.equal(nodes.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey, "kubernetes.io/hostname");
+        assert.equal(
+            nodes.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey,
+            "topology.kubernetes.io/zone",
+        );
+        assert.deepEqual([1, 3, 5, 7].map(maxUnavailable), [1, 1, 2, 3]);
+    });
 
-  it("splits image references for the chart", () => {
-    assert.deepEqual(splitImage("docker.io/hashicorp/vault:1.20.1"), { repository: "docker.io/hashicorp/vault", tag: "1.20.1" });
-    const digest = `@sha256:${"a".repeat(64)}`;
-    assert.deepEqual(splitImage(`registry.example.com:5000/vault${digest}`), { repository: "registry.example.com:5000/vault", tag: digest });
-  });
+    it("splits image references for the chart", () => {
+        assert.deepEqual(splitImage("docker.io/hashicorp/vault:1.20.1"), { repository: "docker.io/hashicorp/vault", tag: "1.20.1" });
+        const digest = `@sha256:${"a".repeat(64)}`;
+        assert.deepEqual(splitImage(`registry.example.com:5000/vault${digest}`), {
+            repository: "registry.example.com:5000/vault",
+            tag: digest,
+        });
+    });
 
-  it("certifies every name clients and Raft peers use", () => {
-    const names = serverCertificateNames("vault");
-    for (const name of ["vault.vault.svc", "vault-active.vault.svc", "*.vault-internal.vault.svc", "*.vault-internal", "localhost"]) assert.ok(names.dns.includes(name), name);
-    assert.deepEqual(names.ips, ["127.0.0.1"]);
-  });
+    it("certifies every name clients and Raft peers use", () => {
+        const names = serverCertificateNames("vault");
+        for (const name of ["vault.vault.svc", "vault-active.vault.svc", "*.vault-internal.vault.svc", "*.vault-internal", "localhost"])
+            assert.ok(names.dns.includes(name), name);
+        assert.deepEqual(names.ips, ["127.0.0.1"]);
+    });
 });
 
 describe("vault job scripts", () => {
-  const scripts = {
-    tls: tlsScript({ namespace: "vault", dnsNames: ["vault.vault.svc"], ipAddresses: ["127.0.0.1"], validityDays: 730 }),
-    "bootstrap (aws-kms)": bootstrapScript("aws-kms"),
-    "bootstrap (local)": bootstrapScript("insecure-local-shamir"),
-    unseal: unsealScript(3, "vault"),
-    "snapshot (s3)": snapshotScript("s3"),
-    "snapshot (volume)": snapshotScript("volume"),
-  };
+    const scripts = {
+        tls: tlsScript({ namespace: "vault", dnsNames: ["vault.vault.svc"], ipAddresses: ["127.0.0.1"], validityDays: 730 }),
+        "bootstrap (aws-kms)": bootstrapScript("aws-kms"),
+        "bootstrap (local)": bootstrapScript("insecure-local-shamir"),
+        unseal: unsealScript(3, "vault"),
+        "snapshot (s3)": snapshotScript("s3"),
+        "snapshot (volume)": snapshotScript("volume"),
+    };
 
-  it("are valid POSIX shell", () => {
-    for (const [name, script] of Object.entries(scripts)) {
-      assert.doesNotThrow(() => execFileSync("sh", ["-n", "-c", script], { stdio: "pipe" }), name);
-    }
-  });
+    it("are valid POSIX shell", () => {
+        for (const [name, script] of Object.entries(scripts)) {
+            assert.doesNotThrow(() => execFileSync("sh", ["-n", "-c", script], { stdio: "pipe" }), name);
+        }
+    });
 
-  it("never trace, and never put a credential on a command line or in the log", () => {
-    for (const [name, script] of Object.entries(scripts)) {
-      assert.doesNotMatch(script, /set -[a-z]*x/, name);
-      for (const line of script.split("\n")) {
-        if (/echo|printf/.test(line)) assert.doesNotMatch(line, /root_token|client_token|keys_base64|\$\(cat|\$\(jq|< *[a-z./]*(init|token)/, `${name}: ${line}`);
-        // Tokens and keys travel in files (-H @file, -d @file), never as arguments.
-        assert.doesNotMatch(line, /X-Vault-Token: \$/, `${name}: ${line}`);
-      }
-    }
-  });
+    it("never trace, and never put a credential on a command line or in the log", () => {
+        for (const [name, script] of Object.entries(scripts)) {
+            assert.doesNotMatch(script, /set -[a-z]*x/, name);
+            for (const line of script.split("\n")) {
+                if (/echo|printf/.test(line))
+                    assert.doesNotMatch(
+                        line,
+                        /root_token|client_token|keys_base64|\$\(cat|\$\(jq|< *[a-z./]*(init|token)/,
+                        `${name}: ${line}`,
+                    );
+                // Tokens and keys travel in files (-H @file, -d @file), never as arguments.
+                assert.doesNotMatch(line, /X-Vault-Token: \$/, `${name}: ${line}`);
+            }
+        }
+    });
 
-  it("makes initialisation idempotent and revokes the root token", () => {
-    for (const unseal of ["aws-kms", "insecure-local-shamir"] as const) {
-      const script = bootstrapScript(unseal);
-      const initCheck = script.indexOf('.initialized)" = "true"');
-      const init = script.indexOf("/v1/sys/init\" > init.json");
-      assert.ok(initCheck > 0 && initCheck < init, "checks initialisation before initialising");
-      const store = unseal === "aws-kms" ? script.indexOf("secretsmanager put-secret-value") : script.indexOf("vault-init-insecure-local");
-      assert.ok(store > init && store < script.indexOf("root.header"), "stores the recovery material before using the root token");
-      assert.ok(script.lastIndexOf("auth/token/revoke-self") > script.indexOf("sys/policies/acl"), "revokes root after configuring the deployer");
-    }
-    assert.match(bootstrapScript("aws-kms"), /"recovery_shares":5,"recovery_threshold":3/);
-  });
+    it("makes initialisation idempotent and revokes the root token", () => {
+        for (const unseal of ["aws-kms", "insecure-local-shamir"] as const) {
+            const script = bootstrapScript(unseal);
+            const initCheck = script.indexOf('.initialized)" = "true"');
+            const init = script.indexOf('/v1/sys/init" > init.json');
+            assert.ok(initCheck > 0 && initCheck < init, "checks initialisation before initialising");
+            const store =
+                unseal === "aws-kms" ? script.indexOf("secretsmanager put-secret-value") : script.indexOf("vault-init-insecure-local");
+            assert.ok(store > init && store < script.indexOf("root.header"), "stores the recovery material before using the root token");
+            assert.ok(
+                script.lastIndexOf("auth/token/revoke-self") > script.indexOf("sys/policies/acl"),
+                "revokes root after configuring the deployer",
+            );
+        }
+        assert.match(bootstrapScript("aws-kms"), /"recovery_shares":5,"recovery_threshold":3/);
+    });
 });

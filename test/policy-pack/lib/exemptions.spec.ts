@@ -4,11 +4,23 @@ import { evaluate } from "../../../policy-pack/lib/evaluate";
 import { allPolicies } from "../../../policy-pack/policies";
 
 const WILDCARD_RULES = { rules: [{ apiGroups: ["networking.istio.io"], resources: ["*"], verbs: ["get", "list", "watch"] }] };
-const clusterRole = (name: string) => ({ type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", name, props: { metadata: { name }, ...WILDCARD_RULES } });
-const role = (namespace: string, name: string) => ({ type: "kubernetes:rbac.authorization.k8s.io/v1:Role", name: `${namespace}-${name}`, props: { metadata: { name, namespace }, ...WILDCARD_RULES } });
+const clusterRole = (name: string) => ({
+    type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+    name,
+    props: { metadata: { name }, ...WILDCARD_RULES },
+});
+const role = (namespace: string, name: string) => ({
+    type: "kubernetes:rbac.authorization.k8s.io/v1:Role",
+    name: `${namespace}-${name}`,
+    props: { metadata: { name, namespace }, ...WILDCARD_RULES },
+});
 
 describe("lib/config: exemptions of cluster-scoped objects", () => {
-    const exemption = { name: "istiod-clusterrole-istio-system", clusterScoped: true as const, reason: "istiod reads every Istio resource type it serves" };
+    const exemption = {
+        name: "istiod-clusterrole-istio-system",
+        clusterScoped: true as const,
+        reason: "istiod reads every Istio resource type it serves",
+    };
 
     it("covers the named object without a namespace, never a same-named namespaced one", () => {
         assert.equal(findExemption([exemption], { names: ["istiod-clusterrole-istio-system"] }), exemption);
@@ -26,7 +38,11 @@ describe("lib/config: exemptions of cluster-scoped objects", () => {
         assert.throws(withExemption({ ...exemption, namespace: "istio-system" }), /names the object and no namespace/);
         assert.throws(withExemption({ ...exemption, clusterScoped: false }), /clusterScoped/);
         assert.throws(withExemption({ name: exemption.name, clusterScoped: true }), /reason/);
-        const items = (pulumiConfigSchema(allPolicies.find((p) => p.name === "k8s:rbac:no-wildcards")!).properties.exemptions as { items: { properties: Record<string, unknown>; required: string[] } }).items;
+        const items = (
+            pulumiConfigSchema(allPolicies.find((p) => p.name === "k8s:rbac:no-wildcards")!).properties.exemptions as {
+                items: { properties: Record<string, unknown>; required: string[] };
+            }
+        ).items;
         assert.ok("clusterScoped" in items.properties);
         assert.deepEqual(items.required, ["reason"]);
     });
@@ -37,7 +53,13 @@ describe("lib/config: exemptions of cluster-scoped objects", () => {
             { "k8s:rbac:no-wildcards": { exemptions: [exemption] } },
             { policies: allPolicies.filter((p) => p.name === "k8s:rbac:no-wildcards") },
         );
-        assert.deepEqual(report.exemptions.map((e) => [e.resource.type, e.reason]), [["kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", exemption.reason]]);
-        assert.deepEqual(report.violations.map((v) => [v.resource?.namespace, v.enforcementLevel]), [["shop", "mandatory"]]);
+        assert.deepEqual(
+            report.exemptions.map((e) => [e.resource.type, e.reason]),
+            [["kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", exemption.reason]],
+        );
+        assert.deepEqual(
+            report.violations.map((v) => [v.resource?.namespace, v.enforcementLevel]),
+            [["shop", "mandatory"]],
+        );
     });
 });

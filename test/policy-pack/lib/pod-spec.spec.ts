@@ -8,7 +8,7 @@ describe("lib/pod-spec", () => {
             const pod = podTemplateOf(type, wrap(restrictedPod(), { annotations: { a: "b" } }));
             assert.ok(pod, kind);
             assert.equal((pod.spec.containers as unknown[]).length, 1, kind);
-            assert.deepEqual((pod.metadata.annotations as object), { a: "b" }, kind);
+            assert.deepEqual(pod.metadata.annotations as object, { a: "b" }, kind);
         }
     });
     it("ignores look-alike kinds of other API groups and patch resources", () => {
@@ -19,6 +19,13 @@ describe("lib/pod-spec", () => {
     });
     it("walks containers, init containers and ephemeral containers", () => {
         const refs = containersOf({ containers: [{ name: "a" }], initContainers: [{ name: "b" }, "junk"], ephemeralContainers: [{}] });
-        assert.deepEqual(refs.map((r) => [r.list, r.name]), [["containers", "a"], ["initContainers", "b"], ["ephemeralContainers", "ephemeralContainers[0]"]]);
+        assert.deepEqual(
+            refs.map((r) => [r.list, r.name]),
+            [
+                ["containers", "a"],
+                ["initContainers", "b"],
+                ["ephemeralContainers", "ephemeralContainers[0]"],
+            ],
+        );
     });
 });

@@ -6,7 +6,9 @@ const proxy = require("@pulumi/policy/proxy") as Record<string, unknown>;
 
 describe("lib/values", () => {
     it("knows exactly the engine's unknown sentinels", () => {
-        const engine = Object.entries(proxy).filter(([k]) => /^unknown[A-Z]\w*Value$/.test(k)).map(([, v]) => v as string);
+        const engine = Object.entries(proxy)
+            .filter(([k]) => /^unknown[A-Z]\w*Value$/.test(k))
+            .map(([, v]) => v as string);
         assert.equal(engine.length, 7);
         assert.deepEqual([...UNKNOWN_SENTINELS].sort(), engine.sort());
         assert.ok(engine.every(isUnknown));

@@ -20,112 +20,140 @@ const renderings = new Map<string, Promise<ChartRendering>>();
 
 /** The stack rendered with the test charts, once per run. */
 export function renderedCharts(stack: string): Promise<ChartRendering> {
-  let result = renderings.get(stack);
-  if (!result) {
-    result = (async () => renderCharts(await rendered(stack), {
-      helm: await findHelm(),
-      chartsDir: TEST_CHARTS,
-      pull: false,
-      kubernetesVersion: platformConfigOf(readStackFile(stack)).cluster.kubernetesVersion,
-    }))();
-    renderings.set(stack, result);
-  }
-  return result;
+    let result = renderings.get(stack);
+    if (!result) {
+        result = (async () =>
+            renderCharts(await rendered(stack), {
+                helm: await findHelm(),
+                chartsDir: TEST_CHARTS,
+                pull: false,
+                kubernetesVersion: platformConfigOf(readStackFile(stack)).cluster.kubernetesVersion,
+            }))();
+        renderings.set(stack, result);
+    }
+    return result;
 }
 
 function findingsText(result: StackCheck): string {
-  return result.checks.flatMap((c) => c.findings.map((f) => `${c.check}: ${f.subject}: ${f.message}`)).join("\n");
+    return result.checks.flatMap((c) => c.findings.map((f) => `${c.check}: ${f.subject}: ${f.message}`)).join("\n");
 }
 
 describe("charts: every stack over the test charts", () => {
-  for (const stack of STACKS) {
-    it(`${stack}: every Release renders, and the pack, admission, flows, schema and storage checks judge it and find nothing`, async () => {
-      const rendering = await renderedCharts(stack);
-      assert.ok(rendering.releases.length >= 8, `${stack} has ${rendering.releases.length} releases`);
-      for (const release of rendering.releases) assert.ok(release.objects.length > 0, `${release.name} rendered nothing`);
-      const result = await runChartChecks(rendering, readStackPolicyConfig(stack));
-      assert.deepEqual(result.checks.map((c) => c.check).sort(), ["admission", "flows", "pack", "schemas", "storage"]);
-      for (const check of result.checks) assert.ok(check.judged > 0, `${check.check} judged nothing`);
-      assert.equal(findingsText(result), "");
-    });
-  }
+    for (const stack of STACKS) {
+        it(`${stack}: every Release renders, and the pack, admission, flows, schema and storage checks judge it and find nothing`, async () => {
+            const rendering = await renderedCharts(stack);
+            assert.ok(rendering.releases.length >= 8, `${stack} has ${rendering.releases.length} releases`);
+            for (const release of rendering.releases) assert.ok(release.objects.length > 0, `${release.name} rendered nothing`);
+            const result = await runChartChecks(rendering, readStackPolicyConfig(stack));
+            assert.deepEqual(result.checks.map((c) => c.check).sort(), ["admission", "flows", "pack", "schemas", "storage"]);
+            for (const check of result.checks) assert.ok(check.judged > 0, `${check.check} judged nothing`);
+            assert.equal(findingsText(result), "");
+        });
+    }
 });
 
 describe("npm run charts:check", () => {
-  const cli = (...args: string[]) => spawnSync("npx", ["tsx", join(REPO_ROOT, "tools", "charts.ts"), ...args], { encoding: "utf8", cwd: REPO_ROOT });
+    const cli = (...args: string[]) =>
+        spawnSync("npx", ["tsx", join(REPO_ROOT, "tools", "charts.ts"), ...args], { encoding: "utf8", cwd: REPO_ROOT });
 
-  it("prints per stack the objects rendered and each check's verdict, exit 0 when nothing is found", () => {
-    const run = cli("check", "--stack", "local", "--charts", TEST_CHARTS, "--no-pull");
-    assert.equal(run.status, 0, run.stderr + run.stdout);
-    assert.match(run.stdout, /^Stack local: \d+ objects rendered from \d+ releases/m);
-    for (const check of ["pack", "admission", "flows", "schemas", "storage"]) assert.match(run.stdout, new RegExp(`^  ${check}: `, "m"));
-    assert.match(run.stdout, /No findings in 1 stack\(s\)\./);
-  });
+    it("prints per stack the objects rendered and each check's verdict, exit 0 when nothing is found", () => {
+        const run = cli("check", "--stack", "local", "--charts", TEST_CHARTS, "--no-pull");
+        assert.equal(run.status, 0, run.stderr + run.stdout);
+        assert.match(run.stdout, /^Stack local: \d+ objects rendered from \d+ releases/m);
+        for (const check of ["pack", "admission", "flows", "schemas", "storage"])
+            assert.match(run.stdout, new RegExp(`^  ${check}: `, "m"));
+        assert.match(run.stdout, /No findings in 1 stack\(s\)\./);
+    });
 
-  it("writes a JSON report to --output, and exits 2 naming the command that fills a cache missing a chart", () => {
-    const output = join(mkdtempSync(join(tmpdir(), "charts-")), "report.json");
-    const run = cli("check", "--stack", "dev", "--charts", TEST_CHARTS, "--no-pull", "--format", "json", "--output", output);
-    assert.equal(run.status, 0, run.stderr);
-    const report = JSON.parse(readFileSync(output, "utf8")) as { stacks: StackCheck[]; findings: number };
-    assert.equal(report.findings, 0);
-    assert.equal(report.stacks[0]!.stack, "dev");
-    const empty = mkdtempSync(join(tmpdir(), "no-charts-"));
-    const missing = cli("check", "--stack", "dev", "--charts", empty, "--no-pull");
-    assert.equal(missing.status, 2);
-    assert.match(missing.stderr, /is not in .*; fill it with: helm pull \S+ --repo https:\/\/\S+ --version \S+ --destination /);
-  });
+    it("writes a JSON report to --output, and exits 2 naming the command that fills a cache missing a chart", () => {
+        const output = join(mkdtempSync(join(tmpdir(), "charts-")), "report.json");
+        const run = cli("check", "--stack", "dev", "--charts", TEST_CHARTS, "--no-pull", "--format", "json", "--output", output);
+        assert.equal(run.status, 0, run.stderr);
+        const report = JSON.parse(readFileSync(output, "utf8")) as { stacks: StackCheck[]; findings: number };
+        assert.equal(report.findings, 0);
+        assert.equal(report.stacks[0]!.stack, "dev");
+        const empty = mkdtempSync(join(tmpdir(), "no-charts-"));
+        const missing = cli("check", "--stack", "dev", "--charts", empty, "--no-pull");
+        assert.equal(missing.status, 2);
+        assert.match(missing.stderr, /is not in .*; fill it with: helm pull \S+ --repo https:\/\/\S+ --version \S+ --destination /);
+    });
 });
 
 describe("npm run charts:render", () => {
-  it("writes each release's rendered objects to <out>/<stack>/<release>.yaml, each with the template it came from", () => {
-    const out = mkdtempSync(join(tmpdir(), "rendered-"));
-    const run = spawnSync("npx", ["tsx", join(REPO_ROOT, "tools", "charts.ts"), "render", "--stack", "local", "--charts", TEST_CHARTS, "--no-pull", "--out", out], { encoding: "utf8", cwd: REPO_ROOT });
-    assert.equal(run.status, 0, run.stderr);
-    const gateway = readFileSync(join(out, "local", "istio-ingressgateway.yaml"), "utf8");
-    assert.match(gateway, /^# Source: gateway\/templates\/deployment\.yaml\nkind: Deployment|^# Source: gateway\/templates\/deployment\.yaml\napiVersion: apps\/v1\nkind: Deployment/m);
-    assert.match(gateway, /image: auto/);
-  });
+    it("writes each release's rendered objects to <out>/<stack>/<release>.yaml, each with the template it came from", () => {
+        const out = mkdtempSync(join(tmpdir(), "rendered-"));
+        const run = spawnSync(
+            "npx",
+            [
+                "tsx",
+                join(REPO_ROOT, "tools", "charts.ts"),
+                "render",
+                "--stack",
+                "local",
+                "--charts",
+                TEST_CHARTS,
+                "--no-pull",
+                "--out",
+                out,
+            ],
+            { encoding: "utf8", cwd: REPO_ROOT },
+        );
+        assert.equal(run.status, 0, run.stderr);
+        const gateway = readFileSync(join(out, "local", "istio-ingressgateway.yaml"), "utf8");
+        assert.match(
+            gateway,
+            /^# Source: gateway\/templates\/deployment\.yaml\nkind: Deployment|^# Source: gateway\/templates\/deployment\.yaml\napiVersion: apps\/v1\nkind: Deployment/m,
+        );
+        assert.match(gateway, /image: auto/);
+    });
 });
 
 describe("charts: what the program's values make the charts render", () => {
-  const objectsOf = async (stack: string, release: string) => (await renderedCharts(stack)).releases.find((r) => r.name === release)!.objects;
+    const objectsOf = async (stack: string, release: string) =>
+        (await renderedCharts(stack)).releases.find((r) => r.name === release)!.objects;
 
-  it("policy-controller's uninstall hook, which the provider always runs, uses the pinned tools image with limits", async () => {
-    for (const stack of STACKS) {
-      const job = (await objectsOf(stack, "policy-controller")).find((o) => o.manifest.kind === "Job" && o.manifest.metadata.name === "leases-cleanup")!;
-      assert.deepEqual(job.hooks, ["post-delete"]);
-      const container = (job.manifest as any).spec.template.spec.containers[0];
-      assert.equal(container.image, platformConfigOf(readStackFile(stack)).vault.toolsImage, stack);
-      assert.ok(container.resources?.limits?.memory, `${stack}: the hook has a memory limit`);
-    }
-  });
+    it("policy-controller's uninstall hook, which the provider always runs, uses the pinned tools image with limits", async () => {
+        for (const stack of STACKS) {
+            const job = (await objectsOf(stack, "policy-controller")).find(
+                (o) => o.manifest.kind === "Job" && o.manifest.metadata.name === "leases-cleanup",
+            )!;
+            assert.deepEqual(job.hooks, ["post-delete"]);
+            const container = (job.manifest as any).spec.template.spec.containers[0];
+            assert.equal(container.image, platformConfigOf(readStackFile(stack)).vault.toolsImage, stack);
+            assert.ok(container.resources?.limits?.memory, `${stack}: the hook has a memory limit`);
+        }
+    });
 
-  it("Falco's falcoctl containers run with no capability and no privilege escalation", async () => {
-    const daemonSet = (await objectsOf("prod", "falco")).find((o) => o.manifest.kind === "DaemonSet")!.manifest as any;
-    const spec = daemonSet.spec.template.spec;
-    const falcoctl = [...(spec.initContainers ?? []), ...spec.containers].filter((c: { name: string }) => c.name.startsWith("falcoctl"));
-    assert.equal(falcoctl.length, 2, "the install init container and the follow sidecar");
-    for (const container of falcoctl) {
-      assert.equal(container.securityContext?.allowPrivilegeEscalation, false, container.name);
-      assert.deepEqual(container.securityContext?.capabilities?.drop, ["ALL"], container.name);
-    }
-  });
+    it("Falco's falcoctl containers run with no capability and no privilege escalation", async () => {
+        const daemonSet = (await objectsOf("prod", "falco")).find((o) => o.manifest.kind === "DaemonSet")!.manifest as any;
+        const spec = daemonSet.spec.template.spec;
+        const falcoctl = [...(spec.initContainers ?? []), ...spec.containers].filter((c: { name: string }) =>
+            c.name.startsWith("falcoctl"),
+        );
+        assert.equal(falcoctl.length, 2, "the install init container and the follow sidecar");
+        for (const container of falcoctl) {
+            assert.equal(container.securityContext?.allowPrivilegeEscalation, false, container.name);
+            assert.deepEqual(container.securityContext?.capabilities?.drop, ["ALL"], container.name);
+        }
+    });
 
-  it("Alertmanager carries no API token (it never calls the API): not on its account, not on the pods the operator makes", async () => {
-    const objects = await objectsOf("prod", "kube-prometheus-stack");
-    const account = objects.find((o) => o.manifest.kind === "ServiceAccount" && o.manifest.metadata.name.endsWith("-alertmanager"))!;
-    assert.equal((account.manifest as { automountServiceAccountToken?: boolean }).automountServiceAccountToken, false);
-    const alertmanager = objects.find((o) => o.manifest.kind === "Alertmanager")!;
-    assert.equal((alertmanager.manifest as any).spec.automountServiceAccountToken, false);
-  });
+    it("Alertmanager carries no API token (it never calls the API): not on its account, not on the pods the operator makes", async () => {
+        const objects = await objectsOf("prod", "kube-prometheus-stack");
+        const account = objects.find((o) => o.manifest.kind === "ServiceAccount" && o.manifest.metadata.name.endsWith("-alertmanager"))!;
+        assert.equal((account.manifest as { automountServiceAccountToken?: boolean }).automountServiceAccountToken, false);
+        const alertmanager = objects.find((o) => o.manifest.kind === "Alertmanager")!;
+        assert.equal((alertmanager.manifest as any).spec.automountServiceAccountToken, false);
+    });
 
-  it("Trivy downloads its databases and checks bundle from ghcr.io/aquasecurity, not mirror.gcr.io", async () => {
-    const objects = await objectsOf("prod", "trivy-operator");
-    const data = objects.filter((o) => o.manifest.kind === "ConfigMap").map((o) => (o.manifest as { data?: Record<string, string> }).data ?? {});
-    const setting = (key: string) => data.map((d) => d[key]).find((v) => v !== undefined);
-    assert.equal(setting("trivy.dbRepository"), "ghcr.io/aquasecurity/trivy-db");
-    assert.equal(setting("trivy.javaDbRepository"), "ghcr.io/aquasecurity/trivy-java-db");
-    assert.match(setting("policies.bundle.oci.ref") ?? "", /^ghcr\.io\/aquasecurity\/trivy-checks:/);
-    assert.ok(!data.some((d) => Object.values(d).some((v) => v.includes("mirror.gcr.io"))), "no setting names mirror.gcr.io");
-  });
+    it("Trivy downloads its databases and checks bundle from ghcr.io/aquasecurity, not mirror.gcr.io", async () => {
+        const objects = await objectsOf("prod", "trivy-operator");
+        const data = objects
+            .filter((o) => o.manifest.kind === "ConfigMap")
+            .map((o) => (o.manifest as { data?: Record<string, string> }).data ?? {});
+        const setting = (key: string) => data.map((d) => d[key]).find((v) => v !== undefined);
+        assert.equal(setting("trivy.dbRepository"), "ghcr.io/aquasecurity/trivy-db");
+        assert.equal(setting("trivy.javaDbRepository"), "ghcr.io/aquasecurity/trivy-java-db");
+        assert.match(setting("policies.bundle.oci.ref") ?? "", /^ghcr\.io\/aquasecurity\/trivy-checks:/);
+        assert.ok(!data.some((d) => Object.values(d).some((v) => v.includes("mirror.gcr.io"))), "no setting names mirror.gcr.io");
+    });
 });

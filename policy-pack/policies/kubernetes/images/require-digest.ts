@@ -15,14 +15,23 @@ export const requireDigest = podPolicy({
     remediation: "Resolve the tag to its digest at build time and deploy image@sha256:<digest>.",
     controls: CHANGE_INTEGRITY,
     config: z.object({
-        namespaces: z.array(z.string()).default([]).describe("When set, only workloads in these namespaces must use digests (where the cluster's admission requires them); otherwise every workload."),
+        namespaces: z
+            .array(z.string())
+            .default([])
+            .describe(
+                "When set, only workloads in these namespaces must use digests (where the cluster's admission requires them); otherwise every workload.",
+            ),
     }),
     check(pod, config, resource) {
         if (config.namespaces.length > 0 && !config.namespaces.includes(namespaceOf(resource.type, resource.props) ?? "")) return [];
         const bad = containersOf(pod.spec)
             .filter((c) => !injectorFillsImage(pod.metadata, c.container, c.list))
             .map((c) => str(c.container.image))
-            .filter((image): image is string => image !== undefined && imageVerdict(image, { allowedRegistries: [], requireDigest: true }).violations.some((v) => v.rule === "digest"));
+            .filter(
+                (image): image is string =>
+                    image !== undefined &&
+                    imageVerdict(image, { allowedRegistries: [], requireDigest: true }).violations.some((v) => v.rule === "digest"),
+            );
         return bad.length ? [`images ${quoteList([...new Set(bad)])} are not pinned by digest`] : [];
     },
 });

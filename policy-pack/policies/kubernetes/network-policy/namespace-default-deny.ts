@@ -9,7 +9,8 @@ import { arr, isObj, obj } from "../../../lib/values";
 export function deniedDirections(props: Record<string, unknown>): string[] {
     const spec = obj(props.spec);
     const selector = spec.podSelector;
-    const selectsAll = isObj(selector) && Object.keys(obj(selector.matchLabels)).length === 0 && arr(selector.matchExpressions).length === 0;
+    const selectsAll =
+        isObj(selector) && Object.keys(obj(selector.matchLabels)).length === 0 && arr(selector.matchExpressions).length === 0;
     if (!selectsAll) return [];
     const types = arr(spec.policyTypes).map(String);
     const directions: string[] = [];
@@ -27,11 +28,17 @@ export const namespaceDefaultDeny = stackPolicy({
     name: "k8s:network-policy:namespace-default-deny",
     description: "Every application namespace (labelled pod-security.kubernetes.io/enforce) has a default-deny NetworkPolicy.",
     severity: "high",
-    remediation: "Add a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress] and no rules to the namespace, then allow what the service graph needs.",
+    remediation:
+        "Add a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress] and no rules to the namespace, then allow what the service graph needs.",
     controls: { ...ACCESS_CONTROL, "CIS EKS": ["4.3.2", "5.4.4"], "ISO 27001:2022": ["A.8.22"] },
     config: z.object({
         systemNamespaces: z.array(z.string()).default(SYSTEM_NAMESPACES).describe("Namespaces that are not application namespaces."),
-        applicationNamespaces: z.array(z.string()).default([]).describe("When set, exactly these namespaces are the application namespaces (a stack that declares them); otherwise every labelled namespace outside systemNamespaces."),
+        applicationNamespaces: z
+            .array(z.string())
+            .default([])
+            .describe(
+                "When set, exactly these namespaces are the application namespaces (a stack that declares them); otherwise every labelled namespace outside systemNamespaces.",
+            ),
         requireEgressDeny: z.boolean().default(true),
     }),
     check(resources, report, config) {

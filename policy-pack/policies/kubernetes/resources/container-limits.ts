@@ -25,7 +25,8 @@ export const containerLimits = podPolicy({
             });
             if (absent.length) missing.set(c.name, absent);
         }
-        for (const [name, absent] of missing) messages.push(`container ${quoteList([name])} does not set resources.${absent.join(", resources.")}`);
+        for (const [name, absent] of missing)
+            messages.push(`container ${quoteList([name])} does not set resources.${absent.join(", resources.")}`);
         return messages;
     },
 });

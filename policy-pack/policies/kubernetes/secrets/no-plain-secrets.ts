@@ -28,14 +28,19 @@ export const noPlainSecrets = resourcePolicy({
     appliesTo: (type) => isKind(type, "ConfigMap", ["core"]) || isPodBearing(type),
     check(resource, report) {
         if (isKind(resource.type, "ConfigMap", ["core"])) {
-            const keys = Object.entries(obj(resource.props.data)).filter(([k, v]) => looksSecret(k, v)).map(([k]) => k);
+            const keys = Object.entries(obj(resource.props.data))
+                .filter(([k, v]) => looksSecret(k, v))
+                .map(([k]) => k);
             if (keys.length) report.violation(`ConfigMap keys ${quoteList(keys)} hold what looks like a credential`);
             return;
         }
         const pod = podTemplateOf(resource.type, resource.props);
         if (!pod) return;
         for (const c of containersOf(pod.spec)) {
-            const names = arr(c.container.env).map(obj).filter((e) => looksSecret(String(e.name ?? ""), e.value)).map((e) => String(e.name));
+            const names = arr(c.container.env)
+                .map(obj)
+                .filter((e) => looksSecret(String(e.name ?? ""), e.value))
+                .map((e) => String(e.name));
             if (names.length) report.violation(`container "${c.name}" sets credential-like env ${quoteList(names)} as a literal value`);
         }
     },

@@ -12,12 +12,17 @@ export const tokenAutomountNeedsRbac = stackPolicy({
     name: "k8s:service-account:token-automount-needs-rbac",
     description: "A ServiceAccount sets automountServiceAccountToken: true only when the stack binds it to a Role or ClusterRole.",
     severity: "medium",
-    remediation: "Set automountServiceAccountToken: false on the ServiceAccount, or bind the Role it needs with a RoleBinding in the same stack.",
+    remediation:
+        "Set automountServiceAccountToken: false on the ServiceAccount, or bind the Role it needs with a RoleBinding in the same stack.",
     controls: { ...ACCESS_CONTROL, "CIS EKS": ["4.1.6"] },
     check(resources, report) {
         const bound = new Set<string>();
         for (const r of resources) {
-            if (!isKind(r.type, "RoleBinding", ["rbac.authorization.k8s.io"]) && !isKind(r.type, "ClusterRoleBinding", ["rbac.authorization.k8s.io"])) continue;
+            if (
+                !isKind(r.type, "RoleBinding", ["rbac.authorization.k8s.io"]) &&
+                !isKind(r.type, "ClusterRoleBinding", ["rbac.authorization.k8s.io"])
+            )
+                continue;
             for (const subject of arr(r.props.subjects)) {
                 if (!isObj(subject) || subject.kind !== "ServiceAccount") continue;
                 bound.add(`${str(subject.namespace) ?? namespaceOf(r.type, r.props) ?? ""}/${str(subject.name) ?? ""}`);
@@ -26,7 +31,11 @@ export const tokenAutomountNeedsRbac = stackPolicy({
         for (const r of resources) {
             if (!isKind(r.type, "ServiceAccount", ["core"]) || r.props.automountServiceAccountToken !== true) continue;
             const key = `${namespaceOf(r.type, r.props) ?? ""}/${objectName(r.props, r.name)}`;
-            if (!bound.has(key)) report.violation(`ServiceAccount ${key} mounts its API token in every pod but no RoleBinding or ClusterRoleBinding in the stack grants it anything`, r.urn);
+            if (!bound.has(key))
+                report.violation(
+                    `ServiceAccount ${key} mounts its API token in every pod but no RoleBinding or ClusterRoleBinding in the stack grants it anything`,
+                    r.urn,
+                );
         }
     },
 });

@@ -17,13 +17,16 @@ export const tokenAutomount = resourcePolicy({
     appliesTo: (type) => isKind(type, "ServiceAccount", ["core"]) || isPodBearing(type),
     check(resource, report) {
         if (isKind(resource.type, "ServiceAccount", ["core"])) {
-            if (resource.props.automountServiceAccountToken !== false) report.violation("ServiceAccount does not set automountServiceAccountToken: false");
+            if (resource.props.automountServiceAccountToken !== false)
+                report.violation("ServiceAccount does not set automountServiceAccountToken: false");
             return;
         }
         const pod = podTemplateOf(resource.type, resource.props);
         const serviceAccount = pod?.spec.serviceAccountName ?? "default";
         if (pod && pod.spec.automountServiceAccountToken !== false && (serviceAccount === "default" || serviceAccount === undefined)) {
-            report.violation(`${pod.path} mounts the default ServiceAccount's token; set automountServiceAccountToken: false or use a dedicated ServiceAccount`);
+            report.violation(
+                `${pod.path} mounts the default ServiceAccount's token; set automountServiceAccountToken: false or use a dedicated ServiceAccount`,
+            );
         }
     },
 });

@@ -16,7 +16,8 @@ export const noPublicLoadBalancer = resourcePolicy({
     name: "k8s:service-exposure:no-public-load-balancer",
     description: "LoadBalancer Services are internal, or restrict loadBalancerSourceRanges; a public entry point is an explicit exemption.",
     severity: "high",
-    remediation: "Annotate the Service as internal, or set loadBalancerSourceRanges; for the one public ingress gateway, add an exemption with its reason.",
+    remediation:
+        "Annotate the Service as internal, or set loadBalancerSourceRanges; for the one public ingress gateway, add an exemption with its reason.",
     controls: { ...ACCESS_CONTROL, "CIS EKS": ["5.4.5"] },
     appliesTo: (type) => isKind(type, "Service", ["core"]),
     check(resource, report) {

@@ -17,13 +17,26 @@ const binding = (policyName: string, validationActions: string[]) => ({
 describe("admission", () => {
     describe("admission:validating-policy-enforced", () => {
         it("passes every policy bound with Deny", async () => {
-            expectNone(await checkStack(validatingPolicyEnforced, [policy("images"), binding("images", ["Deny", "Audit"]), policy("digests"), binding("digests", ["Deny"])]));
+            expectNone(
+                await checkStack(validatingPolicyEnforced, [
+                    policy("images"),
+                    binding("images", ["Deny", "Audit"]),
+                    policy("digests"),
+                    binding("digests", ["Deny"]),
+                ]),
+            );
         });
         it("flags a policy without a binding", async () => {
-            expectViolations(await checkStack(validatingPolicyEnforced, [policy("images"), policy("digests"), binding("images", ["Deny"])]), /digests has no binding/);
+            expectViolations(
+                await checkStack(validatingPolicyEnforced, [policy("images"), policy("digests"), binding("images", ["Deny"])]),
+                /digests has no binding/,
+            );
         });
         it("flags a policy whose only bindings warn or audit", async () => {
-            expectViolations(await checkStack(validatingPolicyEnforced, [policy("images"), binding("images", ["Warn"]), binding("images", ["Audit"])]), /images/);
+            expectViolations(
+                await checkStack(validatingPolicyEnforced, [policy("images"), binding("images", ["Warn"]), binding("images", ["Audit"])]),
+                /images/,
+            );
         });
     });
     describe("admission:fail-closed", () => {

@@ -9,17 +9,46 @@ describe("helm", () => {
         expectNone(await check(chartVersionPinned, release({ chart: "vault", version: "0.31.0" })));
         expectNone(await check(chartVersionPinned, release({ chart: "./charts/web" })));
         expectViolations(await check(chartVersionPinned, release({ chart: "istiod" })), /no version/);
-        expectViolations(await check(chartVersionPinned, release({ chart: "istiod", version: "^1.27.0" }, "kubernetes:helm.sh/v4:Chart")), /not an exact version/);
+        expectViolations(
+            await check(chartVersionPinned, release({ chart: "istiod", version: "^1.27.0" }, "kubernetes:helm.sh/v4:Chart")),
+            /not an exact version/,
+        );
         expectViolations(await check(chartVersionPinned, release({ chart: "x", version: "1.0.0", devel: true })), /devel/);
     });
     it("release-security-values flags isolation switches anywhere in values", async () => {
         expectNone(await check(releaseSecurityValues, release({ chart: "web", values: { securityContext: { privileged: false } } })));
-        expectViolations(await check(releaseSecurityValues, release({ chart: "agent", values: { daemonset: { hostNetwork: true, containers: [{ securityContext: { privileged: true } }] } } })), /daemonset\.hostNetwork.*privileged/);
+        expectViolations(
+            await check(
+                releaseSecurityValues,
+                release({
+                    chart: "agent",
+                    values: { daemonset: { hostNetwork: true, containers: [{ securityContext: { privileged: true } }] } },
+                }),
+            ),
+            /daemonset\.hostNetwork.*privileged/,
+        );
     });
     it("release-security-values judges Vault's chart settings", async () => {
-        expectNone(await check(releaseSecurityValues, release({ chart: "vault", values: { global: { tlsDisable: false }, injector: { failurePolicy: "Fail" } } })));
+        expectNone(
+            await check(
+                releaseSecurityValues,
+                release({ chart: "vault", values: { global: { tlsDisable: false }, injector: { failurePolicy: "Fail" } } }),
+            ),
+        );
         expectViolations(await check(releaseSecurityValues, release({ chart: "hashicorp/vault", values: {} })), /tlsDisable/);
-        expectViolations(await check(releaseSecurityValues, release({ chart: "vault", values: { global: { tlsDisable: false }, server: { dev: { enabled: true } } } })), /dev mode/);
-        expectViolations(await check(releaseSecurityValues, release({ chart: "vault", values: { global: { tlsDisable: false }, injector: { failurePolicy: "Ignore" } } })), /failurePolicy/);
+        expectViolations(
+            await check(
+                releaseSecurityValues,
+                release({ chart: "vault", values: { global: { tlsDisable: false }, server: { dev: { enabled: true } } } }),
+            ),
+            /dev mode/,
+        );
+        expectViolations(
+            await check(
+                releaseSecurityValues,
+                release({ chart: "vault", values: { global: { tlsDisable: false }, injector: { failurePolicy: "Ignore" } } }),
+            ),
+            /failurePolicy/,
+        );
     });
 });

@@ -1,7 +1,11 @@
 import { transitKeyDeletion } from "../../../../policy-pack/policies/vault/transit-key-deletion";
 import { check, expectNone, expectViolations } from "../../helpers";
 
-const key = (props: object) => ({ type: "vault:transit/secretBackendKey:SecretBackendKey", name: "k", props: { backend: "transit", name: "shop.checkout", ...props } });
+const key = (props: object) => ({
+    type: "vault:transit/secretBackendKey:SecretBackendKey",
+    name: "k",
+    props: { backend: "transit", name: "shop.checkout", ...props },
+});
 
 describe("vault:transit-key-deletion", () => {
     it("passes a key that cannot be deleted (explicitly, or by Vault's default)", async () => {

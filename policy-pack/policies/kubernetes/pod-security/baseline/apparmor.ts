@@ -29,7 +29,9 @@ export const appArmor = podPolicy({
         if (badAnnotations.length) messages.push(`forbidden AppArmor annotations ${badAnnotations.join(", ")}`);
         const setters: string[] = [];
         if (!allowedType(podSecurityContext(pod.spec).appArmorProfile)) setters.push("pod");
-        const containers = containersOf(pod.spec).filter((c) => !allowedType(c.securityContext.appArmorProfile)).map((c) => c.name);
+        const containers = containersOf(pod.spec)
+            .filter((c) => !allowedType(c.securityContext.appArmorProfile))
+            .map((c) => c.name);
         if (containers.length) setters.push(`containers ${quoteList(containers)}`);
         if (setters.length) messages.push(`${setters.join(" and ")} must not set securityContext.appArmorProfile.type to "Unconfined"`);
         return messages;

@@ -5,8 +5,19 @@ import { arr, obj } from "../../../../lib/values";
 
 // The baseline's allowed additions, compared exactly as Pod Security Admission does.
 const ALLOWED = new Set([
-    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE",
-    "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
 ]);
 
 export const capabilitiesBaseline = podPolicy({
@@ -19,7 +30,9 @@ export const capabilitiesBaseline = podPolicy({
         const bad: string[] = [];
         const caps = new Set<string>();
         for (const c of containersOf(pod.spec)) {
-            const added = arr(obj(c.securityContext.capabilities).add).map(String).filter((cap) => !ALLOWED.has(cap));
+            const added = arr(obj(c.securityContext.capabilities).add)
+                .map(String)
+                .filter((cap) => !ALLOWED.has(cap));
             if (added.length) {
                 bad.push(c.name);
                 added.forEach((cap) => caps.add(cap));

@@ -13,7 +13,9 @@ export const hostPorts = podPolicy({
         const bad: string[] = [];
         const ports = new Set<string>();
         for (const c of containersOf(pod.spec)) {
-            const used = arr(c.container.ports).map((p) => obj(p).hostPort).filter((p) => p !== undefined && p !== null && p !== 0);
+            const used = arr(c.container.ports)
+                .map((p) => obj(p).hostPort)
+                .filter((p) => p !== undefined && p !== null && p !== 0);
             if (used.length) {
                 bad.push(c.name);
                 used.forEach((p) => ports.add(String(p)));

@@ -20,7 +20,13 @@ export const hostProbes = podPolicy({
         const found = new Set<string>();
         for (const c of containersOf(pod.spec)) {
             const lifecycle = obj(c.container.lifecycle);
-            const all = [c.container.livenessProbe, c.container.readinessProbe, c.container.startupProbe, lifecycle.postStart, lifecycle.preStop].flatMap(hosts);
+            const all = [
+                c.container.livenessProbe,
+                c.container.readinessProbe,
+                c.container.startupProbe,
+                lifecycle.postStart,
+                lifecycle.preStop,
+            ].flatMap(hosts);
             if (all.length) {
                 bad.push(c.name);
                 all.forEach((h) => found.add(h));

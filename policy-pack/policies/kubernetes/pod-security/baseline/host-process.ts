@@ -13,7 +13,9 @@ export const hostProcess = podPolicy({
     check(pod) {
         const bad: string[] = [];
         if (obj(podSecurityContext(pod.spec).windowsOptions).hostProcess === true) bad.push("pod");
-        const containers = containersOf(pod.spec).filter((c) => obj(c.securityContext.windowsOptions).hostProcess === true).map((c) => c.name);
+        const containers = containersOf(pod.spec)
+            .filter((c) => obj(c.securityContext.windowsOptions).hostProcess === true)
+            .map((c) => c.name);
         if (containers.length) bad.push(`containers ${quoteList(containers)}`);
         return bad.length ? [`${bad.join(" and ")} must not set securityContext.windowsOptions.hostProcess=true`] : [];
     },

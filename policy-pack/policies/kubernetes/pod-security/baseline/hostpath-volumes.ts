@@ -10,7 +10,9 @@ export const hostPathVolumes = podPolicy({
     remediation: "Replace hostPath volumes with emptyDir, configMap, secret, projected or a PersistentVolumeClaim.",
     controls: pssControls("baseline", "hostpath-volumes"),
     check(pod) {
-        const bad = arr(pod.spec.volumes).filter((v) => isObj(v) && v.hostPath !== undefined && v.hostPath !== null).map((v, i) => str(obj(v).name) ?? `volumes[${i}]`);
+        const bad = arr(pod.spec.volumes)
+            .filter((v) => isObj(v) && v.hostPath !== undefined && v.hostPath !== null)
+            .map((v, i) => str(obj(v).name) ?? `volumes[${i}]`);
         return bad.length ? [`hostPath volumes ${quoteList(bad)} are not allowed`] : [];
     },
 });

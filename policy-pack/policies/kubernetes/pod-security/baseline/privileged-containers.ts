@@ -10,7 +10,9 @@ export const privilegedContainers = podPolicy({
     remediation: "Remove securityContext.privileged (or set it to false); grant the one capability needed instead.",
     controls: pssControls("baseline", "privileged-containers", ["4.2.1"]),
     check(pod) {
-        const bad = containersOf(pod.spec).filter((c) => c.securityContext.privileged === true).map((c) => c.name);
+        const bad = containersOf(pod.spec)
+            .filter((c) => c.securityContext.privileged === true)
+            .map((c) => c.name);
         return bad.length ? [`privileged: containers ${quoteList(bad)} must not set securityContext.privileged=true`] : [];
     },
 });

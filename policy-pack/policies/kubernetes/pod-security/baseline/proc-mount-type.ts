@@ -11,7 +11,16 @@ export const procMountType = podPolicy({
     remediation: "Remove securityContext.procMount or set it to Default.",
     controls: pssControls("baseline", "proc-mount-type"),
     check(pod) {
-        const bad = containersOf(pod.spec).filter((c) => c.securityContext.procMount !== undefined && c.securityContext.procMount !== null && c.securityContext.procMount !== "Default");
-        return bad.length ? [`containers ${quoteList(bad.map((c) => c.name))} must not set securityContext.procMount to ${quoteList([...new Set(bad.map((c) => String(c.securityContext.procMount)))])}`] : [];
+        const bad = containersOf(pod.spec).filter(
+            (c) =>
+                c.securityContext.procMount !== undefined &&
+                c.securityContext.procMount !== null &&
+                c.securityContext.procMount !== "Default",
+        );
+        return bad.length
+            ? [
+                  `containers ${quoteList(bad.map((c) => c.name))} must not set securityContext.procMount to ${quoteList([...new Set(bad.map((c) => String(c.securityContext.procMount)))])}`,
+              ]
+            : [];
     },
 });

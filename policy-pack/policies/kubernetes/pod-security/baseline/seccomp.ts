@@ -14,7 +14,9 @@ export const seccompBaseline = podPolicy({
     check(pod) {
         const setters: string[] = [];
         if (obj(podSecurityContext(pod.spec).seccompProfile).type === "Unconfined") setters.push("pod");
-        const bad = containersOf(pod.spec).filter((c) => obj(c.securityContext.seccompProfile).type === "Unconfined").map((c) => c.name);
+        const bad = containersOf(pod.spec)
+            .filter((c) => obj(c.securityContext.seccompProfile).type === "Unconfined")
+            .map((c) => c.name);
         if (bad.length) setters.push(`containers ${quoteList(bad)}`);
         return setters.length ? [`${setters.join(" and ")} must not set securityContext.seccompProfile.type to "Unconfined"`] : [];
     },

@@ -26,7 +26,10 @@ export const sysctls = podPolicy({
     remediation: "Remove the unsafe entries from securityContext.sysctls.",
     controls: pssControls("baseline", "sysctls"),
     check(pod) {
-        const bad = arr(podSecurityContext(pod.spec).sysctls).map((s) => obj(s).name).filter((n) => !SAFE_SYSCTLS.has(String(n))).map(String);
+        const bad = arr(podSecurityContext(pod.spec).sysctls)
+            .map((s) => obj(s).name)
+            .filter((n) => !SAFE_SYSCTLS.has(String(n)))
+            .map(String);
         return bad.length ? [`forbidden sysctls ${bad.join(", ")}`] : [];
     },
 });

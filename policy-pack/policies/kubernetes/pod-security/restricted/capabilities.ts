@@ -7,7 +7,7 @@ export const capabilitiesRestricted = podPolicy({
     name: "pss:restricted:capabilities",
     description: "Every container must drop ALL capabilities and may add back only NET_BIND_SERVICE (Linux pods).",
     severity: "high",
-    remediation: "Set securityContext.capabilities.drop: [\"ALL\"]; add only NET_BIND_SERVICE if the process binds a port below 1024.",
+    remediation: 'Set securityContext.capabilities.drop: ["ALL"]; add only NET_BIND_SERVICE if the process binds a port below 1024.',
     controls: pssControls("restricted", "capabilities", ["4.2.8", "4.2.9"]),
     check(pod) {
         if (isWindowsPod(pod.spec)) return [];
@@ -17,8 +17,16 @@ export const capabilitiesRestricted = podPolicy({
         if (notDropping.length) messages.push(`containers ${quoteList(notDropping)} must set securityContext.capabilities.drop=["ALL"]`);
         const adding = containers.filter((c) => arr(obj(c.securityContext.capabilities).add).some((cap) => cap !== "NET_BIND_SERVICE"));
         if (adding.length) {
-            const caps = new Set(adding.flatMap((c) => arr(obj(c.securityContext.capabilities).add).filter((cap) => cap !== "NET_BIND_SERVICE").map(String)));
-            messages.push(`containers ${quoteList(adding.map((c) => c.name))} must not include ${quoteList([...caps])} in securityContext.capabilities.add`);
+            const caps = new Set(
+                adding.flatMap((c) =>
+                    arr(obj(c.securityContext.capabilities).add)
+                        .filter((cap) => cap !== "NET_BIND_SERVICE")
+                        .map(String),
+                ),
+            );
+            messages.push(
+                `containers ${quoteList(adding.map((c) => c.name))} must not include ${quoteList([...caps])} in securityContext.capabilities.add`,
+            );
         }
         return messages;
     },

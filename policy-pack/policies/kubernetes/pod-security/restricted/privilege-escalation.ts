@@ -10,7 +10,9 @@ export const privilegeEscalation = podPolicy({
     controls: pssControls("restricted", "privilege-escalation", ["4.2.5"]),
     check(pod) {
         if (isWindowsPod(pod.spec)) return [];
-        const bad = containersOf(pod.spec).filter((c) => c.securityContext.allowPrivilegeEscalation !== false).map((c) => c.name);
+        const bad = containersOf(pod.spec)
+            .filter((c) => c.securityContext.allowPrivilegeEscalation !== false)
+            .map((c) => c.name);
         return bad.length ? [`containers ${quoteList(bad)} must set securityContext.allowPrivilegeEscalation=false`] : [];
     },
 });

@@ -12,7 +12,9 @@ export const runningAsNonRootUser = podPolicy({
     check(pod) {
         const setters: string[] = [];
         if (num(podSecurityContext(pod.spec).runAsUser) === 0) setters.push("pod");
-        const bad = containersOf(pod.spec).filter((c) => num(c.securityContext.runAsUser) === 0).map((c) => c.name);
+        const bad = containersOf(pod.spec)
+            .filter((c) => num(c.securityContext.runAsUser) === 0)
+            .map((c) => c.name);
         if (bad.length) setters.push(`containers ${quoteList(bad)}`);
         return setters.length ? [`${setters.join(" and ")} must not set runAsUser=0`] : [];
     },

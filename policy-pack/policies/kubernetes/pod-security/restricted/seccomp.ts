@@ -21,11 +21,18 @@ export const seccompRestricted = podPolicy({
         const podSet = isObj(podProfile);
         if (podSet && !valid(podProfile)) setters.push("pod");
         const containers = containersOf(pod.spec);
-        const explicit = containers.filter((c) => isObj(c.securityContext.seccompProfile) && !valid(c.securityContext.seccompProfile)).map((c) => c.name);
+        const explicit = containers
+            .filter((c) => isObj(c.securityContext.seccompProfile) && !valid(c.securityContext.seccompProfile))
+            .map((c) => c.name);
         if (explicit.length) setters.push(`containers ${quoteList(explicit)}`);
-        if (setters.length) return [`${setters.join(" and ")} must not set securityContext.seccompProfile.type to a value other than "RuntimeDefault" or "Localhost"`];
+        if (setters.length)
+            return [
+                `${setters.join(" and ")} must not set securityContext.seccompProfile.type to a value other than "RuntimeDefault" or "Localhost"`,
+            ];
         const podValid = podSet && valid(podProfile);
         const implicit = containers.filter((c) => !isObj(c.securityContext.seccompProfile) && !podValid).map((c) => c.name);
-        return implicit.length ? [`pod or containers ${quoteList(implicit)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`] : [];
+        return implicit.length
+            ? [`pod or containers ${quoteList(implicit)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`]
+            : [];
     },
 });

@@ -1,8 +1,16 @@
 import { namespaceDefaultDeny } from "../../../../../policy-pack/policies/kubernetes/network-policy/namespace-default-deny";
 import { checkStack, expectNone, expectViolations } from "../../../helpers";
 
-const ns = (name: string, labelled = true) => ({ type: "kubernetes:core/v1:Namespace", name, props: { metadata: { name, labels: labelled ? { "pod-security.kubernetes.io/enforce": "restricted" } : {} } } });
-const np = (namespace: string, spec: object) => ({ type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", name: `np-${namespace}`, props: { metadata: { name: "default-deny", namespace }, spec } });
+const ns = (name: string, labelled = true) => ({
+    type: "kubernetes:core/v1:Namespace",
+    name,
+    props: { metadata: { name, labels: labelled ? { "pod-security.kubernetes.io/enforce": "restricted" } : {} } },
+});
+const np = (namespace: string, spec: object) => ({
+    type: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    name: `np-${namespace}`,
+    props: { metadata: { name: "default-deny", namespace }, spec },
+});
 const denyAll = { podSelector: {}, policyTypes: ["Ingress", "Egress"] };
 
 describe("k8s:network-policy:namespace-default-deny", () => {
@@ -13,11 +21,28 @@ describe("k8s:network-policy:namespace-default-deny", () => {
         expectViolations(await checkStack(namespaceDefaultDeny, [ns("shop"), ns("payments"), np("shop", denyAll)]), /"payments"/);
     });
     it("flags a policy that selects some pods only, or allows ingress", async () => {
-        expectViolations(await checkStack(namespaceDefaultDeny, [ns("shop"), np("shop", { podSelector: { matchLabels: { app: "x" } }, policyTypes: ["Ingress", "Egress"] })]));
-        expectViolations(await checkStack(namespaceDefaultDeny, [ns("shop"), np("shop", { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{}] })]), /Ingress/);
+        expectViolations(
+            await checkStack(namespaceDefaultDeny, [
+                ns("shop"),
+                np("shop", { podSelector: { matchLabels: { app: "x" } }, policyTypes: ["Ingress", "Egress"] }),
+            ]),
+        );
+        expectViolations(
+            await checkStack(namespaceDefaultDeny, [
+                ns("shop"),
+                np("shop", { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{}] }),
+            ]),
+            /Ingress/,
+        );
     });
     it("does not fire on stacks without application namespaces, nor on system namespaces", async () => {
-        expectNone(await checkStack(namespaceDefaultDeny, [ns("kube-system"), ns("other", false), { type: "aws:s3/bucket:Bucket", name: "b", props: {} }]));
+        expectNone(
+            await checkStack(namespaceDefaultDeny, [
+                ns("kube-system"),
+                ns("other", false),
+                { type: "aws:s3/bucket:Bucket", name: "b", props: {} },
+            ]),
+        );
     });
     it("judges exactly the declared application namespaces when a stack lists them", async () => {
         const stack = [ns("shop"), ns("vault"), np("shop", denyAll)];
@@ -26,6 +51,10 @@ describe("k8s:network-policy:namespace-default-deny", () => {
         expectViolations(await checkStack(namespaceDefaultDeny, [ns("shop", false)], { applicationNamespaces: ["shop"] }), /"shop"/);
     });
     it("accepts ingress-only deny when egress deny is not required", async () => {
-        expectNone(await checkStack(namespaceDefaultDeny, [ns("shop"), np("shop", { podSelector: {}, policyTypes: ["Ingress"] })], { requireEgressDeny: false }));
+        expectNone(
+            await checkStack(namespaceDefaultDeny, [ns("shop"), np("shop", { podSelector: {}, policyTypes: ["Ingress"] })], {
+                requireEgressDeny: false,
+            }),
+        );
     });
 });

@@ -6,9 +6,21 @@ describe("k8s:resources:container-limits", () => {
         await expectPod(containerLimits, restrictedPod(), false);
     });
     it("flags a container or init container without them, but not an ephemeral container", async () => {
-        await expectPod(containerLimits, podWithContainer("containers", () => undefined), /limits\.memory/);
-        await expectPod(containerLimits, podWithContainer("initContainers", () => undefined), /requests\.cpu/);
-        await expectPod(containerLimits, podWithContainer("ephemeralContainers", () => undefined), false);
+        await expectPod(
+            containerLimits,
+            podWithContainer("containers", () => undefined),
+            /limits\.memory/,
+        );
+        await expectPod(
+            containerLimits,
+            podWithContainer("initContainers", () => undefined),
+            /requests\.cpu/,
+        );
+        await expectPod(
+            containerLimits,
+            podWithContainer("ephemeralContainers", () => undefined),
+            false,
+        );
     });
     it("requires a CPU limit when configured", async () => {
         await expectPod(containerLimits, restrictedPod(), /limits\.cpu/, {}, { requireCpuLimit: true });

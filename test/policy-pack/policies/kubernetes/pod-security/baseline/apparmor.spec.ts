@@ -5,8 +5,16 @@ const KEY = "container.apparmor.security.beta.kubernetes.io/app";
 
 describe("pss:baseline:apparmor", () => {
     it("passes RuntimeDefault and Localhost profiles, by field and by annotation", async () => {
-        await expectPod(appArmor, { ...restrictedPod(), securityContext: { ...restrictedPod().securityContext, appArmorProfile: { type: "RuntimeDefault" } } }, false);
-        await expectPod(appArmor, podWithContainer("containers", (c) => (c.securityContext.appArmorProfile = { type: "Localhost", localhostProfile: "k8s-app" })), false);
+        await expectPod(
+            appArmor,
+            { ...restrictedPod(), securityContext: { ...restrictedPod().securityContext, appArmorProfile: { type: "RuntimeDefault" } } },
+            false,
+        );
+        await expectPod(
+            appArmor,
+            podWithContainer("containers", (c) => (c.securityContext.appArmorProfile = { type: "Localhost", localhostProfile: "k8s-app" })),
+            false,
+        );
         await expectPod(appArmor, restrictedPod(), false, { annotations: { [KEY]: "runtime/default" } });
         await expectPod(appArmor, restrictedPod(), false, { annotations: { [KEY]: "localhost/k8s-app" } });
     });
@@ -15,7 +23,11 @@ describe("pss:baseline:apparmor", () => {
     });
     for (const list of CONTAINER_LISTS) {
         it(`flags an Unconfined profile in ${list}`, async () => {
-            await expectPod(appArmor, podWithContainer(list, (c) => (c.securityContext.appArmorProfile = { type: "Unconfined" })), /extra-/);
+            await expectPod(
+                appArmor,
+                podWithContainer(list, (c) => (c.securityContext.appArmorProfile = { type: "Unconfined" })),
+                /extra-/,
+            );
         });
     }
     it("flags the older unconfined annotation on the pod template", async () => {

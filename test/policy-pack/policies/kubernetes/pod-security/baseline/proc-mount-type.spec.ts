@@ -4,11 +4,19 @@ import { CONTAINER_LISTS, expectPod, podWithContainer, restrictedPod } from "../
 describe("pss:baseline:proc-mount-type", () => {
     it("passes unset and Default", async () => {
         await expectPod(procMountType, restrictedPod(), false);
-        await expectPod(procMountType, podWithContainer("containers", (c) => (c.securityContext.procMount = "Default")), false);
+        await expectPod(
+            procMountType,
+            podWithContainer("containers", (c) => (c.securityContext.procMount = "Default")),
+            false,
+        );
     });
     for (const list of CONTAINER_LISTS) {
         it(`flags Unmasked in ${list}`, async () => {
-            await expectPod(procMountType, podWithContainer(list, (c) => (c.securityContext.procMount = "Unmasked")), /Unmasked/);
+            await expectPod(
+                procMountType,
+                podWithContainer(list, (c) => (c.securityContext.procMount = "Unmasked")),
+                /Unmasked/,
+            );
         });
     }
 });

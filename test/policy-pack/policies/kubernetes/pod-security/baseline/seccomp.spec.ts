@@ -4,14 +4,26 @@ import { CONTAINER_LISTS, expectPod, podWithContainer, restrictedPod } from "../
 describe("pss:baseline:seccomp", () => {
     it("passes unset, RuntimeDefault and Localhost", async () => {
         await expectPod(seccompBaseline, { ...restrictedPod(), securityContext: {} }, false);
-        await expectPod(seccompBaseline, podWithContainer("containers", (c) => (c.securityContext.seccompProfile = { type: "Localhost", localhostProfile: "p.json" })), false);
+        await expectPod(
+            seccompBaseline,
+            podWithContainer("containers", (c) => (c.securityContext.seccompProfile = { type: "Localhost", localhostProfile: "p.json" })),
+            false,
+        );
     });
     it("flags a pod-level Unconfined profile", async () => {
-        await expectPod(seccompBaseline, { ...restrictedPod(), securityContext: { seccompProfile: { type: "Unconfined" } } }, /pod must not set/);
+        await expectPod(
+            seccompBaseline,
+            { ...restrictedPod(), securityContext: { seccompProfile: { type: "Unconfined" } } },
+            /pod must not set/,
+        );
     });
     for (const list of CONTAINER_LISTS) {
         it(`flags Unconfined in ${list}`, async () => {
-            await expectPod(seccompBaseline, podWithContainer(list, (c) => (c.securityContext.seccompProfile = { type: "Unconfined" })), /extra-/);
+            await expectPod(
+                seccompBaseline,
+                podWithContainer(list, (c) => (c.securityContext.seccompProfile = { type: "Unconfined" })),
+                /extra-/,
+            );
         });
     }
 });

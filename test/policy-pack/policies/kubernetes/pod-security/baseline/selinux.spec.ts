@@ -4,7 +4,14 @@ import { CONTAINER_LISTS, expectPod, podWithContainer, restrictedPod } from "../
 describe("pss:baseline:selinux", () => {
     it("passes the container types and a level", async () => {
         for (const type of ["container_t", "container_init_t", "container_kvm_t", "container_engine_t", ""]) {
-            await expectPod(seLinux, { ...restrictedPod(), securityContext: { ...restrictedPod().securityContext, seLinuxOptions: { type, level: "s0:c123,c456" } } }, false);
+            await expectPod(
+                seLinux,
+                {
+                    ...restrictedPod(),
+                    securityContext: { ...restrictedPod().securityContext, seLinuxOptions: { type, level: "s0:c123,c456" } },
+                },
+                false,
+            );
         }
     });
     it("flags a pod-level custom type, user or role", async () => {
@@ -14,7 +21,11 @@ describe("pss:baseline:selinux", () => {
     });
     for (const list of CONTAINER_LISTS) {
         it(`flags a custom type in ${list}`, async () => {
-            await expectPod(seLinux, podWithContainer(list, (c) => (c.securityContext.seLinuxOptions = { type: "unconfined_t" })), /unconfined_t/);
+            await expectPod(
+                seLinux,
+                podWithContainer(list, (c) => (c.securityContext.seLinuxOptions = { type: "unconfined_t" })),
+                /unconfined_t/,
+            );
         });
     }
 });

@@ -17,7 +17,11 @@ describe("pss:restricted:running-as-non-root", () => {
     });
     for (const list of CONTAINER_LISTS) {
         it(`flags false in ${list} even when the pod sets true`, async () => {
-            await expectPod(runningAsNonRoot, podWithContainer(list, (c) => (c.securityContext.runAsNonRoot = false)), new RegExp(`extra-${list}`));
+            await expectPod(
+                runningAsNonRoot,
+                podWithContainer(list, (c) => (c.securityContext.runAsNonRoot = false)),
+                new RegExp(`extra-${list}`),
+            );
         });
     }
 });

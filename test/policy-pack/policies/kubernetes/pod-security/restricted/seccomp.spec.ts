@@ -10,14 +10,26 @@ describe("pss:restricted:seccomp", () => {
         await expectPod(seccompRestricted, spec, false);
     });
     it("flags a pod without any profile", async () => {
-        await expectPod(seccompRestricted, { ...restrictedPod(), securityContext: { runAsNonRoot: true } }, /must set securityContext\.seccompProfile\.type/);
+        await expectPod(
+            seccompRestricted,
+            { ...restrictedPod(), securityContext: { runAsNonRoot: true } },
+            /must set securityContext\.seccompProfile\.type/,
+        );
     });
     it("flags a pod-level Unconfined profile", async () => {
-        await expectPod(seccompRestricted, { ...restrictedPod(), securityContext: { seccompProfile: { type: "Unconfined" } } }, /pod must not set/);
+        await expectPod(
+            seccompRestricted,
+            { ...restrictedPod(), securityContext: { seccompProfile: { type: "Unconfined" } } },
+            /pod must not set/,
+        );
     });
     for (const list of CONTAINER_LISTS) {
         it(`flags Unconfined in ${list}`, async () => {
-            await expectPod(seccompRestricted, podWithContainer(list, (c) => (c.securityContext.seccompProfile = { type: "Unconfined" })), new RegExp(`extra-${list}`));
+            await expectPod(
+                seccompRestricted,
+                podWithContainer(list, (c) => (c.securityContext.seccompProfile = { type: "Unconfined" })),
+                new RegExp(`extra-${list}`),
+            );
         });
     }
     it("exempts Windows pods", async () => {
