@@ -13,6 +13,11 @@ export interface HelmReleaseArgs extends PinnedChart {
     values: pulumi.Input<Record<string, unknown>>;
     /** Seconds Helm waits for the release to become ready before it fails and rolls back. */
     timeoutSeconds?: number;
+    /**
+     * Do not wait for readiness (and so do not roll back: Helm's atomic install always waits). For charts whose
+     * pods become ready only after a later step, such as Vault's, which a bootstrap Job must initialise first.
+     */
+    skipAwait?: boolean;
 }
 
 /**
@@ -30,7 +35,8 @@ export function helmRelease(name: string, args: HelmReleaseArgs, opts: pulumi.Cu
             repositoryOpts: { repo: args.repo },
             namespace: args.namespace,
             createNamespace: false,
-            atomic: true,
+            atomic: !args.skipAwait,
+            ...(args.skipAwait ? { skipAwait: true } : {}),
             cleanupOnFail: true,
             timeout: args.timeoutSeconds ?? 600,
             values: args.values,

@@ -25,14 +25,18 @@ export function bootstrapPolicy(args: { secretArn: string; keyArn: string; regio
     );
 }
 
-/** The snapshot job adds objects under snapshots/ and encrypts them with the backup key; it cannot read or delete. */
+/**
+ * The snapshot job adds objects under snapshots/ and encrypts them with the backup key; it cannot read or delete.
+ * A snapshot over the CLI's 8 MB threshold goes up in parts, and with SSE-KMS S3 decrypts the data key for each
+ * part and to complete the upload, so kms:Decrypt (through S3 only) is needed as well as kms:GenerateDataKey.
+ */
 export function snapshotUploadPolicy(args: { bucketArn: string; keyArn: string; region: string }): PolicyDocument {
     return document(
         { Sid: "PutSnapshots", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${args.bucketArn}/snapshots/*` },
         {
             Sid: "EncryptThroughS3",
             Effect: "Allow",
-            Action: ["kms:GenerateDataKey"],
+            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
             Resource: args.keyArn,
             Condition: { StringEquals: { "kms:ViaService": `s3.${args.region}.amazonaws.com` } },
         },

@@ -13,8 +13,14 @@ export const CLUSTER_PORT = 8201;
 /** Labels the chart puts on server pods. */
 export const SERVER_POD_LABELS = { "app.kubernetes.io/name": "vault", component: "server" };
 
-/** Readiness that lets sealed and uninitialised pods count as ready, so that Helm's wait can finish (vault-helm#375). */
-export const READINESS_PATH = "/v1/sys/health?standbyok=true&sealedcode=204&uninitcode=204";
+/**
+ * Ready means unsealed and part of the cluster: active 200, standby 200 (standbyok), sealed 503, not yet
+ * initialised or joined 501. The disruption budget counts only such pods, so a drain never takes a voter
+ * away while another is sealed. Helm does not wait on it (the release skips the await, see vault-server.ts).
+ */
+export const READINESS_PATH = "/v1/sys/health?standbyok=true";
+/** Liveness tolerates sealed and uninitialised pods: a restart would not unseal or initialise them. */
+export const LIVENESS_PATH = "/v1/sys/health?standbyok=true&sealedcode=204&uninitcode=204&perfstandbyok=true";
 
 /** DNS names the server certificate covers: services, every pod of the headless service, and the port-forward. */
 export function serverCertificateNames(namespace = VAULT_NAMESPACE): { dns: string[]; ips: string[] } {
@@ -133,12 +139,18 @@ export interface ValuesArgs {
     serviceAccountAnnotations: Record<string, unknown>;
 }
 
-/** Splits "registry/repository:tag" for the chart's image.repository and image.tag. */
+/**
+ * The chart writes the image as `<repository>:<tag>`. A tag (with or without a digest after it) goes in `tag`;
+ * a digest alone is split at its own colon (`repo@sha256` and the hex), so the pod gets `repo@sha256:<hex>`.
+ */
 export function splitImage(reference: string): { repository: string; tag: string } {
-    const at = reference.indexOf("@");
-    if (at >= 0) return { repository: reference.slice(0, at), tag: reference.slice(at) };
-    const colon = reference.lastIndexOf(":");
-    return { repository: reference.slice(0, colon), tag: reference.slice(colon + 1) };
+    const [name, digest] = reference.split("@", 2) as [string, string | undefined];
+    const colon = name.lastIndexOf(":");
+    if (colon > name.lastIndexOf("/"))
+        return { repository: name.slice(0, colon), tag: `${name.slice(colon + 1)}${digest ? `@${digest}` : ""}` };
+    if (!digest) throw new Error(`secure-platform:vault.image: ${reference} pins neither a tag nor a digest`);
+    const [algorithm, hex] = digest.split(":", 2) as [string, string];
+    return { repository: `${name}@${algorithm}`, tag: hex };
 }
 
 /**
@@ -165,7 +177,7 @@ export function vaultValues(args: ValuesArgs): Record<string, unknown> {
             readinessProbe: { enabled: true, path: READINESS_PATH, port: VAULT_PORT },
             livenessProbe: {
                 enabled: true,
-                path: "/v1/sys/health?standbyok=true&sealedcode=204&uninitcode=204&perfstandbyok=true",
+                path: LIVENESS_PATH,
                 port: VAULT_PORT,
                 initialDelaySeconds: 60,
             },

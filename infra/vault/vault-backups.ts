@@ -10,6 +10,22 @@ import { SNAPSHOT_ROLE } from "./policies";
 import { snapshotScript } from "./scripts";
 import { RELEASE_NAME, VAULT_NAMESPACE, VAULT_PORT } from "./values";
 
+/** S3 bucket names are at most 63 characters. */
+const BUCKET_NAME_MAX = 63;
+
+/**
+ * `<cluster>-vault-snapshots-<account>` where it fits in S3's 63 characters; a long cluster name (up to 40)
+ * gets the shorter `<cluster>-vsnap-<account>` (at most 59), so that every valid cluster name has a bucket.
+ */
+export function snapshotBucketName(clusterName: string, accountId: string): string {
+    for (const name of [`${clusterName}-vault-snapshots-${accountId}`, `${clusterName}-vsnap-${accountId}`]) {
+        if (name.length <= BUCKET_NAME_MAX) return name;
+    }
+    throw new Error(
+        `secure-platform:cluster.name: ${clusterName} is too long for the snapshot bucket's name (S3 allows ${BUCKET_NAME_MAX} characters)`,
+    );
+}
+
 export interface VaultBackupsArgs {
     config: VaultConfig;
     clusterName: string;
@@ -60,8 +76,10 @@ export class VaultBackups extends pulumi.ComponentResource {
             const bucket = new aws.s3.Bucket(
                 `${name}-bucket`,
                 {
-                    bucket: pulumi.interpolate`${args.clusterName}-vault-snapshots-${awsContext.accountId}`,
-                    forceDestroy: false,
+                    bucket: awsContext.accountId.apply((accountId) => snapshotBucketName(args.clusterName, accountId)),
+                    // Where state is protected (staging, prod) the snapshots outlive the stack; elsewhere `destroy`
+                    // empties the versioned bucket instead of failing on it.
+                    forceDestroy: !args.protect,
                     tags,
                 },
                 kept,

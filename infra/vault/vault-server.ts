@@ -188,7 +188,9 @@ export class VaultServer extends pulumi.ComponentResource {
                 chart: "vault",
                 namespace: ns,
                 values,
-                timeoutSeconds: 900,
+                // Pods are Ready only once unsealed and joined, which the bootstrap Job (after this release) brings
+                // about: waiting here would hang until the timeout and roll Vault back. The Job waits for the pods.
+                skipAwait: true,
             },
             { parent: this, dependsOn: [tlsJob] },
         );

@@ -336,7 +336,7 @@ describe("vault in the rendered stacks", function () {
             const policy = JSON.parse(String(forBucket("aws:s3/bucketPolicy:BucketPolicy")[0]!.inputs.policy));
             assert.ok(policy.Statement.some((s: any) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false"));
             const upload = JSON.parse(String(byName(rendering, "aws:iam/rolePolicy:RolePolicy", "vault-backups-snapshot").inputs.policy));
-            assert.deepEqual(upload.Statement.flatMap((s: any) => s.Action).sort(), ["kms:GenerateDataKey", "s3:PutObject"]);
+            assert.deepEqual(upload.Statement.flatMap((s: any) => s.Action).sort(), ["kms:Decrypt", "kms:GenerateDataKey", "s3:PutObject"]);
         });
 
         it("orders the install: TLS job, then the chart, then the bootstrap job, then the provider", async () => {

@@ -5,6 +5,7 @@ import { parsePlatformConfig } from "../../../infra/config";
 import type { VaultConfig } from "../../../infra/vault/config";
 import { bootstrapScript, snapshotScript, tlsScript, unsealScript } from "../../../infra/vault/scripts";
 import {
+    LIVENESS_PATH,
     READINESS_PATH,
     maxUnavailable,
     serverAffinity,
@@ -13,6 +14,9 @@ import {
     splitImage,
     vaultValues,
 } from "../../../infra/vault/values";
+
+/** /v1/sys/health's status codes by node state without query overrides (developer.hashicorp.com/vault/api-docs/system/health). */
+const HEALTH_DEFAULTS = { active: 200, standby: 429, perfstandby: 473, sealed: 503, uninitialized: 501 } as const;
 
 const config = (): VaultConfig =>
     parsePlatformConfig("dev", {
@@ -56,12 +60,24 @@ describe("vault server configuration and chart values", () => {
         assert.equal(shamir.ui, false);
     });
 
-    it("keeps Helm's wait finite: sealed and uninitialised pods count as ready", () => {
+    it("is Ready only when unsealed and joined; stays alive while sealed", () => {
         const values = vaultValues({ config: config(), zones: 3, serverHcl: "", serviceAccountAnnotations: {} }) as unknown as Values;
         assert.equal(values.server.readinessProbe.path, READINESS_PATH);
-        assert.match(READINESS_PATH, /standbyok=true/);
-        assert.match(READINESS_PATH, /sealedcode=204/);
-        assert.match(READINESS_PATH, /uninitcode=204/);
+        assert.equal(values.server.livenessProbe.path, LIVENESS_PATH);
+        // The kubelet's httpGet probe succeeds on 200-399; the codes are /v1/sys/health's, with its query overrides.
+        const probe = (path: string, state: keyof typeof HEALTH_DEFAULTS) => {
+            const query = new URL(path, "https://vault").searchParams;
+            let code = HEALTH_DEFAULTS[state];
+            if (state === "standby" && query.get("standbyok") === "true") code = 200;
+            if (state === "perfstandby" && query.get("perfstandbyok") === "true") code = 200;
+            if (state === "sealed" && query.has("sealedcode")) code = Number(query.get("sealedcode"));
+            if (state === "uninitialized" && query.has("uninitcode")) code = Number(query.get("uninitcode"));
+            return code >= 200 && code < 400;
+        };
+        const ready = Object.keys(HEALTH_DEFAULTS).filter((state) => probe(READINESS_PATH, state as keyof typeof HEALTH_DEFAULTS));
+        assert.deepEqual(ready, ["active", "standby"]);
+        const alive = Object.keys(HEALTH_DEFAULTS).filter((state) => probe(LIVENESS_PATH, state as keyof typeof HEALTH_DEFAULTS));
+        assert.deepEqual(alive, ["active", "standby", "perfstandby", "sealed", "uninitialized"]);
     });
 
     it("sets the security-relevant values explicitly: TLS on, injector off, restricted contexts, audit storage, PDB", () => {
@@ -107,13 +123,23 @@ describe("vault server configuration and chart values", () => {
         assert.deepEqual([1, 3, 5, 7].map(maxUnavailable), [1, 1, 2, 3]);
     });
 
-    it("splits image references for the chart", () => {
-        assert.deepEqual(splitImage("docker.io/hashicorp/vault:1.20.1"), { repository: "docker.io/hashicorp/vault", tag: "1.20.1" });
-        const digest = `@sha256:${"a".repeat(64)}`;
-        assert.deepEqual(splitImage(`registry.example.com:5000/vault${digest}`), {
-            repository: "registry.example.com:5000/vault",
-            tag: digest,
+    it("splits image references so that the chart's <repository>:<tag> gives back the reference", () => {
+        const digest = `sha256:${"a".repeat(64)}`;
+        for (const reference of [
+            "docker.io/hashicorp/vault:1.20.1",
+            `docker.io/hashicorp/vault:1.20.1@${digest}`,
+            `docker.io/hashicorp/vault@${digest}`,
+            `registry.example.com:5000/vault@${digest}`,
+            "registry.example.com:5000/vault:1.20.1",
+        ]) {
+            const { repository, tag } = splitImage(reference);
+            assert.equal(`${repository}:${tag}`, reference);
+        }
+        assert.deepEqual(splitImage(`registry.example.com:5000/vault@${digest}`), {
+            repository: "registry.example.com:5000/vault@sha256",
+            tag: "a".repeat(64),
         });
+        assert.throws(() => splitImage("registry.example.com:5000/vault"), /secure-platform:vault.image: .* neither a tag nor a digest/);
     });
 
     it("certifies every name clients and Raft peers use", () => {
