@@ -67,7 +67,7 @@ describe("vault server configuration and chart values", () => {
         // The kubelet's httpGet probe succeeds on 200-399; the codes are /v1/sys/health's, with its query overrides.
         const probe = (path: string, state: keyof typeof HEALTH_DEFAULTS) => {
             const query = new URL(path, "https://vault").searchParams;
-            let code = HEALTH_DEFAULTS[state];
+            let code: number = HEALTH_DEFAULTS[state];
             if (state === "standby" && query.get("standbyok") === "true") code = 200;
             if (state === "perfstandby" && query.get("perfstandbyok") === "true") code = 200;
             if (state === "sealed" && query.has("sealedcode")) code = Number(query.get("sealedcode"));
