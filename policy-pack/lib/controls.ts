@@ -52,6 +52,27 @@ export const CHANGE_INTEGRITY: ComplianceControls = {
     GDPR: ["Art. 32(1)(b)"],
 };
 
+export const BACKUP_RECOVERY: ComplianceControls = {
+    "SOC 2": ["A1.2"],
+    "ISO 27001:2022": ["A.8.13"],
+    GDPR: ["Art. 32(1)(c)"],
+};
+
+/** Redundancy across failure domains (Multi-AZ), so one zone's outage loses no data and little time. */
+export const RESILIENCE: ComplianceControls = {
+    "SOC 2": ["A1.2"],
+    "ISO 27001:2022": ["A.8.14"],
+    GDPR: ["Art. 32(1)(b)", "Art. 32(1)(c)"],
+};
+
+/** A data store or endpoint reachable from outside the network boundary. */
+export const NETWORK_EXPOSURE: ComplianceControls = {
+    "SOC 2": ["CC6.1", "CC6.6"],
+    "ISO 27001:2022": ["A.8.20", "A.8.22"],
+    HIPAA: ["164.312(a)(1)"],
+    GDPR: ["Art. 32(1)(b)"],
+};
+
 /** Controls of a Pod Security Standards policy, plus the PSS control itself. */
 export function pssControls(level: "baseline" | "restricted", control: string, cisEks: string[] = ["4.2"]): ComplianceControls {
     return { ...WORKLOAD_ISOLATION, "CIS EKS": cisEks, PSS: [`${level}/${control}`] };

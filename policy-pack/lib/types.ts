@@ -12,6 +12,8 @@ export interface ComplianceControls {
     HIPAA?: string[];
     GDPR?: string[];
     "CIS EKS"?: string[];
+    /** CIS Amazon Web Services Foundations Benchmark v3.0.0. */
+    "CIS AWS"?: string[];
     PSS?: string[];
 }
 

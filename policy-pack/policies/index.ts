@@ -1,23 +1,9 @@
 // Every policy of the pack, in report order. Importing this starts no server.
 import type { AnyPolicy } from "../lib/types";
-import { appArmor } from "./kubernetes/pod-security/baseline/apparmor";
-import { capabilitiesBaseline } from "./kubernetes/pod-security/baseline/capabilities";
-import { hostNamespaces } from "./kubernetes/pod-security/baseline/host-namespaces";
-import { hostPorts } from "./kubernetes/pod-security/baseline/host-ports";
-import { hostProbes } from "./kubernetes/pod-security/baseline/host-probes";
-import { hostProcess } from "./kubernetes/pod-security/baseline/host-process";
-import { hostPathVolumes } from "./kubernetes/pod-security/baseline/hostpath-volumes";
-import { privilegedContainers } from "./kubernetes/pod-security/baseline/privileged-containers";
-import { procMountType } from "./kubernetes/pod-security/baseline/proc-mount-type";
-import { seccompBaseline } from "./kubernetes/pod-security/baseline/seccomp";
-import { seLinux } from "./kubernetes/pod-security/baseline/selinux";
-import { sysctls } from "./kubernetes/pod-security/baseline/sysctls";
-import { capabilitiesRestricted } from "./kubernetes/pod-security/restricted/capabilities";
-import { privilegeEscalation } from "./kubernetes/pod-security/restricted/privilege-escalation";
-import { runningAsNonRoot } from "./kubernetes/pod-security/restricted/running-as-non-root";
-import { runningAsNonRootUser } from "./kubernetes/pod-security/restricted/running-as-non-root-user";
-import { seccompRestricted } from "./kubernetes/pod-security/restricted/seccomp";
-import { volumeTypes } from "./kubernetes/pod-security/restricted/volume-types";
+import { podSecurityControls } from "./kubernetes/pod-security/controls";
+import { namespaceVersion } from "./kubernetes/pod-security/namespace-version";
+import { readOnlyRootFilesystem } from "./kubernetes/containers/read-only-root-filesystem";
+import { podSpecNotJudged } from "./kubernetes/workloads/pod-spec-not-judged";
 import { containerLimits } from "./kubernetes/resources/container-limits";
 import { allowedRegistries } from "./kubernetes/images/allowed-registries";
 import { noLatestTag } from "./kubernetes/images/no-latest-tag";
@@ -51,6 +37,35 @@ import { s3BucketBaseline } from "./aws/s3-bucket-baseline";
 import { securityGroupOpenIngress } from "./aws/security-group-open-ingress";
 import { imdsv2 } from "./aws/imdsv2";
 import { iamNoAdminWildcard } from "./aws/iam-no-admin-wildcard";
+// AWS controls of the peer packs (issue 14), advisory in their first pack version.
+import { kmsNoLockoutBypass } from "./aws/kms-no-lockout-bypass";
+import { s3BucketKmsEncryption } from "./aws/s3-bucket-kms-encryption";
+import { s3BucketAccessLogging } from "./aws/s3-bucket-access-logging";
+import { ec2NoPublicIp } from "./aws/ec2-no-public-ip";
+import { ec2EncryptedVolumes } from "./aws/ec2-encrypted-volumes";
+import { ec2DetailedMonitoring } from "./aws/ec2-detailed-monitoring";
+import { iamPasswordPolicy } from "./aws/iam-password-policy";
+import { iamNoUserPolicies } from "./aws/iam-no-user-policies";
+import { rdsNoPublicAccess } from "./aws/rds-no-public-access";
+import { rdsStorageEncrypted } from "./aws/rds-storage-encrypted";
+import { rdsBackupRetention } from "./aws/rds-backup-retention";
+import { rdsMultiAz } from "./aws/rds-multi-az";
+import { dynamodbEncryption } from "./aws/dynamodb-encryption";
+import { dynamodbPointInTimeRecovery } from "./aws/dynamodb-point-in-time-recovery";
+import { efsEncrypted } from "./aws/efs-encrypted";
+import { opensearchEncryptedAtRest } from "./aws/opensearch-encrypted-at-rest";
+import { opensearchInVpc } from "./aws/opensearch-in-vpc";
+import { opensearchNodeToNodeEncryption } from "./aws/opensearch-node-to-node-encryption";
+import { redshiftNotPublic } from "./aws/redshift-not-public";
+import { redshiftEncrypted } from "./aws/redshift-encrypted";
+import { lbHttpToHttps } from "./aws/lb-http-to-https";
+import { lbModernTlsPolicy } from "./aws/lb-modern-tls-policy";
+import { lbAccessLogs } from "./aws/lb-access-logs";
+import { lbDeletionProtection } from "./aws/lb-deletion-protection";
+import { apigatewayCacheEncrypted } from "./aws/apigateway-cache-encrypted";
+import { cloudtrailMultiRegion } from "./aws/cloudtrail-multi-region";
+import { cloudtrailLogFileValidation } from "./aws/cloudtrail-log-file-validation";
+import { cloudtrailKms } from "./aws/cloudtrail-kms";
 import { chartVersionPinned } from "./helm/chart-version-pinned";
 import { releaseSecurityValues } from "./helm/release-security-values";
 import { tokenAutomountNeedsRbac } from "./kubernetes/service-account/token-automount-needs-rbac";
@@ -62,29 +77,14 @@ import { admissionFailClosed } from "./admission/fail-closed";
 import { unauthorizedAccessAlert } from "./monitoring/unauthorized-access-alert";
 import { runtimeDetection } from "./monitoring/runtime-detection";
 
-export const podSecurityPolicies: AnyPolicy[] = [
-    hostProcess,
-    hostNamespaces,
-    privilegedContainers,
-    capabilitiesBaseline,
-    hostPathVolumes,
-    hostPorts,
-    hostProbes,
-    appArmor,
-    seLinux,
-    procMountType,
-    seccompBaseline,
-    sysctls,
-    volumeTypes,
-    privilegeEscalation,
-    runningAsNonRoot,
-    runningAsNonRootUser,
-    seccompRestricted,
-    capabilitiesRestricted,
-];
+export const podSecurityPolicies: AnyPolicy[] = podSecurityControls;
 
 export const allPolicies: AnyPolicy[] = [
     ...podSecurityPolicies,
+    // Pod Security at a namespace's pinned version, read-only root filesystems, pods the pack cannot find (issue 14)
+    namespaceVersion,
+    readOnlyRootFilesystem,
+    podSpecNotJudged,
     containerLimits,
     boundedMemory,
     allowedRegistries,
@@ -121,6 +121,35 @@ export const allPolicies: AnyPolicy[] = [
     securityGroupOpenIngress,
     imdsv2,
     iamNoAdminWildcard,
+    // AWS controls of the peer packs (issue 14)
+    kmsNoLockoutBypass,
+    s3BucketKmsEncryption,
+    s3BucketAccessLogging,
+    ec2NoPublicIp,
+    ec2EncryptedVolumes,
+    ec2DetailedMonitoring,
+    iamPasswordPolicy,
+    iamNoUserPolicies,
+    rdsNoPublicAccess,
+    rdsStorageEncrypted,
+    rdsBackupRetention,
+    rdsMultiAz,
+    dynamodbEncryption,
+    dynamodbPointInTimeRecovery,
+    efsEncrypted,
+    opensearchEncryptedAtRest,
+    opensearchInVpc,
+    opensearchNodeToNodeEncryption,
+    redshiftNotPublic,
+    redshiftEncrypted,
+    lbHttpToHttps,
+    lbModernTlsPolicy,
+    lbAccessLogs,
+    lbDeletionProtection,
+    apigatewayCacheEncrypted,
+    cloudtrailMultiRegion,
+    cloudtrailLogFileValidation,
+    cloudtrailKms,
     chartVersionPinned,
     releaseSecurityValues,
     istioMeshValues,

@@ -37,6 +37,7 @@ export const CATALOGUE: Record<string, CatalogueControl[]> = {
         { id: "A.8.9", title: "Configuration management" },
         { id: "A.8.12", title: "Data leakage prevention" },
         { id: "A.8.13", title: "Information backup" },
+        { id: "A.8.14", title: "Redundancy of information processing facilities" },
         { id: "A.8.15", title: "Logging" },
         { id: "A.8.16", title: "Monitoring activities" },
         { id: "A.8.19", title: "Installation of software on operational systems" },
@@ -92,6 +93,14 @@ export const CATALOGUE: Record<string, CatalogueControl[]> = {
         { id: "5.4.3", title: "Cluster nodes in private subnets" },
         { id: "5.4.4", title: "Network policy enabled and set as appropriate" },
         { id: "5.4.5", title: "TLS for load balancer traffic" },
+    ],
+    // CIS Amazon Web Services Foundations Benchmark v3.0.0: the recommendations checked against the benchmark so
+    // far (it has more); a policy names one only when it is listed here.
+    "CIS AWS": [
+        { id: "1.8", title: "IAM password policy requires a minimum length of 14 or greater" },
+        { id: "1.9", title: "IAM password policy prevents password reuse" },
+        { id: "1.15", title: "IAM users receive permissions only through groups" },
+        { id: "3.1", title: "CloudTrail is enabled in all regions" },
     ],
     PSS: [
         ...[

@@ -1,24 +1,7 @@
 import { ACCESS_CONTROL, ENCRYPTION_AT_REST } from "../../lib/controls";
 import { stackPolicy } from "../../lib/define";
-import type { Resource } from "../../lib/types";
-import { arr, at, isObj, obj, str } from "../../lib/values";
-
-const BUCKET = "aws:s3/bucket:Bucket";
-const BUCKET_V2 = "aws:s3/bucketV2:BucketV2";
-const PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
-const SSE = [
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
-];
-const VERSIONING = ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2"];
-const POLICY = "aws:s3/bucketPolicy:BucketPolicy";
-
-/** A resource configures a bucket when it depends on it, is its child, or names it. */
-function configures(child: Resource, bucket: Resource): boolean {
-    if (child.dependencies.includes(bucket.urn) || child.parent === bucket.urn) return true;
-    const target = str(child.props.bucket);
-    return target !== undefined && (target === str(bucket.props.bucket) || target === bucket.name);
-}
+import { bucketViews, COMPANION_TYPES, companionsOf, encryptionDefaults, versioningEnabled } from "../../lib/s3-buckets";
+import { arr, at, isObj, obj } from "../../lib/values";
 
 function deniesInsecureTransport(policy: unknown): boolean {
     let doc: unknown = policy;
@@ -38,7 +21,7 @@ export const s3BucketBaseline = stackPolicy({
     description: "Every S3 bucket has a public access block, default encryption, versioning and a policy that denies non-TLS requests.",
     severity: "high",
     remediation:
-        "Give each bucket a BucketPublicAccessBlock, a BucketServerSideEncryptionConfiguration (aws:kms), a BucketVersioning with status Enabled and a BucketPolicy denying aws:SecureTransport=false.",
+        "Give each bucket a BucketPublicAccessBlock, a BucketServerSideEncryptionConfiguration (aws:kms), a BucketVersioning with status Enabled and a BucketPolicy denying aws:SecureTransport=false (the Bucket's inline serverSideEncryptionConfiguration, versioning and policy count too).",
     controls: {
         ...ACCESS_CONTROL,
         ...ENCRYPTION_AT_REST,
@@ -48,20 +31,14 @@ export const s3BucketBaseline = stackPolicy({
         "ISO 27001:2022": ["A.8.24", "A.8.13"],
     },
     check(resources, report) {
-        const buckets = resources.filter((r) => r.type === BUCKET || r.type === BUCKET_V2);
-        for (const bucket of buckets) {
-            const related = resources.filter((r) => r !== bucket && configures(r, bucket));
+        for (const view of bucketViews(resources)) {
             const missing: string[] = [];
-            if (!related.some((r) => r.type === PAB)) missing.push("public access block");
-            if (!related.some((r) => SSE.includes(r.type)) && arr(bucket.props.serverSideEncryptionConfigurations).length === 0)
-                missing.push("default encryption");
-            const versioned =
-                related.some((r) => VERSIONING.includes(r.type) && obj(r.props.versioningConfiguration).status === "Enabled") ||
-                arr(bucket.props.versionings).some((v) => obj(v).enabled === true);
-            if (!versioned) missing.push("versioning");
-            if (!related.some((r) => r.type === POLICY && deniesInsecureTransport(r.props.policy)))
-                missing.push("a TLS-only bucket policy");
-            if (missing.length) report.violation(`bucket "${bucket.name}" lacks ${missing.join(", ")}`, bucket.urn);
+            if (companionsOf(view, COMPANION_TYPES.publicAccessBlock).length === 0) missing.push("public access block");
+            if (encryptionDefaults(view).length === 0) missing.push("default encryption");
+            if (!versioningEnabled(view)) missing.push("versioning");
+            const policies = [view.bucket.props.policy, ...companionsOf(view, COMPANION_TYPES.policy).map((r) => r.props.policy)];
+            if (!policies.some(deniesInsecureTransport)) missing.push("a TLS-only bucket policy");
+            if (missing.length) report.violation(`bucket "${view.bucket.name}" lacks ${missing.join(", ")}`, view.bucket.urn);
         }
     },
 });
