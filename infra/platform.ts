@@ -58,7 +58,7 @@ export function createPlatform(config: PlatformConfig): Platform {
     const services = new ServiceOnboarding("services", {
         services: config.services,
         applicationNamespaces: config.namespaces.map((namespace) => namespace.name),
-        mesh: { root: config.mesh.rootNamespace, egress: config.mesh.egressNamespace },
+        mesh: { root: config.mesh.rootNamespace, ingress: config.mesh.ingressNamespace, egress: config.mesh.egressNamespace },
         provider: cluster.provider,
         namespacesReady: namespaces,
         meshReady: mesh.ready,

@@ -110,7 +110,7 @@ export class IstioMesh extends pulumi.ComponentResource {
 
         this.rootNamespace = root.metadata.name;
         this.egressNamespace = egressNs.metadata.name;
-        this.ready = [istiod, egressNs];
+        this.ready = [istiod, ingressNs, egressNs];
         // Known once the release is installed; the service is named after the release.
         const address = (release: k8s.helm.v3.Release, ns: k8s.core.v1.Namespace, releaseName: string) =>
             pulumi.all([ns.metadata.name, release.id]).apply(([nsName]) => `${releaseName}.${nsName}.svc.cluster.local`);

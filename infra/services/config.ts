@@ -16,6 +16,23 @@ const egressHost = z.strictObject({
     protocol: z.enum(["TLS", "HTTPS", "TCP"]).default("TLS"),
 });
 
+/** A public host name: exact (a wildcard would let one entry claim every name under a domain). */
+const publicHost = z
+    .string()
+    .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, "must be an exact DNS name such as shop.example.com (no wildcard)");
+
+/** Traffic in: the ingress gateway terminates TLS for these hosts and forwards to one declared port. */
+const ingressRoute = z.strictObject({
+    hosts: z.array(publicHost).min(1),
+    /** One of the service's declared ports, with protocol HTTP, HTTP2 or GRPC. */
+    port: z.number().int().min(1).max(65535),
+    /**
+     * The certificate: a kubernetes.io/tls Secret of this name in the ingress gateway's namespace, issued by
+     * cert-manager or created by the team. The gateway reads it through SDS; the program never sees the key.
+     */
+    tlsSecret: dnsLabel,
+});
+
 const apiAccess = z.strictObject({
     apiGroups: z.array(z.string()).min(1),
     resources: z
@@ -56,6 +73,8 @@ export const serviceSchema = z.strictObject({
     /** Who may call this service: "name" (same namespace) or "namespace/name". */
     callers: z.array(z.string().regex(/^([a-z0-9-]+\/)?[a-z0-9-]+$/, "must be a service name or namespace/name")).default([]),
     egress: z.array(egressHost).default([]),
+    /** Public hosts the ingress gateway serves for this service; none: it is reachable from inside the mesh only. */
+    ingress: z.array(ingressRoute).default([]),
     kubernetesApi: z.array(apiAccess).default([]),
     vault: vaultAccess.optional(),
 });

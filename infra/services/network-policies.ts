@@ -18,6 +18,7 @@ type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 
 export interface MeshNamespaces {
     root: string;
+    ingress: string;
     egress: string;
 }
 

@@ -2,12 +2,16 @@
 import type { IssueReporter } from "../mesh/config";
 import type { ServiceConfig } from "./config";
 
+/** Protocols the ingress gateway routes after terminating TLS (HTTPS servers carry HTTP, HTTP/2 and gRPC). */
+export const INGRESS_PROTOCOLS = ["HTTP", "HTTP2", "GRPC"];
+
 /** Ports the Istio sidecar and gateways use inside every pod (15000-15090); a service cannot listen there. */
 export const ISTIO_RESERVED_PORTS = { from: 15000, to: 15090 };
 
 export function serviceMeshRules(services: ServiceConfig[], issue: IssueReporter): void {
     const accounts = new Map<string, string>();
     const hosts = new Map<string, { port: number; protocol: string; service: string }>();
+    const publicHosts = new Map<string, string>();
     services.forEach((service, i) => {
         const path = ["services", i];
         const id = `${service.namespace}/${service.name}`;
@@ -55,6 +59,28 @@ export function serviceMeshRules(services: ServiceConfig[], issue: IssueReporter
                 );
             }
             if (!earlier) hosts.set(egress.host, { port: egress.port, protocol: egress.protocol, service: id });
+        });
+        service.ingress.forEach((route, j) => {
+            const at = [...path, "ingress", j];
+            const declared = service.ports.find((p) => p.port === route.port);
+            if (!declared) {
+                issue(
+                    [...at, "port"],
+                    `is not a declared port of ${id} (declared: ${service.ports.map((p) => p.port).join(", ")}); the gateway forwards to a declared port only`,
+                    route.port,
+                );
+            } else if (!INGRESS_PROTOCOLS.includes(declared.protocol)) {
+                issue(
+                    [...at, "port"],
+                    `is a ${declared.protocol} port; the ingress gateway terminates TLS and routes ${INGRESS_PROTOCOLS.join(", ")} only`,
+                    route.port,
+                );
+            }
+            route.hosts.forEach((host, k) => {
+                const holder = publicHosts.get(host);
+                if (holder) issue([...at, "hosts", k], `is also served for ${holder}; one public host routes to one service`, host);
+                publicHosts.set(host, `${id} (services[${i}].ingress[${j}])`);
+            });
         });
     });
 }

@@ -5,6 +5,7 @@ import { authorizationPolicies } from "./authorization";
 import type { ServiceConfig } from "./config";
 import { egressObjects, externalHosts } from "./egress";
 import { serviceGraph } from "./graph";
+import { ingressObjects } from "./ingress";
 import { egressGatewayPolicies, networkPolicies, type MeshNamespaces } from "./network-policies";
 import { sidecars } from "./sidecar";
 
@@ -21,8 +22,9 @@ export interface ServiceOnboardingArgs {
 
 /**
  * Zero-trust onboarding of the declared services: identities, RBAC, and from the call graph the Istio
- * authorization, NetworkPolicies, egress through the gateway and per-namespace Sidecars. Every object comes
- * from a pure function of the config; this component only registers them.
+ * authorization, NetworkPolicies, traffic in through the ingress gateway, egress through the egress gateway
+ * and per-namespace Sidecars. Every object comes from a pure function of the config; this component only
+ * registers them.
  */
 export class ServiceOnboarding extends pulumi.ComponentResource {
     /** Per service ("namespace/name"), the SPIFFE ID in its workload certificate. */
@@ -55,7 +57,12 @@ export class ServiceOnboarding extends pulumi.ComponentResource {
         for (const manifest of egressGatewayPolicies(externalHosts(graph), args.mesh)) {
             new k8s.networking.v1.NetworkPolicy(resourceName(manifest), manifest, istio);
         }
+        const ingress = ingressObjects(graph, args.mesh.ingress);
+        for (const manifest of ingress.network) {
+            new k8s.networking.v1.NetworkPolicy(resourceName(manifest), manifest, istio);
+        }
         const istioObjects = [
+            ...ingress.istio,
             ...authorizationPolicies(graph, args.applicationNamespaces),
             ...sidecars(graph, args.applicationNamespaces, args.mesh.egress),
             ...egressObjects({ namespace: args.mesh.egress }, graph),

@@ -342,4 +342,63 @@ export const INVALID_CONFIG_CASES: InvalidConfigCase[] = [
         key: "secure-platform:services[0].kubernetesApi[0].resources[0]",
         says: /'\*' is not allowed/,
     },
+    {
+        title: "ingress to a port the service does not declare",
+        mutate: (c) => {
+            c.services = [
+                {
+                    name: "api",
+                    namespace: "shop",
+                    ports: [{ name: "http", port: 8080 }],
+                    ingress: [{ hosts: ["api.example.com"], port: 80, tlsSecret: "api-tls" }],
+                },
+            ];
+        },
+        key: "secure-platform:services[0].ingress[0].port",
+        says: /not a declared port of shop\/api \(declared: 8080\)/,
+    },
+    {
+        title: "ingress to a TCP port",
+        mutate: (c) => {
+            c.services = [
+                {
+                    name: "db",
+                    namespace: "shop",
+                    ports: [{ name: "tcp", port: 5432, protocol: "TCP" }],
+                    ingress: [{ hosts: ["db.example.com"], port: 5432, tlsSecret: "db-tls" }],
+                },
+            ];
+        },
+        key: "secure-platform:services[0].ingress[0].port",
+        says: /routes HTTP, HTTP2, GRPC only/,
+    },
+    {
+        title: "one public host for two services",
+        mutate: (c) => {
+            const exposed = (name: string) => ({
+                name,
+                namespace: "shop",
+                ports: [{ name: "http", port: 8080 }],
+                ingress: [{ hosts: ["shop.example.com"], port: 8080, tlsSecret: `${name}-tls` }],
+            });
+            c.services = [exposed("web"), exposed("api")];
+        },
+        key: "secure-platform:services[1].ingress[0].hosts[0]",
+        says: /also served for shop\/web/,
+    },
+    {
+        title: "wildcard public host",
+        mutate: (c) => {
+            c.services = [
+                {
+                    name: "api",
+                    namespace: "shop",
+                    ports: [{ name: "http", port: 8080 }],
+                    ingress: [{ hosts: ["*.example.com"], port: 8080, tlsSecret: "api-tls" }],
+                },
+            ];
+        },
+        key: "secure-platform:services[0].ingress[0].hosts[0]",
+        says: /no wildcard/,
+    },
 ];

@@ -781,6 +781,8 @@ function gatewayRouteFlows(cluster: Cluster, all: ServiceView[]): Flow[] {
                 const [name, namespace = vs.manifest.metadata.namespace] = host.replace(/\.svc\.cluster\.local$/, "").split(".");
                 const service = serviceByName(all, namespace, name!);
                 const why = `Gateway ${idOf(g)} routes to ${host} (VirtualService ${idOf(vs.manifest)})`;
+                // A declared service's own Service is the team's (docs/mesh.md): its pods listen on the declared port.
+                const declared = cluster.pods.filter((p) => p.id === `service ${namespace}/${name}`);
                 if (service) {
                     const ports = ((service.manifest.spec?.ports ?? []) as Json[]).filter(
                         (p) => destination.port?.number === undefined || p.port === destination.port.number,
@@ -788,6 +790,9 @@ function gatewayRouteFlows(cluster: Cluster, all: ServiceView[]): Flow[] {
                     for (const port of ports)
                         for (const from of gatewayPods)
                             for (const target of endpointsOf(cluster, service, port)) flows.push({ from, ...target, why });
+                } else if (declared.length > 0 && destination.port?.number !== undefined) {
+                    for (const from of gatewayPods)
+                        for (const to of declared) flows.push({ from, to, port: Number(destination.port.number), protocol: "TCP", why });
                 } else if (
                     entries.some(
                         (e) => ((e.manifest.spec?.hosts ?? []) as string[]).includes(host) && e.manifest.spec?.location === "MESH_EXTERNAL",
@@ -804,6 +809,15 @@ function gatewayRouteFlows(cluster: Cluster, all: ServiceView[]): Flow[] {
                     };
                     for (const from of gatewayPods)
                         flows.push({ from, to: external, port: Number(destination.port?.number ?? 443), protocol: "TCP", why });
+                } else {
+                    for (const from of gatewayPods)
+                        flows.push({
+                            from,
+                            to: unresolved(`host ${host}`),
+                            port: Number(destination.port?.number ?? 0),
+                            protocol: "TCP",
+                            why,
+                        });
                 }
             }
         }
@@ -845,6 +859,34 @@ export function forbiddenFlows(rendering: ChartRendering): Flow[] {
     return forbiddenOf(buildCluster(rendering));
 }
 
+/**
+ * A gateway reaches what its routes name and no other application pod: every application pod (declared
+ * services and any other pod of their namespaces) on every port some gateway route uses, unless routed there.
+ */
+function unroutedFlows(cluster: Cluster): Flow[] {
+    const routes = gatewayRouteFlows(cluster, services(cluster)).filter(
+        (f) => f.to.namespace && cluster.applicationNamespaces.includes(f.to.namespace),
+    );
+    const routed = new Set(routes.map(flowKey));
+    const gateways = [...new Map(routes.map((f) => [f.from.id, f.from])).values()];
+    const ports = [...new Set(routes.map((f) => f.port))];
+    const targets = cluster.pods.filter((p) => p.namespace && cluster.applicationNamespaces.includes(p.namespace));
+    const flows: Flow[] = [];
+    for (const from of gateways)
+        for (const to of targets)
+            for (const port of ports) {
+                const flow: Flow = {
+                    from,
+                    to,
+                    port,
+                    protocol: "TCP",
+                    why: "a gateway reaches only the services and ports its routes name",
+                };
+                if (!routed.has(flowKey(flow))) flows.push(flow);
+            }
+    return flows;
+}
+
 function forbiddenOf(cluster: Cluster): Flow[] {
     const strangers = cluster.pods.filter((p) => p.origin === "application namespace" || p.namespace === "unmanaged");
     const unmanaged = strangers.filter((p) => p.namespace === "unmanaged");
@@ -879,6 +921,7 @@ function forbiddenOf(cluster: Cluster): Flow[] {
             "Prometheus's and Alertmanager's HTTP APIs (queries, admin, silences) are not for other namespaces",
         );
     }
+    flows.push(...unroutedFlows(cluster));
     return dedupe(flows);
 }
 

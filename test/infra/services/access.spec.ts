@@ -8,6 +8,7 @@ import { meshSchema } from "../../../infra/mesh/config";
 import { authorizationPolicies } from "../../../infra/services/authorization";
 import { serviceSchema, type ServiceConfig } from "../../../infra/services/config";
 import { serviceGraph } from "../../../infra/services/graph";
+import { ingressObjects } from "../../../infra/services/ingress";
 import { networkPolicies } from "../../../infra/services/network-policies";
 import { readStackFile } from "../../../tools/render/stack-file";
 import { kubernetesObjects, rendered, renderWith, STACKS } from "../../helpers/stacks";
@@ -30,6 +31,7 @@ type RawService = {
     ports: { port: number }[];
     callers?: string[];
     egress?: { host: string }[];
+    ingress?: { hosts: string[]; port: number; tlsSecret: string }[];
 };
 
 // The workload conventions a service team follows (docs/mesh.md), written out here independently of infra/.
@@ -90,6 +92,25 @@ const LAYERS = {
     "network ingress": (policies: Json[], c: Connection, view: ClusterView) => networkSideAllows(policies, c, view, "Ingress"),
 };
 type Layer = keyof typeof LAYERS;
+
+/** The declared exposures, spelled out: the ingress gateway to each service on each port it declares for ingress. */
+function declaredIngress(services: RawService[]): Set<string> {
+    return new Set(
+        services.flatMap((s) => (s.ingress ?? []).map((route) => tuple(INGRESS_GATEWAY_POD.id, `${s.namespace}/${s.name}`, route.port))),
+    );
+}
+
+/** The ingress gateway to every service, on each declared port and on one port nobody declared. */
+function gatewayReaches(policies: Json[], services: RawService[], layer: Layer = "both"): Set<string> {
+    const reached = new Set<string>();
+    services.forEach((service, i) => {
+        const to = podOf(service, i);
+        for (const port of [...service.ports.map((p) => p.port), 65000])
+            if (LAYERS[layer](policies, { from: INGRESS_GATEWAY_POD, to, port }, VIEW))
+                reached.add(tuple(INGRESS_GATEWAY_POD.id, to.id, port));
+    });
+    return reached;
+}
 
 /** Every service to every service (itself included), on each declared port and on one port nobody declared. */
 function allowedTuples(policies: Json[], services: RawService[], layer: Layer = "both"): Set<string> {
@@ -162,18 +183,14 @@ describe("access allowed by the generated policies", () => {
                 });
             });
 
-            it("lets the ingress gateway reach no service (none is exposed) but accept clients on 80 and 443", () => {
-                services.forEach((service, i) => {
-                    for (const { port } of service.ports) {
-                        const to = podOf(service, i);
-                        assert.equal(connectionAllowed(policies, { from: INGRESS_GATEWAY_POD, to, port }, VIEW), false, `${to.id}:${port}`);
-                        assert.equal(
-                            networkSideAllows(policies, { from: INGRESS_GATEWAY_POD, to, port }, VIEW, "Egress"),
-                            false,
-                            `gateway egress to ${to.id}:${port}`,
-                        );
-                    }
+            for (const layer of Object.keys(LAYERS) as Layer[]) {
+                it(`lets the ingress gateway reach exactly the declared (service, port) exposures (${layer === "both" ? "mesh and network together" : `${layer} policies alone`})`, () => {
+                    assert.ok(declaredIngress(services).size > 0, `${stack} exposes a service`);
+                    assert.deepEqual(sorted(gatewayReaches(policies, services, layer)), sorted(declaredIngress(services)));
                 });
+            }
+
+            it("lets clients reach the ingress gateway on 80 and 443 only, and the gateway reach istiod", () => {
                 const client: Pod = { id: "client", namespace: "internet", labels: {}, ip: "198.51.100.7" };
                 for (const port of [80, 443])
                     assert.equal(networkAllows(policies, { from: client, to: INGRESS_GATEWAY_POD, port }, VIEW), true);
@@ -248,6 +265,7 @@ describe("access allowed by the generated policies", () => {
                     namespace: fc.constantFrom(...NAMESPACES),
                     ports: fc.uniqueArray(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 2 }),
                     ownAccount: fc.boolean(),
+                    exposed: fc.boolean(),
                 }),
                 { minLength: 2, maxLength: 8, selector: (s) => `${s.namespace}/${s.name}` },
             )
@@ -267,6 +285,9 @@ describe("access allowed by the generated policies", () => {
                     ...(n.ownAccount ? { serviceAccount: `${n.name}-sa` } : {}),
                     ports: n.ports.map((port) => ({ port })),
                     callers: callerLists[i]!,
+                    ...(n.exposed
+                        ? { ingress: [{ hosts: [`${n.name}.${n.namespace}.example.com`], port: n.ports[0]!, tlsSecret: `${n.name}-tls` }] }
+                        : {}),
                 })),
             );
 
@@ -277,11 +298,18 @@ describe("access allowed by the generated policies", () => {
             );
             const graph = serviceGraph(services);
             const mesh = meshSchema("prod").parse({});
+            const ingress = ingressObjects(graph, mesh.ingressNamespace);
             return [
                 meshPeerAuthentication(mesh),
-                ...NAMESPACES.flatMap((ns) => [defaultDenyPolicy(ns), dnsEgressPolicy(ns)]),
+                ...[...NAMESPACES, mesh.ingressNamespace].flatMap((ns) => [defaultDenyPolicy(ns), dnsEgressPolicy(ns)]),
                 ...authorizationPolicies(graph, NAMESPACES),
-                ...networkPolicies(graph, NAMESPACES, { root: mesh.rootNamespace, egress: mesh.egressNamespace }),
+                ...networkPolicies(graph, NAMESPACES, {
+                    root: mesh.rootNamespace,
+                    ingress: mesh.ingressNamespace,
+                    egress: mesh.egressNamespace,
+                }),
+                ...ingress.istio,
+                ...ingress.network,
             ] as Json[];
         }
 
@@ -290,8 +318,14 @@ describe("access allowed by the generated policies", () => {
                 fc.property(graphs, (services) => {
                     const policies = generated(services);
                     const declared = sorted(declaredTuples(services));
-                    for (const layer of Object.keys(LAYERS) as Layer[])
+                    for (const layer of Object.keys(LAYERS) as Layer[]) {
                         assert.deepEqual(sorted(allowedTuples(policies, services, layer)), declared, layer);
+                        assert.deepEqual(
+                            sorted(gatewayReaches(policies, services, layer)),
+                            sorted(declaredIngress(services)),
+                            `gateway, ${layer}`,
+                        );
+                    }
                 }),
                 { numRuns: 150 },
             );

@@ -57,7 +57,20 @@ describe("service onboarding", () => {
 
             it("has one ALLOW policy per callee, on the callee's selector and ports, naming its callers' principals", () => {
                 const allows = ofKind(s, "AuthorizationPolicy").filter(
-                    (p) => APP_NAMESPACES.includes(p.metadata.namespace) && p.metadata.name !== "allow-nothing",
+                    (p) => APP_NAMESPACES.includes(p.metadata.namespace) && p.metadata.name.startsWith("allow-callers-"),
+                );
+                // The rest: the deny-by-default and the ingress gateway's (below); nothing else allows anything.
+                assert.deepEqual(
+                    ofKind(s, "AuthorizationPolicy")
+                        .filter((p) => APP_NAMESPACES.includes(p.metadata.namespace) && !allows.includes(p))
+                        .map((p) => `${p.metadata.namespace}/${p.metadata.name}`)
+                        .sort(),
+                    [
+                        ...APP_NAMESPACES.map((ns) => `${ns}/allow-nothing`),
+                        ...services
+                            .filter((svc) => (svc.ingress ?? []).length > 0)
+                            .map((svc) => `${svc.namespace}/allow-ingress-gateway-${svc.name}`),
+                    ].sort(),
                 );
                 const callees = services.filter((svc) => (svc.callers ?? []).length > 0);
                 assert.equal(allows.length, callees.length);
@@ -228,4 +241,59 @@ describe("service onboarding", () => {
             callees,
         );
     });
+});
+
+describe("service onboarding: traffic in through the ingress gateway", () => {
+    for (const stack of STACKS) {
+        it(`${stack}: a Gateway (HTTPS with the named certificate, HTTP redirected) and a VirtualService to exactly each declared route`, async () => {
+            const program = await rendered(stack);
+            const exposed = servicesIn(stack).filter((s) => (s.ingress ?? []).length > 0);
+            assert.ok(exposed.length > 0, `${stack} exposes a service`);
+            const gateways = ofKind(program, "Gateway").filter((g) => g.metadata.namespace === "istio-ingress");
+            const virtualServices = ofKind(program, "VirtualService").filter((v) => v.metadata.namespace === "istio-ingress");
+            assert.deepEqual(gateways.map((g) => g.metadata.name).sort(), exposed.map((s) => `${s.namespace}-${s.name}`).sort());
+            for (const svc of exposed) {
+                const gateway = gateways.find((g) => g.metadata.name === `${svc.namespace}-${svc.name}`)!;
+                assert.deepEqual(gateway.spec.selector, { istio: "ingressgateway" });
+                svc.ingress.forEach((route: Json, i: number) => {
+                    const hosts = route.hosts.map((h: string) => `./${h}`);
+                    const servers = gateway.spec.servers.filter((s: Json) => JSON.stringify(s.hosts) === JSON.stringify(hosts));
+                    const https = servers.find((s: Json) => s.port.number === 443)!;
+                    assert.equal(https.port.protocol, "HTTPS");
+                    assert.deepEqual(https.tls, { mode: "SIMPLE", credentialName: route.tlsSecret, minProtocolVersion: "TLSV1_2" });
+                    const http = servers.find((s: Json) => s.port.number === 80)!;
+                    assert.deepEqual(http.tls, { httpsRedirect: true }, "plain HTTP only redirects");
+                    const vs = virtualServices.find((v) => v.metadata.name === `${svc.namespace}-${svc.name}-${i}`)!;
+                    assert.deepEqual(vs.spec.hosts, route.hosts);
+                    assert.deepEqual(vs.spec.gateways, [gateway.metadata.name]);
+                    assert.deepEqual(vs.spec.exportTo, ["."]);
+                    assert.deepEqual(vs.spec.http, [
+                        {
+                            route: [
+                                { destination: { host: `${svc.name}.${svc.namespace}.svc.cluster.local`, port: { number: route.port } } },
+                            ],
+                        },
+                    ]);
+                });
+            }
+            assert.equal(virtualServices.length, exposed.flatMap((s) => s.ingress).length, "no other route");
+        });
+
+        it(`${stack}: admits the ingress gateway's identity to each exposed service on its exposed ports only`, async () => {
+            const program = await rendered(stack);
+            for (const svc of servicesIn(stack).filter((s) => (s.ingress ?? []).length > 0)) {
+                const policy = ofKind(program, "AuthorizationPolicy").find(
+                    (p) => p.metadata.namespace === svc.namespace && p.metadata.name === `allow-ingress-gateway-${svc.name}`,
+                )!;
+                assert.deepEqual(looseAllowRules(policy), []);
+                assert.deepEqual(policy.spec.selector, { matchLabels: { "app.kubernetes.io/name": svc.name } });
+                assert.deepEqual(policy.spec.rules, [
+                    {
+                        from: [{ source: { principals: ["cluster.local/ns/istio-ingress/sa/istio-ingressgateway"] } }],
+                        to: [{ operation: { ports: [...new Set(svc.ingress.map((r: Json) => String(r.port)))] } }],
+                    },
+                ]);
+            }
+        });
+    }
 });

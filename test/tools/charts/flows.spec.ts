@@ -7,9 +7,12 @@ import { networkAllows } from "../../../tools/charts/access-evaluator";
 import { checkFlows, forbiddenFlows, neededFlows, type Flow } from "../../../tools/charts/flows";
 import type { RenderedStack } from "../../../tools/render/render";
 import type { ChartRendering, Manifest } from "../../../tools/charts/types";
+import { readStackFile } from "../../../tools/render/stack-file";
 import { rendered, STACKS } from "../../helpers/stacks";
 
 type Json = Record<string, any>;
+const servicesInStack = (stack: string): { name: string; namespace: string; ingress?: { port: number }[] }[] =>
+    JSON.parse(readStackFile(stack).config["secure-platform:services"] ?? "[]");
 
 const manifest = (kind: string, apiVersion: string, name: string, namespace: string | undefined, rest: Json): Manifest =>
     ({
@@ -348,14 +351,24 @@ describe("chart flows (checkFlows)", () => {
                         (f) => f.to.id === "kube-system/coredns" && f.port === 53 && f.protocol === "UDP" && /vault/.test(f.from.id),
                     ),
                 );
-                // Nothing declares exposure: the ingress gateway fronts no service.
-                assert.ok(
-                    !flows.some(
-                        (f) =>
-                            /istio-ingressgateway/.test(f.from.id) &&
-                            f.to.namespace &&
-                            !["istio-system", "kube-system"].includes(f.to.namespace),
+                // The ingress gateway fronts exactly the services the stack exposes, on their exposed ports.
+                const exposed = servicesInStack(stack).flatMap((svc) =>
+                    (svc.ingress ?? []).map(
+                        (r) => `Deployment istio-ingress/istio-ingressgateway -> service ${svc.namespace}/${svc.name}:${r.port}`,
                     ),
+                );
+                assert.ok(exposed.length > 0, `${stack} exposes a service`);
+                assert.deepEqual(
+                    flows
+                        .filter(
+                            (f) =>
+                                /istio-ingressgateway/.test(f.from.id) &&
+                                f.to.namespace &&
+                                !["istio-system", "kube-system"].includes(f.to.namespace),
+                        )
+                        .map((f) => `${f.from.id} -> ${f.to.id}:${f.port}`)
+                        .sort(),
+                    [...new Set(exposed)].sort(),
                 );
                 assert.equal(
                     flows.some((f) => /load balancer/.test(f.from.id)),
@@ -411,6 +424,28 @@ describe("chart flows (checkFlows)", () => {
                     }
                 },
             );
+
+            it("denied the ingress gateway its routes before the ingress edge's NetworkPolicies, and keeps unrouted services closed to it", () => {
+                const before = subjects(
+                    renderingOf(without(program, "istio-ingress/ingress-gateway-routes", "shop/storefront-from-ingress-gateway")),
+                );
+                assert.ok(
+                    before.some(
+                        (s) =>
+                            s.startsWith(
+                                "Deployment istio-ingress/istio-ingressgateway -> service shop/storefront:8080/TCP :: needed (Gateway istio-ingress/shop-storefront",
+                            ) && /denied by istio-ingress's egress and shop's ingress policies/.test(s),
+                    ),
+                    before.join("\n"),
+                );
+                const forbidden = forbiddenFlows(renderingOf(program));
+                assert.ok(has(forbidden, /istio-ingressgateway/, /^service shop\/cart$/, 8080), "an unexposed service on a routed port");
+                assert.ok(has(forbidden, /istio-ingressgateway/, /^any pod in shop$/, 8080), "any other pod of the namespace");
+                assert.ok(
+                    !has(forbidden, /istio-ingressgateway/, /^service shop\/storefront$/, 8080),
+                    "the routed edge is needed, not forbidden",
+                );
+            });
 
             it("found istio-system, istio-cni and cosign-system without default deny, and istiod's plaintext xDS open, before their policies", () => {
                 const before = subjects(renderingOf(without(program, "istio-system/*", "istio-cni/*", "cosign-system/*")));
@@ -541,6 +576,32 @@ describe("chart flows (checkFlows)", () => {
         ]);
     });
 
+    it("reports a route to a host that is neither a Service, a declared service nor an external host", async () => {
+        const program = await rendered("prod");
+        const gw = manifest("Gateway", "networking.istio.io/v1", "public", "istio-ingress", {
+            spec: {
+                selector: { istio: "ingressgateway" },
+                servers: [{ port: { number: 443, name: "https", protocol: "HTTPS" }, hosts: ["x.example.com"] }],
+            },
+        });
+        const vs = manifest("VirtualService", "networking.istio.io/v1", "ghost", "istio-ingress", {
+            spec: {
+                hosts: ["x.example.com"],
+                gateways: ["public"],
+                http: [{ route: [{ destination: { host: "ghost.shop.svc.cluster.local", port: { number: 80 } } }] }],
+            },
+        });
+        const findings = subjects(renderingOf(program, { "istio-ingressgateway": [gw, vs] }));
+        assert.ok(
+            findings.some((f) =>
+                /-> host ghost\.shop\.svc\.cluster\.local \(no such object\):80\/TCP :: needed .* but its destination does not exist/.test(
+                    f,
+                ),
+            ),
+            findings.join("\n"),
+        );
+    });
+
     it("routes the ingress gateway to the Services its Gateway's VirtualServices name, and reports the missing policy", async () => {
         const program = await rendered("prod");
         const gw = manifest("Gateway", "networking.istio.io/v1", "public", "istio-ingress", {
@@ -553,21 +614,20 @@ describe("chart flows (checkFlows)", () => {
             spec: {
                 hosts: ["shop.example.com"],
                 gateways: ["istio-ingress/public"],
-                http: [{ route: [{ destination: { host: "storefront.shop.svc.cluster.local", port: { number: 80 } } }] }],
+                http: [{ route: [{ destination: { host: "cart.shop.svc.cluster.local", port: { number: 80 } } }] }],
             },
         });
-        const svc = service("storefront", "shop", { "app.kubernetes.io/name": "storefront" }, [
-            { name: "http", port: 80, targetPort: 8080 },
-        ]);
+        // cart is not exposed in prod: nothing opens this edge.
+        const svc = service("cart", "shop", { "app.kubernetes.io/name": "cart" }, [{ name: "http", port: 80, targetPort: 8080 }]);
         const rendering = renderingOf(program, { "istio-ingressgateway": [gw, vs, svc] });
         const flows = neededFlows(rendering).filter((f) => /Gateway istio-ingress\/public/.test(f.why));
         assert.deepEqual(
             flows.map((f) => `${f.from.id} -> ${f.to.id}:${f.port}`),
-            ["Deployment istio-ingress/istio-ingressgateway -> service shop/storefront:8080"],
+            ["Deployment istio-ingress/istio-ingressgateway -> service shop/cart:8080"],
         );
         assert.ok(
             checkFlows(rendering).findings.some(
-                (f) => f.subject === "Deployment istio-ingress/istio-ingressgateway -> service shop/storefront:8080/TCP",
+                (f) => f.subject === "Deployment istio-ingress/istio-ingressgateway -> service shop/cart:8080/TCP",
             ),
         );
     });

@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ingressGatewayPrincipal } from "../../../infra/services/ingress";
 import { readStackPolicyConfig } from "../../../policy-pack/lib/plan";
 import { runChartChecks, type StackCheck } from "../../../tools/charts/checks";
 import { findHelm } from "../../../tools/charts/helm";
@@ -121,6 +122,19 @@ describe("charts: what the program's values make the charts render", () => {
             const container = (job.manifest as any).spec.template.spec.containers[0];
             assert.equal(container.image, platformConfigOf(readStackFile(stack)).vault.toolsImage, stack);
             assert.ok(container.resources?.limits?.memory, `${stack}: the hook has a memory limit`);
+        }
+    });
+
+    it("the ingress gateway's pods run as the service account whose SPIFFE identity the services' ALLOW policies name", async () => {
+        for (const stack of STACKS) {
+            const objects = await objectsOf(stack, "istio-ingressgateway");
+            const deployment = objects.find((o) => o.manifest.kind === "Deployment")!.manifest as any;
+            const account = objects.find((o) => o.manifest.kind === "ServiceAccount")!.manifest;
+            assert.equal(deployment.spec.template.spec.serviceAccountName, account.metadata.name, stack);
+            const [namespace, name] = ingressGatewayPrincipal(deployment.metadata.namespace)
+                .split("/")
+                .filter((_, i) => i === 2 || i === 4);
+            assert.deepEqual([namespace, name], [account.metadata.namespace, account.metadata.name], stack);
         }
     });
 
