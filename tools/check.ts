@@ -1,21 +1,36 @@
-// npm run check -- <file-or-folder>... [--config <file>] [--format table|json|sarif]
+// npm run check -- <file-or-folder>... [--config <file>] [--format table|json|sarif] [--output FILE]
 // Judges Kubernetes manifests (and rendered plans) with the policy pack, without Pulumi.
-// Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad input.
+// Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad input (also when one file of many was bad).
 import { readFileSync } from "node:fs";
-import { Command, InvalidArgumentError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { parse as parseYaml } from "yaml";
 import { PackConfigError, parsePackConfig } from "../policy-pack/lib/config";
-import { evaluate } from "../policy-pack/lib/evaluate";
+import { evaluate, type ResourceInput } from "../policy-pack/lib/evaluate";
+import type { EvaluationReport } from "../policy-pack/lib/types";
 import { allPolicies } from "../policy-pack/policies";
-import { InputError, loadInputs } from "./check/manifests";
-import { buildOutput, formatCheckTable } from "./check/report";
+import { InputError, displayPath, loadInputs } from "./check/manifests";
+import { buildOutput, EXIT_BAD_INPUT, exitCodeOf, formatCheckTable, type CheckError, type PackConfigUsed } from "./check/report";
 import { toSarif } from "./check/sarif";
+import { emit, oneLine, processIo, userPath, type Io } from "./cli/output";
 
 const FORMATS = ["table", "json", "sarif"] as const;
 type Format = (typeof FORMATS)[number];
 
-function readPackConfig(file: string | undefined): unknown {
-    if (!file) return {};
+export interface CheckOptions {
+    config?: string;
+    format: Format;
+    /** Write the report here instead of stdout. */
+    output?: string;
+    /** SARIF URIs are relative to this folder (code scanning's checkout root). */
+    base?: string;
+    exclude?: string[];
+    allowEmpty?: boolean;
+    /** The user's directory: relative paths (inputs, --config, --output, --base) are resolved against it. */
+    cwd?: string;
+    progress?: (text: string) => void;
+}
+
+function readPackConfig(file: string): unknown {
     let text: string;
     try {
         text = readFileSync(file, "utf8");
@@ -33,35 +48,75 @@ function readPackConfig(file: string | undefined): unknown {
     }
 }
 
-export async function runCheck(paths: string[], options: { config?: string; format: Format }): Promise<{ code: number; out: string }> {
-    const packConfig = parsePackConfig(readPackConfig(options.config), allPolicies, options.config ?? "pack config");
-    const input = loadInputs(paths);
+// Manifests are judged resource by resource, so they can be judged in batches and progress shown between them.
+const BATCH = 100;
+
+async function evaluateManifests(
+    resources: ResourceInput[],
+    packConfig: unknown,
+    progress?: (text: string) => void,
+): Promise<EvaluationReport> {
+    const merged: EvaluationReport = { violations: [], exemptions: [], errors: [], hasMandatory: false, resourceCount: 0, policyCount: 0 };
+    for (let start = 0; start < resources.length; start += BATCH) {
+        progress?.(`judged ${start} of ${resources.length} objects`);
+        const report = await evaluate(resources.slice(start, start + BATCH), packConfig, { policies: allPolicies, stackPolicies: false });
+        merged.violations.push(...report.violations);
+        merged.exemptions.push(...report.exemptions);
+        merged.errors.push(...report.errors);
+        merged.hasMandatory ||= report.hasMandatory;
+        merged.resourceCount += report.resourceCount;
+        merged.policyCount = report.policyCount;
+    }
+    if (resources.length > BATCH) progress?.("");
+    return merged;
+}
+
+export async function runCheck(paths: string[], options: CheckOptions): Promise<{ code: number; out: string; errors: CheckError[] }> {
+    const cwd = options.cwd ?? process.cwd();
+    const configFile = options.config === undefined ? undefined : userPath(options.config, cwd);
+    const given = configFile === undefined ? undefined : parsePackConfig(readPackConfig(configFile), allPolicies, options.config!);
+    const input = loadInputs(paths, { cwd, exclude: options.exclude ?? [], allowEmpty: options.allowEmpty ?? false });
     const reports = [];
-    if (input.resources.length)
-        reports.push({ report: await evaluate(input.resources, packConfig, { policies: allPolicies, stackPolicies: false }) });
+    const packConfigs: PackConfigUsed[] = [];
+    const explicit = configFile && `--config ${displayPath(configFile, cwd)}`;
+    if (input.resources.length) {
+        reports.push({ report: await evaluateManifests(input.resources, given ?? {}, options.progress) });
+        packConfigs.push({ input: "manifests", source: explicit || "none given (--config), the policies' defaults" });
+    }
     for (const plan of input.planStacks) {
+        // A saved plan carries the config `plan` judged it with; --config, when given, overrides it.
+        const packConfig =
+            given ?? (plan.packConfig === undefined ? {} : parsePackConfig(plan.packConfig, allPolicies, `${plan.file}: packConfig`));
         reports.push({
             report: await evaluate(plan.resources, packConfig, { policies: allPolicies, stackPolicies: true }),
             stack: { file: plan.file, stack: plan.stack },
         });
+        packConfigs.push({
+            input: displayPath(plan.file, cwd),
+            source:
+                explicit ||
+                (plan.packConfig === undefined
+                    ? "none in the plan and none given (--config), the policies' defaults"
+                    : `the plan's own (stack "${plan.stack}", derived from its stack file by plan)`),
+        });
     }
-    const output = buildOutput(input, reports);
+    const output = buildOutput(input, reports, { cwd, packConfigs });
     const version = (JSON.parse(readFileSync(`${__dirname}/../policy-pack/package.json`, "utf8")) as { version: string }).version;
     const out =
         options.format === "json"
             ? JSON.stringify(output, null, 2)
             : options.format === "sarif"
-              ? JSON.stringify(toSarif(output.results, allPolicies, version), null, 2)
+              ? JSON.stringify(toSarif(output, allPolicies, version, { cwd, base: userPath(options.base ?? ".", cwd) }), null, 2)
               : formatCheckTable(output);
-    return { code: output.summary.mandatory > 0 ? 1 : 0, out };
+    return { code: exitCodeOf(output), out, errors: output.errors };
 }
 
-async function main(): Promise<void> {
-    const program = new Command()
+function command(io: Io): Command {
+    return new Command()
         .name("check")
         .description("Judge Kubernetes manifests or a rendered plan (plan --format json) with the policy pack.")
         .argument("<paths...>", "files or folders (YAML, JSON, multi-document, List kinds, helm template output)")
-        .option("--config <file>", "pack config (the file given to --policy-pack-config)")
+        .option("--config <file>", "pack config (the file given to --policy-pack-config); a saved plan carries its own")
         .option(
             "--format <format>",
             "table, json or sarif",
@@ -71,27 +126,40 @@ async function main(): Promise<void> {
             },
             "table",
         )
+        .option("-o, --output <file>", "write the report to this file instead of stdout")
+        .option("--base <dir>", "SARIF: file locations are relative to this folder (default: the current directory)")
+        .option(
+            "--exclude <glob>",
+            "skip files and folders matching the glob (repeatable; a glob without / matches any name)",
+            (v: string, all: string[]) => [...all, v],
+            [] as string[],
+        )
+        .option("--allow-empty", "accept input that holds no Kubernetes object (by default that is an error, exit 2)")
         .exitOverride()
-        .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+        .configureOutput({ writeOut: (s) => void io.out(s), writeErr: (s) => void io.err(s) });
+}
+
+/** Runs `check` with the arguments after `--` and returns its exit code; every failure is one line on io.err. */
+export async function runCheckCli(args: string[], io: Io = processIo()): Promise<number> {
     try {
-        program.parse(process.argv);
+        const program = command(io).parse(args, { from: "user" });
+        const options = program.opts<Omit<CheckOptions, "cwd" | "progress">>();
+        const { code, out, errors } = await runCheck(program.args, {
+            ...options,
+            cwd: io.cwd,
+            // Progress only where a person watches: the table on a terminal.
+            ...(io.progress && options.format === "table" && options.output === undefined ? { progress: io.progress } : {}),
+        });
+        await emit(io, out + "\n", options.output);
+        // The table on stdout lists them already; a file or a machine format must not hide them from the user.
+        if (options.format !== "table" || options.output !== undefined)
+            for (const e of errors) await io.err(`check: not judged: ${e.file}${e.line ? `:${e.line}` : ""}: ${e.message}\n`);
+        return code;
     } catch (e) {
-        const code = (e as { exitCode?: number }).exitCode;
-        process.exit(code === 0 ? 0 : 2);
-    }
-    const opts = program.opts<{ config?: string; format: Format }>();
-    try {
-        const { code, out } = await runCheck(program.args, opts);
-        process.stdout.write(out + "\n");
-        process.exitCode = code;
-    } catch (e) {
-        if (e instanceof InputError || e instanceof PackConfigError) {
-            process.stderr.write(`check: ${e.message}\n`);
-            process.exitCode = 2;
-            return;
-        }
-        throw e;
+        if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+        await io.err(`check: ${e instanceof InputError || e instanceof PackConfigError ? e.message : oneLine(e)}\n`);
+        return EXIT_BAD_INPUT;
     }
 }
 
-if (require.main === module) void main();
+if (require.main === module) void runCheckCli(process.argv.slice(2)).then((code) => (process.exitCode = code));
