@@ -53,7 +53,8 @@ export function objectName(props: Obj, resourceName: string): string {
 
 export const SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "istio-system"];
 
-const PSS_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+export const PSS_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+export const PSS_ENFORCE_VERSION_LABEL = "pod-security.kubernetes.io/enforce-version";
 
 export interface NamespaceScope {
     systemNamespaces: string[];
@@ -77,4 +78,12 @@ export function isApplicationNamespace(type: string, props: Obj, scope: Namespac
 export function exemptionTarget(r: { type: string; name: string; props: Obj }): { namespace?: string; names: string[] } {
     const namespace = namespaceOf(r.type, r.props);
     return { ...(namespace ? { namespace } : {}), names: [r.name, objectName(r.props, r.name)] };
+}
+
+/** A Namespace's labels (empty when unset or not a Namespace). */
+export function namespaceLabels(type: string, props: Obj): Record<string, string> {
+    if (!isKind(type, "Namespace", ["core"])) return {};
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(obj(at(props, "metadata.labels")))) if (str(v) !== undefined) out[k] = str(v)!;
+    return out;
 }

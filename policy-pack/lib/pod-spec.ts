@@ -1,7 +1,7 @@
 // The one pod-spec walker: every policy that looks inside a pod goes through here, so every
 // pod-bearing kind and every container list is covered the same way.
 import { parseKubernetesType } from "./kubernetes";
-import { arr, isObj, obj, str, type Obj } from "./values";
+import { arr, at, isObj, obj, str, type Obj } from "./values";
 
 export interface PodTemplate {
     /** The pod's metadata (labels, annotations). */
@@ -35,26 +35,82 @@ const TEMPLATE_PATHS: Record<string, { groups: string[]; path: string[] }> = {
 
 export const POD_BEARING_KINDS = Object.keys(TEMPLATE_PATHS);
 
+// Where custom workload kinds keep their pod template: Argo Rollouts, Knative Services, OpenKruise
+// CloneSet/StatefulSet/DaemonSet/BroadcastJob (spec.template), CronJob look-alikes (spec.jobTemplate),
+// OpenKruise AdvancedCronJob (spec.template.jobTemplate / broadcastJobTemplate).
+const CUSTOM_TEMPLATE_PATHS = [
+    ["spec", "template"],
+    ["spec", "jobTemplate", "spec", "template"],
+    ["spec", "template", "jobTemplate", "spec", "template"],
+    ["spec", "template", "broadcastJobTemplate", "spec", "template"],
+    ["template"],
+];
+
+// API groups of Kubernetes itself, where only the kinds above carry pods: the dotless ones and those
+// under k8s.io (x-k8s.io groups are custom resources: JobSet, LeaderWorkerSet). Pulumi's own meta
+// types (helm.sh Releases and Charts, yaml and kustomize) hold values or files, not objects.
+const NON_CUSTOM_GROUPS = new Set(["helm.sh"]);
+
+/** A custom resource kind: one outside Kubernetes's own API groups. */
+export function isCustomKind(type: string): boolean {
+    const parsed = parseKubernetesType(type);
+    if (!parsed || !parsed.group.includes(".") || NON_CUSTOM_GROUPS.has(parsed.group)) return false;
+    return !parsed.group.endsWith(".k8s.io") || parsed.group.endsWith(".x-k8s.io");
+}
+
+/** Kinds whose objects may carry a pod: the built-in pod-bearing kinds, and any custom resource. */
 export function isPodBearing(type: string): boolean {
     const parsed = parseKubernetesType(type);
     if (!parsed) return false;
     const entry = TEMPLATE_PATHS[parsed.kind];
-    return !!entry && entry.groups.includes(parsed.group);
+    return (!!entry && entry.groups.includes(parsed.group)) || isCustomKind(type);
 }
 
-/** The pod template of any pod-bearing resource, or undefined for other resources. */
+function templatePathOf(type: string, props: Obj): string[] | undefined {
+    const parsed = parseKubernetesType(type);
+    if (!parsed) return undefined;
+    const entry = TEMPLATE_PATHS[parsed.kind];
+    if (entry && entry.groups.includes(parsed.group)) return entry.path;
+    if (!isCustomKind(type)) return undefined;
+    return CUSTOM_TEMPLATE_PATHS.find((path) => Array.isArray(obj(at(props, [...path, "spec"].join("."))).containers));
+}
+
+/**
+ * The pod template of any pod-bearing resource, or undefined for other resources. A custom resource
+ * counts when a pod spec with containers sits at one of the usual template paths.
+ */
 export function podTemplateOf(type: string, props: Obj): PodTemplate | undefined {
-    if (!isPodBearing(type)) return undefined;
-    const parsed = parseKubernetesType(type)!;
+    const path = templatePathOf(type, props);
+    if (!path) return undefined;
     let holder: unknown = props;
-    for (const key of TEMPLATE_PATHS[parsed.kind].path) holder = obj(holder)[key];
+    for (const key of path) holder = obj(holder)[key];
     const template = obj(holder);
-    const prefix = TEMPLATE_PATHS[parsed.kind].path.join(".");
+    const prefix = path.join(".");
     return {
         metadata: obj(template.metadata),
         spec: obj(template.spec),
         path: prefix ? `${prefix}.spec` : "spec",
     };
+}
+
+/**
+ * Paths of every pod spec (an object with a `containers` list of objects) inside a resource's
+ * properties, metadata aside; bounded, so an odd object cannot make it walk forever.
+ */
+export function podSpecPaths(props: Obj): string[] {
+    const found: string[] = [];
+    const walk = (value: unknown, path: string[], depth: number): void => {
+        if (depth > 12 || found.length > 20) return;
+        if (Array.isArray(value)) return value.forEach((v, i) => walk(v, [...path, String(i)], depth + 1));
+        if (!isObj(value)) return;
+        if (arr(value.containers).some(isObj)) found.push(path.join("."));
+        for (const [key, child] of Object.entries(value)) {
+            if (key === "metadata" || key === "status") continue;
+            walk(child, [...path, key], depth + 1);
+        }
+    };
+    walk(props, [], 0);
+    return found;
 }
 
 /** Containers, init containers and ephemeral containers alike. */
@@ -94,4 +150,29 @@ export function annotationsOf(template: PodTemplate): Record<string, string> {
 
 export function quoteList(names: string[]): string {
     return names.map((n) => `"${n}"`).join(", ");
+}
+
+/**
+ * The sources a volume sets, as admission sees it: the API server gives a volume that sets none an
+ * emptyDir (SetDefaults_Volume, pkg/apis/core/v1/defaults.go) before any admission plugin runs.
+ */
+export function volumeSources(volume: Obj): string[] {
+    const set = Object.keys(volume).filter((key) => key !== "name" && volume[key] !== undefined && volume[key] !== null);
+    return set.length ? set : ["emptyDir"];
+}
+
+/**
+ * The host port a container port binds: with hostNetwork the API server defaults an unset hostPort
+ * of containers and init containers to the container port (SetDefaults_Pod, defaultHostNetworkPorts).
+ */
+export function hostPortOf(port: unknown, ref: ContainerRef, spec: Obj): unknown {
+    const p = obj(port);
+    const unset = p.hostPort === undefined || p.hostPort === null || p.hostPort === 0;
+    if (unset && spec.hostNetwork === true && ref.list !== "ephemeralContainers") return p.containerPort;
+    return p.hostPort;
+}
+
+/** A user-namespaced pod (spec.hostUsers: false), which PSA relaxes some checks for from 1.35. */
+export function isUserNamespacePod(spec: Obj): boolean {
+    return spec.hostUsers === false;
 }

@@ -1,23 +1,9 @@
 // Every policy of the pack, in report order. Importing this starts no server.
 import type { AnyPolicy } from "../lib/types";
-import { appArmor } from "./kubernetes/pod-security/baseline/apparmor";
-import { capabilitiesBaseline } from "./kubernetes/pod-security/baseline/capabilities";
-import { hostNamespaces } from "./kubernetes/pod-security/baseline/host-namespaces";
-import { hostPorts } from "./kubernetes/pod-security/baseline/host-ports";
-import { hostProbes } from "./kubernetes/pod-security/baseline/host-probes";
-import { hostProcess } from "./kubernetes/pod-security/baseline/host-process";
-import { hostPathVolumes } from "./kubernetes/pod-security/baseline/hostpath-volumes";
-import { privilegedContainers } from "./kubernetes/pod-security/baseline/privileged-containers";
-import { procMountType } from "./kubernetes/pod-security/baseline/proc-mount-type";
-import { seccompBaseline } from "./kubernetes/pod-security/baseline/seccomp";
-import { seLinux } from "./kubernetes/pod-security/baseline/selinux";
-import { sysctls } from "./kubernetes/pod-security/baseline/sysctls";
-import { capabilitiesRestricted } from "./kubernetes/pod-security/restricted/capabilities";
-import { privilegeEscalation } from "./kubernetes/pod-security/restricted/privilege-escalation";
-import { runningAsNonRoot } from "./kubernetes/pod-security/restricted/running-as-non-root";
-import { runningAsNonRootUser } from "./kubernetes/pod-security/restricted/running-as-non-root-user";
-import { seccompRestricted } from "./kubernetes/pod-security/restricted/seccomp";
-import { volumeTypes } from "./kubernetes/pod-security/restricted/volume-types";
+import { podSecurityControls } from "./kubernetes/pod-security/controls";
+import { namespaceVersion } from "./kubernetes/pod-security/namespace-version";
+import { readOnlyRootFilesystem } from "./kubernetes/containers/read-only-root-filesystem";
+import { podSpecNotJudged } from "./kubernetes/workloads/pod-spec-not-judged";
 import { containerLimits } from "./kubernetes/resources/container-limits";
 import { allowedRegistries } from "./kubernetes/images/allowed-registries";
 import { noLatestTag } from "./kubernetes/images/no-latest-tag";
@@ -91,29 +77,14 @@ import { admissionFailClosed } from "./admission/fail-closed";
 import { unauthorizedAccessAlert } from "./monitoring/unauthorized-access-alert";
 import { runtimeDetection } from "./monitoring/runtime-detection";
 
-export const podSecurityPolicies: AnyPolicy[] = [
-    hostProcess,
-    hostNamespaces,
-    privilegedContainers,
-    capabilitiesBaseline,
-    hostPathVolumes,
-    hostPorts,
-    hostProbes,
-    appArmor,
-    seLinux,
-    procMountType,
-    seccompBaseline,
-    sysctls,
-    volumeTypes,
-    privilegeEscalation,
-    runningAsNonRoot,
-    runningAsNonRootUser,
-    seccompRestricted,
-    capabilitiesRestricted,
-];
+export const podSecurityPolicies: AnyPolicy[] = podSecurityControls;
 
 export const allPolicies: AnyPolicy[] = [
     ...podSecurityPolicies,
+    // Pod Security at a namespace's pinned version, read-only root filesystems, pods the pack cannot find (issue 14)
+    namespaceVersion,
+    readOnlyRootFilesystem,
+    podSpecNotJudged,
     containerLimits,
     boundedMemory,
     allowedRegistries,

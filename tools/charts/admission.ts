@@ -4,7 +4,15 @@
 // (the pack's own pod-security policies), the platform's ValidatingAdmissionPolicies (CEL, evaluated by
 // the emulator) and policy-controller's ClusterImagePolicies where it checks the namespace.
 import { POD_BEARING_KINDS } from "../../policy-pack/lib/pod-spec";
-import { podSecurityPolicies } from "../../policy-pack/policies";
+import { podSecurityDenials } from "../../policy-pack/policies/kubernetes/pod-security/controls";
+import {
+    isModelled,
+    minorOf,
+    pinnedVersion,
+    VALID_VERSIONS_TEXT,
+    versionText,
+    type PodSecurityVersion,
+} from "../../policy-pack/policies/kubernetes/pod-security/versions";
 import type { AdmissionPolicy, AdmissionPolicyBinding } from "../../infra/admission/image-policies";
 import { AdmissionEmulator, type AdmissionRequest } from "./admission-emulator";
 import {
@@ -116,8 +124,12 @@ class Cluster {
     readonly signatureSelector?: LabelSelector;
     readonly noMatchPolicy: string = "deny";
     readonly injectorImage?: string;
+    /** Undefined when the stack runs a Kubernetes version the pack does not model. */
+    readonly kubernetesVersion?: PodSecurityVersion;
 
     constructor(rendering: ChartRendering, program: Submitted[]) {
+        const minor = minorOf(rendering.kubernetesVersion.split(".").slice(0, 2).join("."));
+        this.kubernetesVersion = minor !== undefined && isModelled(minor) ? { policy: minor, cluster: minor } : undefined;
         for (const { manifest } of program.filter((o) => o.manifest.kind === "Namespace")) {
             this.namespaces.set(nameOf(manifest), {
                 ...obj(obj(manifest.metadata).labels),
@@ -162,39 +174,30 @@ class Cluster {
 }
 
 /**
- * Pod Security admission at the namespace's enforce level. It enforces on Pods only (for controllers it
- * warns), so Pods are what it judges; the pack's pod-security policies are the evaluator.
+ * Pod Security admission at the namespace's enforce level and pinned enforce-version on the stack's
+ * Kubernetes version. It enforces on Pods only (for controllers it warns), so Pods are what it
+ * judges; the pack's pod-security controls are the evaluator.
  */
 function podSecurity(cluster: Cluster, pod: Obj, namespace: string): string[] {
     const labels = cluster.labels(namespace).labels;
     const level = labels[ENFORCE] ?? "privileged";
     if (level === "privileged") return [];
-    const version = labels[ENFORCE_VERSION] ?? "latest";
-    const policies = podSecurityPolicies.filter(
-        (p) =>
-            p.kind === "resource" &&
-            (p.name.startsWith("pss:baseline:") || (level === "restricted" && p.name.startsWith("pss:restricted:"))),
-    );
-    const messages: string[] = [];
-    for (const policy of policies) {
-        if (policy.kind !== "resource") continue;
-        const resource = {
-            type: "kubernetes:core/v1:Pod",
-            name: nameOf(pod),
-            urn: `admission::${namespace}/${nameOf(pod)}`,
-            props: pod,
-            dependencies: [],
-        };
-        const report = { violation: (message: string) => messages.push(`Pod Security ${level}@${version} (${policy.name}): ${message}`) };
-        // Pod policies judge synchronously; an exception is a denial, as an admission error would be.
-        try {
-            const pending = policy.check(resource, report, policy.config ? policy.config.parse({}) : {});
-            if (pending instanceof Promise) throw new Error("asynchronous policy");
-        } catch (error) {
-            messages.push(`Pod Security ${level}@${version}: ${policy.name} could not judge the pod: ${(error as Error).message}`);
-        }
+    const label = labels[ENFORCE_VERSION];
+    if (level !== "baseline" && level !== "restricted")
+        return [`Pod Security: namespace ${namespace} has an invalid ${ENFORCE} label "${level}"`];
+    if (!cluster.kubernetesVersion)
+        return [`Pod Security: the stack's Kubernetes version is not one the pack models (${VALID_VERSIONS_TEXT})`];
+    const version = pinnedVersion(label, cluster.kubernetesVersion);
+    if (!version) return [`Pod Security: namespace ${namespace} pins ${ENFORCE_VERSION}=${label}, which the pack does not model`];
+    const template = { metadata: obj(pod.metadata), spec: obj(pod.spec), path: "spec" };
+    // An exception is a denial, as an admission error would be.
+    try {
+        return podSecurityDenials(level, version, template).map(
+            (d) => `Pod Security ${level}@${versionText(version)} (${d.policy}): ${d.message}`,
+        );
+    } catch (error) {
+        return [`Pod Security ${level}@${versionText(version)}: could not judge the pod: ${(error as Error).message}`];
     }
-    return messages;
 }
 
 function imagePolicyDenials(cluster: Cluster, spec: Obj, namespace: string): string[] {

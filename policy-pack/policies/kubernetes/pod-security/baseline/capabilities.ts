@@ -1,9 +1,9 @@
 import { pssControls } from "../../../../lib/controls";
-import { podPolicy } from "../../../../lib/define";
 import { containersOf, quoteList } from "../../../../lib/pod-spec";
 import { arr, obj } from "../../../../lib/values";
+import { podSecurityControl } from "../define";
 
-// The baseline's allowed additions, compared exactly as Pod Security Admission does.
+// check_capabilities_baseline.go capabilities_allowed_1_0: one version, compared exactly.
 const ALLOWED = new Set([
     "AUDIT_WRITE",
     "CHOWN",
@@ -20,13 +20,13 @@ const ALLOWED = new Set([
     "SYS_CHROOT",
 ]);
 
-export const capabilitiesBaseline = podPolicy({
+export const capabilitiesBaseline = podSecurityControl({
     name: "pss:baseline:capabilities",
     description: "Containers may add only the baseline's default capabilities (no NET_ADMIN, SYS_ADMIN, NET_RAW, ...).",
     severity: "high",
     remediation: "Remove the extra entries from securityContext.capabilities.add; run with the default set or drop ALL.",
     controls: pssControls("baseline", "capabilities", ["4.2.7", "4.2.8", "4.2.9"]),
-    check(pod) {
+    judge(pod) {
         const bad: string[] = [];
         const caps = new Set<string>();
         for (const c of containersOf(pod.spec)) {

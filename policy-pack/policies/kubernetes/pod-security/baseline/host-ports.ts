@@ -1,20 +1,21 @@
 import { pssControls } from "../../../../lib/controls";
-import { podPolicy } from "../../../../lib/define";
-import { containersOf, quoteList } from "../../../../lib/pod-spec";
-import { arr, obj } from "../../../../lib/values";
+import { containersOf, hostPortOf, quoteList } from "../../../../lib/pod-spec";
+import { arr } from "../../../../lib/values";
+import { podSecurityControl } from "../define";
 
-export const hostPorts = podPolicy({
+/** check_hostPorts.go (1.0), over the ports as the API server defaults them (with hostNetwork, hostPort = containerPort). */
+export const hostPorts = podSecurityControl({
     name: "pss:baseline:host-ports",
-    description: "Containers must not bind host ports.",
+    description: "Containers must not bind host ports (with hostNetwork, every container port is a host port).",
     severity: "high",
-    remediation: "Remove ports[*].hostPort; expose the workload through a Service instead.",
+    remediation: "Remove ports[*].hostPort and hostNetwork; expose the workload through a Service instead.",
     controls: pssControls("baseline", "host-ports"),
-    check(pod) {
+    judge(pod) {
         const bad: string[] = [];
         const ports = new Set<string>();
         for (const c of containersOf(pod.spec)) {
             const used = arr(c.container.ports)
-                .map((p) => obj(p).hostPort)
+                .map((p) => hostPortOf(p, c, pod.spec))
                 .filter((p) => p !== undefined && p !== null && p !== 0);
             if (used.length) {
                 bad.push(c.name);

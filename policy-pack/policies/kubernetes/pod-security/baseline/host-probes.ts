@@ -1,21 +1,23 @@
 import { pssControls } from "../../../../lib/controls";
-import { podPolicy } from "../../../../lib/define";
 import { containersOf, quoteList } from "../../../../lib/pod-spec";
 import { obj } from "../../../../lib/values";
+import { podSecurityControl } from "../define";
 
-// A probe or lifecycle handler with a host reaches another machine as the kubelet (Kubernetes 1.34+).
+// A probe or lifecycle handler with a host makes the kubelet connect to another machine.
 function hosts(handler: unknown): string[] {
     const h = obj(handler);
     return [obj(h.httpGet).host, obj(h.tcpSocket).host].filter((v) => v !== undefined && v !== null && v !== "").map(String);
 }
 
-export const hostProbes = podPolicy({
+/** check_hostProbesAndhostLifecycle.go: one version, MinimumVersion 1.34; older policy versions have no such check. */
+export const hostProbes = podSecurityControl({
     name: "pss:baseline:host-probes",
-    description: "Probes and lifecycle handlers must not set a host (httpGet.host, tcpSocket.host).",
+    description: "Probes and lifecycle handlers must not set a host (httpGet.host, tcpSocket.host); Kubernetes 1.34 and later.",
     severity: "medium",
     remediation: "Remove the host field from liveness, readiness and startup probes and from postStart/preStop handlers.",
     controls: pssControls("baseline", "host-probes"),
-    check(pod) {
+    judge(pod, version) {
+        if (version.policy < 34) return [];
         const bad: string[] = [];
         const found = new Set<string>();
         for (const c of containersOf(pod.spec)) {

@@ -1,16 +1,16 @@
 import { pssControls } from "../../../../lib/controls";
-import { podPolicy } from "../../../../lib/define";
 import { containersOf, podSecurityContext, quoteList } from "../../../../lib/pod-spec";
 import { obj } from "../../../../lib/values";
+import { podSecurityControl } from "../define";
 
-/** Windows HostProcess containers get privileged access to the Windows node. */
-export const hostProcess = podPolicy({
+/** check_windowsHostProcess.go (1.0): HostProcess containers get privileged access to the Windows node. */
+export const hostProcess = podSecurityControl({
     name: "pss:baseline:host-process",
     description: "Windows pods must not run HostProcess containers (windowsOptions.hostProcess).",
     severity: "critical",
     remediation: "Remove securityContext.windowsOptions.hostProcess (or set it to false) at pod and container level.",
     controls: pssControls("baseline", "host-process"),
-    check(pod) {
+    judge(pod) {
         const bad: string[] = [];
         if (obj(podSecurityContext(pod.spec).windowsOptions).hostProcess === true) bad.push("pod");
         const containers = containersOf(pod.spec)

@@ -1,17 +1,17 @@
 import { pssControls } from "../../../../lib/controls";
-import { podPolicy } from "../../../../lib/define";
 import { containersOf, podSecurityContext, quoteList } from "../../../../lib/pod-spec";
 import { obj } from "../../../../lib/values";
+import { podSecurityControl } from "../define";
 
-// Since Kubernetes 1.19 the admission controller judges the seccompProfile fields only; the old
-// seccomp annotations are ignored by current kubelets and by the check.
-export const seccompBaseline = podPolicy({
+// check_seccompProfile_baseline.go: from policy 1.19 the seccompProfile fields alone are read (the
+// annotations only below 1.19). At the restricted level pss:restricted:seccomp replaces it.
+export const seccompBaseline = podSecurityControl({
     name: "pss:baseline:seccomp",
     description: "Seccomp must not be disabled: seccompProfile.type must not be Unconfined at pod or container level.",
     severity: "high",
     remediation: "Set seccompProfile.type to RuntimeDefault or Localhost, or leave it unset.",
     controls: pssControls("baseline", "seccomp", ["4.6.2"]),
-    check(pod) {
+    judge(pod) {
         const setters: string[] = [];
         if (obj(podSecurityContext(pod.spec).seccompProfile).type === "Unconfined") setters.push("pod");
         const bad = containersOf(pod.spec)

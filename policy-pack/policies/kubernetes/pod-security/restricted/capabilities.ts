@@ -1,15 +1,17 @@
 import { pssControls } from "../../../../lib/controls";
-import { podPolicy } from "../../../../lib/define";
 import { containersOf, isWindowsPod, quoteList } from "../../../../lib/pod-spec";
 import { arr, obj } from "../../../../lib/values";
+import { podSecurityControl } from "../define";
 
-export const capabilitiesRestricted = podPolicy({
+/** check_capabilities_restricted.go (1.22; from 1.25 Windows pods are exempt); replaces pss:baseline:capabilities at restricted. */
+export const capabilitiesRestricted = podSecurityControl({
     name: "pss:restricted:capabilities",
     description: "Every container must drop ALL capabilities and may add back only NET_BIND_SERVICE (Linux pods).",
     severity: "high",
     remediation: 'Set securityContext.capabilities.drop: ["ALL"]; add only NET_BIND_SERVICE if the process binds a port below 1024.',
     controls: pssControls("restricted", "capabilities", ["4.2.8", "4.2.9"]),
-    check(pod) {
+    overrides: ["pss:baseline:capabilities"],
+    judge(pod) {
         if (isWindowsPod(pod.spec)) return [];
         const messages: string[] = [];
         const containers = containersOf(pod.spec);

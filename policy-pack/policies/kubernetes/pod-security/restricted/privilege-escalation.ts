@@ -1,14 +1,15 @@
 import { pssControls } from "../../../../lib/controls";
-import { podPolicy } from "../../../../lib/define";
 import { containersOf, isWindowsPod, quoteList } from "../../../../lib/pod-spec";
+import { podSecurityControl } from "../define";
 
-export const privilegeEscalation = podPolicy({
+/** check_allowPrivilegeEscalation.go (1.8; from 1.25 Windows pods are exempt). */
+export const privilegeEscalation = podSecurityControl({
     name: "pss:restricted:privilege-escalation",
     description: "Every container must set allowPrivilegeEscalation: false (Linux pods).",
     severity: "high",
     remediation: "Set securityContext.allowPrivilegeEscalation: false on every container, init container and ephemeral container.",
     controls: pssControls("restricted", "privilege-escalation", ["4.2.5"]),
-    check(pod) {
+    judge(pod) {
         if (isWindowsPod(pod.spec)) return [];
         const bad = containersOf(pod.spec)
             .filter((c) => c.securityContext.allowPrivilegeEscalation !== false)

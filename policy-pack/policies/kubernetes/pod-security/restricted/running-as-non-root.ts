@@ -1,14 +1,20 @@
 import { pssControls } from "../../../../lib/controls";
-import { podPolicy } from "../../../../lib/define";
-import { containersOf, podSecurityContext, quoteList } from "../../../../lib/pod-spec";
+import { containersOf, isUserNamespacePod, podSecurityContext, quoteList } from "../../../../lib/pod-spec";
+import { podSecurityControl } from "../define";
 
-export const runningAsNonRoot = podPolicy({
+/**
+ * check_runAsNonRoot.go: 1.0, and from 1.35 (runAsNonRoot_1_35) a user-namespaced pod (hostUsers:
+ * false) passes, its root being unprivileged on the node; before 1.35 only behind an alpha gate, off by default.
+ */
+export const runningAsNonRoot = podSecurityControl({
     name: "pss:restricted:running-as-non-root",
     description: "Containers must run with runAsNonRoot: true (pod level, or on every container), and none may set it to false.",
     severity: "high",
-    remediation: "Set securityContext.runAsNonRoot: true on the pod; remove any container-level runAsNonRoot: false.",
+    remediation:
+        "Set securityContext.runAsNonRoot: true on the pod; remove any container-level runAsNonRoot: false (or, from Kubernetes 1.35, run the pod with hostUsers: false).",
     controls: pssControls("restricted", "running-as-non-root", ["4.2.6"]),
-    check(pod) {
+    judge(pod, version) {
+        if (version.policy >= 35 && isUserNamespacePod(pod.spec)) return [];
         const podValue = podSecurityContext(pod.spec).runAsNonRoot;
         const explicitBad: string[] = podValue === false ? ["pod"] : [];
         const containers = containersOf(pod.spec);

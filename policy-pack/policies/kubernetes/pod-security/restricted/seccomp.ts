@@ -1,20 +1,22 @@
 import { pssControls } from "../../../../lib/controls";
-import { podPolicy } from "../../../../lib/define";
 import { containersOf, isWindowsPod, podSecurityContext, quoteList } from "../../../../lib/pod-spec";
 import { isObj, obj } from "../../../../lib/values";
+import { podSecurityControl } from "../define";
 
 function valid(profile: unknown): boolean {
     const type = obj(profile).type;
     return type === "RuntimeDefault" || type === "Localhost";
 }
 
-export const seccompRestricted = podPolicy({
+/** check_seccompProfile_restricted.go (1.19; from 1.25 Windows pods are exempt); replaces pss:baseline:seccomp at restricted. */
+export const seccompRestricted = podSecurityControl({
     name: "pss:restricted:seccomp",
     description: "Seccomp must be RuntimeDefault or Localhost, at pod level or on every container (Linux pods).",
     severity: "high",
     remediation: "Set spec.securityContext.seccompProfile.type: RuntimeDefault on the pod.",
     controls: pssControls("restricted", "seccomp", ["4.6.2"]),
-    check(pod) {
+    overrides: ["pss:baseline:seccomp"],
+    judge(pod) {
         if (isWindowsPod(pod.spec)) return [];
         const podProfile = podSecurityContext(pod.spec).seccompProfile;
         const setters: string[] = [];
