@@ -15,6 +15,9 @@ export interface RenderedResource {
     parent?: string;
     custom: boolean;
     inputs: Record<string, unknown>;
+    /** The id and outputs the mocks gave it, as the provider would (ARNs, ids, names): what other resources' inputs refer to. */
+    id: string;
+    outputs: Record<string, unknown>;
     protect: boolean;
     dependsOn: string[];
 }
@@ -71,6 +74,12 @@ interface RegisterRequest {
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
+interface RegisterResponse {
+    getUrn(): string;
+    getId(): string;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
 /** The SDK's own mock monitor, which also records every registration as the engine would see it. */
 class RecordingMonitor extends MockMonitor {
     readonly recorded: RenderedResource[] = [];
@@ -78,9 +87,10 @@ class RecordingMonitor extends MockMonitor {
 
     override async registerResource(req: RegisterRequest, callback: (err: unknown, response: unknown) => void): Promise<void> {
         const wire = req.getObject()?.toJavaScript() ?? {};
-        await super.registerResource(req, (err: unknown, response: { getUrn(): string } | undefined) => {
+        await super.registerResource(req, (err: unknown, response: RegisterResponse | undefined) => {
             if (!err && response) {
                 const urn = response.getUrn();
+                const state = response.getObject()?.toJavaScript() ?? {};
                 this.recorded.push({
                     type: req.getType(),
                     name: req.getName(),
@@ -88,6 +98,8 @@ class RecordingMonitor extends MockMonitor {
                     ...(req.getParent() ? { parent: req.getParent() } : {}),
                     custom: req.getCustom(),
                     inputs: plain(wire, false) as Record<string, unknown>,
+                    id: response.getId(),
+                    outputs: plain(state, false) as Record<string, unknown>,
                     protect: req.getProtect() ?? false,
                     dependsOn: [...new Set(req.getDependenciesList())],
                 });

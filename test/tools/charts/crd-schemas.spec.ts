@@ -71,7 +71,17 @@ const ACCESS = crd("security.example.io", "AccessPolicy", [
 
 function resource(type: string, inputs: Record<string, unknown>, custom = true): RenderedResource {
     const name = (inputs.metadata as { name?: string } | undefined)?.name ?? "r";
-    return { type, name, urn: `urn:pulumi:test::p::${type}::${name}`, custom, inputs, protect: false, dependsOn: [] };
+    return {
+        type,
+        name,
+        urn: `urn:pulumi:test::p::${type}::${name}`,
+        custom,
+        inputs,
+        id: name,
+        outputs: inputs,
+        protect: false,
+        dependsOn: [],
+    };
 }
 
 const policy = (spec: Record<string, unknown>, version = "v1", name = "web") =>

@@ -476,6 +476,8 @@ describe("chart flows (checkFlows)", () => {
                     name: "allow-all",
                     urn: "urn:allow-all",
                     custom: true,
+                    id: "monitoring/allow-all",
+                    outputs: {},
                     protect: false,
                     dependsOn: [],
                     inputs: {

@@ -16,6 +16,8 @@ function release(inputs: Record<string, unknown>): RenderedResource {
         urn: "urn:pulumi:t::secure-platform::secure-platform:x:X$kubernetes:helm.sh/v3:Release::probe",
         custom: true,
         inputs,
+        id: "probe",
+        outputs: inputs,
         protect: false,
         dependsOn: [],
     };

@@ -63,6 +63,8 @@ function programClaim(name: string, spec: Record<string, unknown>): RenderedReso
         urn: `urn:pulumi:test::p::${type}::${name}`,
         custom: true,
         inputs: { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name, namespace: "vault" }, spec },
+        id: `vault/${name}`,
+        outputs: {},
         protect: false,
         dependsOn: [],
     };
