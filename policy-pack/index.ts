@@ -1,12 +1,12 @@
 // Entry point for the Pulumi CLI: constructing the PolicyPack starts its gRPC server. Everything
 // else imports ./policies and ./lib instead, which start nothing.
 import { PolicyPack } from "@pulumi/policy";
-import { toPulumiPolicy } from "./lib/pulumi";
+import { packPolicies } from "./lib/pulumi";
 import { allPolicies } from "./policies";
 
 new PolicyPack("secure-platform-baseline", {
     description: "Security baseline of the Secure Microservices Platform: Pod Security Standards, Istio, Vault, AWS and Helm.",
     displayName: "Secure Platform Baseline",
     enforcementLevel: "mandatory",
-    policies: allPolicies.map(toPulumiPolicy),
+    policies: packPolicies(allPolicies),
 });

@@ -1,9 +1,9 @@
-// The in-process evaluator: the pack's policies over a list of resources, with the same config,
-// exemptions and unknown-value rules as the pack served to the Pulumi CLI.
+// The evaluation core: runs a policy, then applies the exemption, unknown-value and error rules once,
+// for the offline evaluator below and for the pack served to the Pulumi CLI (./pulumi.ts).
 import { controlLabels } from "./controls";
 import { enforcementFor, findExemption, parsePackConfig, rawEntry, settingsFor, type PackConfig } from "./config";
 import { exemptionTarget, namespaceOf, objectName } from "./kubernetes";
-import type { AnyPolicy, EvaluationReport, Resource, ResourcePolicy, StackPolicy, Violation } from "./types";
+import type { AnyPolicy, EvaluationReport, Exemption, Resource, ResourcePolicy, StackPolicy, Violation } from "./types";
 import { containsUnknown, isObj, trackUnknownReads } from "./values";
 
 export interface ResourceInput {
@@ -14,6 +14,9 @@ export interface ResourceInput {
     parent?: string;
     dependencies?: string[];
 }
+
+/** A policy's typed settings and exemptions, as the pack config gives them. */
+export type Settings = ReturnType<typeof settingsFor>;
 
 export interface CheckOutcome {
     violations: { message: string; urn?: string }[];
@@ -83,6 +86,76 @@ export function describeResource(r: Resource): { type: string; name: string; urn
     return { type: r.type, name: objectName(r.props, r.name), urn: r.urn, ...(namespace ? { namespace } : {}) };
 }
 
+/** A violation that survived the pack's rules. */
+export interface JudgedViolation {
+    message: string;
+    /** The offending resource: the judged one, or the one a stack policy named. */
+    subject?: Resource;
+    /** The unknown values the verdict read; then it is never mandatory. */
+    unknownValues?: string[];
+}
+
+/**
+ * One policy's verdict on one resource or on the stack, after the exemption, unknown-value and error
+ * rules. The offline evaluator and the Pulumi adapter only render it.
+ */
+export interface Judgement {
+    violations: JudgedViolation[];
+    exemptions: { subject: Resource; reason: string }[];
+    /** The policy threw: nothing was judged, and the run fails as a preview does. */
+    error?: string;
+}
+
+function applyRules(outcome: CheckOutcome, exemptions: Exemption[], subjectOf: (urn?: string) => Resource | undefined): Judgement {
+    const judgement: Judgement = { violations: [], exemptions: [] };
+    if (outcome.error !== undefined) {
+        judgement.error = outcome.error;
+        return judgement;
+    }
+    const unknownValues = [...new Set(outcome.unknownPaths)];
+    for (const v of outcome.violations) {
+        const subject = subjectOf(v.urn);
+        const exemption = subject && findExemption(exemptions, exemptionTarget(subject));
+        if (exemption) {
+            judgement.exemptions.push({ subject: subject!, reason: exemption.reason });
+            continue;
+        }
+        judgement.violations.push(
+            unknownValues.length > 0
+                ? {
+                      message: `${v.message} (depends on values not known until apply: ${unknownValues.join(", ")})`,
+                      ...(subject ? { subject } : {}),
+                      unknownValues,
+                  }
+                : { message: v.message, ...(subject ? { subject } : {}) },
+        );
+    }
+    return judgement;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any policy, whatever its config schema
+export async function judgeResource(policy: ResourcePolicy<any>, resource: Resource, settings: Settings): Promise<Judgement> {
+    const outcome = await runResourceCheck(policy, resource, settings.own);
+    return applyRules(outcome, settings.common.exemptions, () => resource);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any policy, whatever its config schema
+export async function judgeStack(policy: StackPolicy<any>, resources: Resource[], settings: Settings): Promise<Judgement> {
+    const outcome = await runStackCheck(policy, resources, settings.own);
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    return applyRules(outcome, settings.common.exemptions, (urn) => (urn === undefined ? undefined : byUrn.get(urn)));
+}
+
+/** A verdict resting on a value preview cannot know is never mandatory. */
+export function levelOf(v: JudgedViolation, configured: "advisory" | "mandatory"): "advisory" | "mandatory" {
+    return v.unknownValues ? "advisory" : configured;
+}
+
+/** Whether the run fails: a mandatory violation or a policy that threw, either of which blocks `pulumi preview`. */
+export function blocks(report: EvaluationReport): boolean {
+    return report.hasMandatory || report.errors.length > 0;
+}
+
 export interface EvaluateOptions {
     policies: AnyPolicy[];
     /** Stack policies need the whole stack; plain manifests are judged resource by resource. */
@@ -92,7 +165,6 @@ export interface EvaluateOptions {
 export async function evaluate(inputs: ResourceInput[], packConfig: unknown, options: EvaluateOptions): Promise<EvaluationReport> {
     const config: PackConfig = parsePackConfig(packConfig, options.policies);
     const resources = inputs.map(toResource);
-    const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const report: EvaluationReport = {
         violations: [],
         exemptions: [],
@@ -108,33 +180,24 @@ export async function evaluate(inputs: ResourceInput[], packConfig: unknown, opt
         if (policy.kind === "stack" && options.stackPolicies === false) continue;
         report.policyCount++;
         const settings = settingsFor(policy, rawEntry(policy, config));
-        const effective = level === "advisory" ? "advisory" : "mandatory";
+        const configured = level === "advisory" ? "advisory" : "mandatory";
 
-        const record = (outcome: CheckOutcome, subject: Resource | undefined, urn?: string): void => {
-            if (outcome.error) report.errors.push({ policy: policy.name, ...(urn ? { urn } : {}), error: outcome.error });
-            for (const v of outcome.violations) {
-                const target = v.urn ? byUrn.get(v.urn) : subject;
-                if (target) {
-                    const exemption = findExemption(settings.common.exemptions, exemptionTarget(target));
-                    if (exemption) {
-                        report.exemptions.push({ policy: policy.name, resource: describeResource(target), reason: exemption.reason });
-                        continue;
-                    }
-                }
-                const unknown = outcome.unknownPaths.length > 0;
+        const record = (judgement: Judgement, urn?: string): void => {
+            if (judgement.error !== undefined) report.errors.push({ policy: policy.name, ...(urn ? { urn } : {}), error: judgement.error });
+            for (const e of judgement.exemptions) {
+                report.exemptions.push({ policy: policy.name, resource: describeResource(e.subject), reason: e.reason });
+            }
+            for (const v of judgement.violations) {
                 const violation: Violation = {
                     policy: policy.name,
                     description: policy.description,
                     severity: policy.severity,
-                    // A verdict that read a value preview cannot know is never mandatory.
-                    enforcementLevel: unknown ? "advisory" : effective,
-                    message: unknown
-                        ? `${v.message} (depends on values not known until apply: ${[...new Set(outcome.unknownPaths)].join(", ")})`
-                        : v.message,
+                    enforcementLevel: levelOf(v, configured),
+                    message: v.message,
                     remediation: policy.remediation,
                     controls: controlLabels(policy.controls),
-                    ...(target ? { resource: describeResource(target) } : {}),
-                    ...(unknown ? { unknownValues: [...new Set(outcome.unknownPaths)] } : {}),
+                    ...(v.subject ? { resource: describeResource(v.subject) } : {}),
+                    ...(v.unknownValues ? { unknownValues: v.unknownValues } : {}),
                 };
                 if (violation.enforcementLevel === "mandatory") report.hasMandatory = true;
                 report.violations.push(violation);
@@ -144,11 +207,10 @@ export async function evaluate(inputs: ResourceInput[], packConfig: unknown, opt
         if (policy.kind === "resource") {
             for (const resource of resources) {
                 if (!policy.appliesTo(resource.type)) continue;
-                const outcome = await runResourceCheck(policy, resource, settings.own);
-                record(outcome, resource, resource.urn);
+                record(await judgeResource(policy, resource, settings), resource.urn);
             }
         } else {
-            record(await runStackCheck(policy, resources, settings.own), undefined);
+            record(await judgeStack(policy, resources, settings));
         }
     }
     return report;

@@ -1,16 +1,18 @@
-// Adapts the pack's policies to @pulumi/policy, so the Pulumi CLI runs exactly the code that the
-// offline tools and tests run.
+// Adapts the pack's policies to @pulumi/policy: the evaluation core (./evaluate.ts) judges, and this
+// file only renders its judgement the way the engine expects it.
 import {
     UnknownValueError,
+    type Policies,
     type PolicyResource,
+    type ResourceValidationArgs,
     type ResourceValidationPolicy,
+    type ReportViolation,
     type StackValidationPolicy,
     type PolicyComplianceFramework,
 } from "@pulumi/policy";
 import { controlLabels } from "./controls";
-import { findExemption, pulumiConfigSchema, settingsFor } from "./config";
-import { runResourceCheck, runStackCheck, type CheckOutcome } from "./evaluate";
-import { exemptionTarget } from "./kubernetes";
+import { pulumiConfigSchema, settingsFor } from "./config";
+import { describeResource, judgeResource, judgeStack, type Judgement } from "./evaluate";
 import type { AnyPolicy, Resource } from "./types";
 import { UNKNOWN_STRING } from "./values";
 
@@ -31,13 +33,6 @@ function framework(policy: AnyPolicy): PolicyComplianceFramework | undefined {
     return undefined;
 }
 
-/** Verdicts resting on unknown values become the engine's advisory "can't run during preview". */
-function raiseIfUnknown(outcome: CheckOutcome): void {
-    if (outcome.violations.length > 0 && outcome.unknownPaths.length > 0) {
-        throw new UnknownValueError(UNKNOWN_STRING, outcome.unknownPaths[0].split("."));
-    }
-}
-
 function metadata(policy: AnyPolicy) {
     const fw = framework(policy);
     return {
@@ -52,26 +47,43 @@ function metadata(policy: AnyPolicy) {
     };
 }
 
+/** A resource as reports name it: namespace/name. */
+function shownName(r: Resource): string {
+    const { namespace, name } = describeResource(r);
+    return namespace ? `${namespace}/${name}` : name;
+}
+
+/**
+ * Renders a judgement through the engine's own channels: a violation at the policy's configured level;
+ * one resting on unknown values as the engine's advisory "can't run during preview"; a policy that threw
+ * as an error, which fails the preview; exemptions as "not applicable", with their reasons.
+ */
+function render(judgement: Judgement, subject: string, args: { notApplicable(reason?: string): never }, report: ReportViolation): void {
+    if (judgement.error !== undefined) throw new Error(`could not judge ${subject}: ${judgement.error}`);
+    const exempt = judgement.exemptions.map((e) => `exempt: ${shownName(e.subject)}: ${e.reason}`);
+    const pending = judgement.violations.filter((v) => v.unknownValues);
+    for (const v of judgement.violations) if (!v.unknownValues) report(v.message, v.subject?.urn);
+    if (pending.length > 0) {
+        const error = new UnknownValueError(UNKNOWN_STRING, pending[0].unknownValues![0].split("."));
+        error.message = [...pending.map((v) => v.message), ...exempt].join("; ");
+        throw error;
+    }
+    if (exempt.length > 0) args.notApplicable(exempt.join("; "));
+}
+
+function resourceOf(args: ResourceValidationArgs): Resource {
+    return { type: args.type, name: args.name, urn: args.urn, props: plainProps(args.props), dependencies: [] };
+}
+
 export function toPulumiPolicy(policy: AnyPolicy): ResourceValidationPolicy | StackValidationPolicy {
     if (policy.kind === "resource") {
         return {
             ...metadata(policy),
-            validateResource: async (args, reportViolation) => {
+            // Not async: a policy that does not apply returns at once, without a promise.
+            validateResource: (args, reportViolation) => {
                 if (!policy.appliesTo(args.type)) return;
-                const resource: Resource = {
-                    type: args.type,
-                    name: args.name,
-                    urn: args.urn,
-                    props: plainProps(args.props),
-                    dependencies: [],
-                };
                 const settings = settingsFor(policy, args.getConfig<Record<string, unknown>>());
-                const exemption = findExemption(settings.common.exemptions, exemptionTarget(resource));
-                if (exemption) args.notApplicable(`exempt: ${exemption.reason}`);
-                const outcome = await runResourceCheck(policy, resource, settings.own);
-                if (outcome.error) reportViolation(`policy could not judge this resource: ${outcome.error}`);
-                raiseIfUnknown(outcome);
-                for (const v of outcome.violations) reportViolation(v.message);
+                return judgeResource(policy, resourceOf(args), settings).then((j) => render(j, args.urn, args, reportViolation));
             },
         };
     }
@@ -86,16 +98,38 @@ export function toPulumiPolicy(policy: AnyPolicy): ResourceValidationPolicy | St
                 ...(r.parent ? { parent: r.parent.urn } : {}),
                 dependencies: r.dependencies.map((d) => d.urn),
             }));
-            const byUrn = new Map(resources.map((r) => [r.urn, r]));
             const settings = settingsFor(policy, args.getConfig<Record<string, unknown>>());
-            const outcome = await runStackCheck(policy, resources, settings.own);
-            if (outcome.error) reportViolation(`policy could not judge this stack: ${outcome.error}`);
-            const kept = outcome.violations.filter((v) => {
-                const target = v.urn ? byUrn.get(v.urn) : undefined;
-                return !(target && findExemption(settings.common.exemptions, exemptionTarget(target)));
-            });
-            raiseIfUnknown({ ...outcome, violations: kept });
-            for (const v of kept) reportViolation(v.message, v.urn);
+            render(await judgeStack(policy, resources, settings), "the stack", args, reportViolation);
         },
     };
+}
+
+type Deserialize = (struct: object, proxySecrets: boolean) => Record<string, unknown>;
+
+/**
+ * @pulumi/policy 1.21.0 deserialises a request's properties again for every policy it calls (server.js
+ * calls deserialize.deserializeProperties per policy). The pack's policies only read them, so one copy
+ * per request, keyed by the request's own Struct, serves them all: a policy that does not apply then
+ * costs the engine's per-policy bookkeeping only. Remediation (proxySecrets) keeps its own copies.
+ */
+export function shareDeserialisedProperties(): void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module, without typings
+    const deserialize = require("@pulumi/policy/deserialize") as { deserializeProperties: Deserialize & { shared?: true } };
+    const original = deserialize.deserializeProperties;
+    if (typeof original !== "function" || original.shared) return;
+    const copies = new WeakMap<object, Record<string, unknown>>();
+    const shared: Deserialize & { shared?: true } = (struct, proxySecrets) => {
+        if (proxySecrets || typeof struct !== "object" || struct === null) return original(struct, proxySecrets);
+        let props = copies.get(struct);
+        if (!props) copies.set(struct, (props = original(struct, false)));
+        return props;
+    };
+    shared.shared = true;
+    deserialize.deserializeProperties = shared;
+}
+
+/** The pack's policies as the Pulumi CLI is served them, in the order given. */
+export function packPolicies(policies: AnyPolicy[]): Policies {
+    shareDeserialisedProperties();
+    return policies.map(toPulumiPolicy);
 }

@@ -26,15 +26,20 @@ describe("policy-pack served over gRPC", function () {
         await pack?.stop();
     });
 
-    it("prints its port and lists every policy with its metadata in GetAnalyzerInfo", async () => {
+    it("prints its port and lists every policy once, with its enforcement level and metadata, in GetAnalyzerInfo", async () => {
         assert.ok(pack.port > 0);
         const info = await getAnalyzerInfo(pack.client);
         assert.equal(info.getName(), "secure-platform-baseline");
         assert.equal(info.getVersion(), "0.1.0");
         const served = new Map(info.getPoliciesList().map((p) => [p.getName(), p]));
-        assert.deepEqual([...served.keys()].sort(), allPolicies.map((p) => p.name).sort());
+        assert.deepEqual(
+            info.getPoliciesList().map((p) => p.getName()),
+            allPolicies.map((p) => p.name),
+        );
+        const levels = { advisory: EnforcementLevel.ADVISORY, mandatory: EnforcementLevel.MANDATORY, disabled: EnforcementLevel.DISABLED };
         for (const policy of allPolicies) {
             const p = served.get(policy.name)!;
+            assert.equal(p.getEnforcementlevel(), levels[policy.enforcementLevel], policy.name);
             assert.equal(p.getDescription(), policy.description);
             assert.equal(p.getRemediationSteps(), policy.remediation, policy.name);
             assert.notEqual(p.getSeverity(), PolicySeverity.POLICY_SEVERITY_UNSPECIFIED, policy.name);

@@ -7,6 +7,8 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import {
     AnalyzeRequest,
     AnalyzeResponse,
+    AnalyzeStackRequest,
+    AnalyzerResource,
     AnalyzerResourceOptions,
     AnalyzerInfo,
     ConfigureAnalyzerRequest,
@@ -80,18 +82,49 @@ export function getAnalyzerInfo(client: AnalyzerClient): Promise<AnalyzerInfo> {
     return new Promise((ok, fail) => client.getAnalyzerInfo(new Empty(), (err, res) => (err ? fail(err) : ok(res))));
 }
 
-export function analyze(
-    client: AnalyzerClient,
-    resource: { type: string; name: string; urn?: string; props: Record<string, unknown> },
-): Promise<AnalyzeResponse> {
+export interface AnalyzedResource {
+    type: string;
+    name: string;
+    urn?: string;
+    props: Record<string, unknown>;
+    parent?: string;
+    dependencies?: string[];
+}
+
+const urnOf = (r: AnalyzedResource) => r.urn ?? `urn:pulumi:test::test::${r.type}::${r.name}`;
+const struct = (props: Record<string, unknown>) => Struct.fromJavaScript(props as Parameters<typeof Struct.fromJavaScript>[0]);
+
+/** The request the CLI sends for one resource (it always sends resource options; the pack refuses requests without them). */
+export function analyzeRequest(resource: AnalyzedResource): AnalyzeRequest {
     const req = new AnalyzeRequest();
     req.setType(resource.type);
     req.setName(resource.name);
-    req.setUrn(resource.urn ?? `urn:pulumi:test::test::${resource.type}::${resource.name}`);
-    req.setProperties(Struct.fromJavaScript(resource.props as Parameters<typeof Struct.fromJavaScript>[0]));
-    // The CLI always sends resource options; the pack refuses requests without them.
+    req.setUrn(urnOf(resource));
+    req.setProperties(struct(resource.props));
     req.setOptions(new AnalyzerResourceOptions());
+    return req;
+}
+
+export function analyze(client: AnalyzerClient, resource: AnalyzedResource): Promise<AnalyzeResponse> {
+    const req = analyzeRequest(resource);
     return new Promise((ok, fail) => client.analyze(req, (err, res) => (err ? fail(err) : ok(res))));
+}
+
+/** What the CLI sends after a preview: every resource of the stack, with its parent and dependencies. */
+export function analyzeStack(client: AnalyzerClient, resources: AnalyzedResource[]): Promise<AnalyzeResponse> {
+    const req = new AnalyzeStackRequest();
+    for (const r of resources) {
+        const resource = new AnalyzerResource();
+        resource.setType(r.type);
+        resource.setName(r.name);
+        resource.setUrn(urnOf(r));
+        resource.setProperties(struct(r.props));
+        resource.setOptions(new AnalyzerResourceOptions());
+        if (r.parent) resource.setParent(r.parent);
+        resource.setDependenciesList(r.dependencies ?? []);
+        req.addResources(resource);
+    }
+    return new Promise((ok, fail) => client.analyzeStack(req, (err, res) => (err ? fail(err) : ok(res))));
 }
 
 const LEVELS: Record<string, EnforcementLevel> = {
@@ -110,7 +143,7 @@ export function configure(
     for (const [name, { enforcementLevel, ...properties }] of Object.entries(config)) {
         const policyConfig = new PolicyConfig();
         policyConfig.setEnforcementlevel(LEVELS[enforcementLevel]);
-        policyConfig.setProperties(Struct.fromJavaScript(properties as Parameters<typeof Struct.fromJavaScript>[0]));
+        policyConfig.setProperties(struct(properties));
         req.getPolicyconfigMap().set(name, policyConfig);
     }
     return new Promise((ok, fail) => client.configure(req, (err) => (err ? fail(err) : ok())));

@@ -1,4 +1,5 @@
-// Property-based: no policy throws, whatever props it is given.
+// Property-based: no policy throws, whatever props it is given, and none changes them (every path
+// hands all policies one shared copy of a resource's properties).
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { settingsFor } from "../../../policy-pack/lib/config";
@@ -115,12 +116,16 @@ const resource = fc
     })
     .map((r): Resource => ({ ...r, urn: `urn:pulumi:s::p::${r.type}::${r.name}`, dependencies: [] }));
 
+// What a policy could change, as text (NaN and Infinity kept apart from null).
+const snapshot = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === "number" && !Number.isFinite(x) ? String(x) : x));
+
 describe("robustness: no policy throws on arbitrary props", () => {
     for (const policy of allPolicies) {
         it(policy.name, async () => {
             const config = settingsFor(policy, {}).own;
             await fc.assert(
                 fc.asyncProperty(fc.array(resource, { minLength: 1, maxLength: 4 }), async (resources) => {
+                    const given = snapshot(resources);
                     for (const r of resources) {
                         const outcome =
                             policy.kind === "resource"
@@ -128,6 +133,7 @@ describe("robustness: no policy throws on arbitrary props", () => {
                                 : await runStackCheck(policy, resources, config);
                         assert.equal(outcome.error, undefined);
                     }
+                    assert.equal(snapshot(resources), given, "the policy left the properties as it was given them");
                 }),
                 { numRuns: policy.name.startsWith("vault:policy") ? 40 : 120 },
             );
