@@ -9,6 +9,7 @@ import { SecurityMonitoring } from "./monitoring/security-monitoring";
 import { AppNamespace } from "./namespaces/app-namespace";
 import { ServiceOnboarding } from "./services/service-onboarding";
 import { createVault, type PlatformVault } from "./vault";
+import { VAULT_SERVER_FACTS } from "./vault/values";
 
 export interface Platform {
     cluster: PlatformCluster;
@@ -69,6 +70,8 @@ export function createPlatform(config: PlatformConfig): Platform {
     const monitoring = config.monitoring.enabled
         ? new SecurityMonitoring("security-monitoring", {
               config: { ...config.monitoring, prometheus },
+              // Facts the mesh and Vault own; monitoring follows them instead of declaring its own copies.
+              monitored: { istioNamespace: mesh.rootNamespaceName, vault: VAULT_SERVER_FACTS },
               environment: config.environment,
               clusterName: config.cluster.name,
               kubernetesVersion: config.cluster.kubernetesVersion,

@@ -44,6 +44,8 @@ const CNI_REASON =
  */
 export class IstioMesh extends pulumi.ComponentResource {
     readonly rootNamespace: pulumi.Output<string>;
+    /** The root namespace's name, known before anything is created: istiod runs there, and other components select it. */
+    readonly rootNamespaceName: string;
     readonly egressNamespace: pulumi.Output<string>;
     /** Istio custom resources can be created once these exist: CRDs, istiod's validation webhook, the egress namespace. */
     readonly ready: pulumi.Resource[];
@@ -109,6 +111,7 @@ export class IstioMesh extends pulumi.ComponentResource {
         if (mesh.accessLogging) new k8s.apiextensions.CustomResource(`${name}-access-logging`, meshAccessLogging(mesh), afterControlPlane);
 
         this.rootNamespace = root.metadata.name;
+        this.rootNamespaceName = mesh.rootNamespace;
         this.egressNamespace = egressNs.metadata.name;
         this.ready = [istiod, ingressNs, egressNs];
         // Known once the release is installed; the service is named after the release.

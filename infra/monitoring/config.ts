@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ENVIRONMENT_DEFAULTS, type Environment } from "../environments";
 import { quantityValue } from "../lib/quantity";
 import { chartVersion, dnsLabel, quantity, retentionDays } from "../lib/schema";
+import { VAULT_SERVER_FACTS, type VaultServerFacts } from "../vault/values";
 
 /** Chart repositories; versions are pinned in config so that an upgrade is a reviewed change. */
 export const CHART_REPOS = {
@@ -106,6 +107,20 @@ const thresholds = z.strictObject({
     criticalVulnerabilitiesFor: duration.default("15m"),
 });
 
+/**
+ * A key monitoring once re-declared although another component owns the fact: a stack that still sets it
+ * learns where the fact lives now instead of having its value silently ignored.
+ */
+const ownedElsewhere = (where: string) => z.undefined({ error: `is no longer a monitoring key: ${where}; remove it` }).optional();
+const VAULT_OWNS = `the Vault component owns its namespace (${VAULT_SERVER_FACTS.namespace}), its CA ConfigMap (${VAULT_SERVER_FACTS.caConfigMap.name}, key ${VAULT_SERVER_FACTS.caConfigMap.key}) and its pods' labels, and monitoring follows them`;
+
+/** What monitoring scrapes, selects and alerts on but does not own, passed in from the owning components. */
+export interface MonitoredComponents {
+    /** The mesh's root namespace, where istiod runs (mesh.rootNamespace). */
+    istioNamespace: string;
+    vault: VaultServerFacts;
+}
+
 export function monitoringSchema(environment: Environment) {
     const env = PER_ENVIRONMENT[environment];
     const logDays = ENVIRONMENT_DEFAULTS[environment].logRetentionDays;
@@ -116,7 +131,9 @@ export function monitoringSchema(environment: Environment) {
         namespace: dnsLabel.default("monitoring"),
         falcoNamespace: dnsLabel.default("falco"),
         trivyNamespace: dnsLabel.default("trivy-system"),
-        istioNamespace: dnsLabel.default("istio-system"),
+        istioNamespace: ownedElsewhere(
+            "the mesh owns istiod's namespace: set secure-platform:mesh.rootNamespace, which monitoring follows",
+        ),
         charts: z
             .strictObject({
                 kubePrometheusStack: chart("kubePrometheusStack"),
@@ -182,12 +199,11 @@ export function monitoringSchema(environment: Environment) {
             .strictObject({
                 /** Scrape Vault's telemetry (the Vault component enables it, see docs/monitoring.md). */
                 enabled: z.boolean().default(true),
-                namespace: dnsLabel.default("vault"),
-                /** ConfigMap in the Vault namespace with the CA of Vault's listener certificate (the Vault component publishes it). */
-                caConfigMapName: dnsLabel.default("vault-ca"),
-                caKey: z.string().min(1).default("ca.crt"),
+                namespace: ownedElsewhere(VAULT_OWNS),
+                caConfigMapName: ownedElsewhere(VAULT_OWNS),
+                caKey: ownedElsewhere(VAULT_OWNS),
             })
-            .default({ enabled: true, namespace: "vault", caConfigMapName: "vault-ca", caKey: "ca.crt" }),
+            .default({ enabled: true }),
         /** Retention of the audit and access logs this area does not create but relies on (see docs/monitoring.md). */
         logRetention: z
             .strictObject({

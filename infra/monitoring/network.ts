@@ -2,6 +2,7 @@
 // application namespace admits Prometheus to the sidecars' metrics ports and nothing else.
 import type * as k8s from "@pulumi/kubernetes";
 import { apiServerPeers, MANAGED_BY, namespaceIsolation } from "../namespaces/baseline";
+import type { VaultServerFacts } from "../vault/values";
 import type { MonitoringConfig } from "./config";
 import { RELEASES } from "./values";
 
@@ -131,10 +132,10 @@ export function sidecarScrapePolicy(config: MonitoringConfig, namespace: string)
  * In Vault's namespace: Prometheus may reach the Vault servers' API port for /v1/sys/metrics. The Vault
  * component isolates its servers with its own ingress policy; this one only adds Prometheus to it.
  */
-export function vaultScrapePolicy(config: MonitoringConfig): NetworkPolicyManifest {
-    return policy("allow-prometheus-vault-metrics", config.vault.namespace, {
-        podSelector: { matchLabels: { "app.kubernetes.io/name": "vault", component: "server" } },
+export function vaultScrapePolicy(config: MonitoringConfig, vault: VaultServerFacts): NetworkPolicyManifest {
+    return policy("allow-prometheus-vault-metrics", vault.namespace, {
+        podSelector: { matchLabels: vault.serverPodLabels },
         policyTypes: ["Ingress"],
-        ingress: [{ from: [prometheusPeer(config)], ports: tcp(8200) }],
+        ingress: [{ from: [prometheusPeer(config)], ports: tcp(vault.port) }],
     });
 }

@@ -1,6 +1,6 @@
 // Security alert rules as pure data built from config: what the PrometheusRule objects carry, what
 // promtool checks and tests, and what the stack renders.
-import type { MonitoringConfig, Severity } from "./config";
+import type { MonitoredComponents, MonitoringConfig, Severity } from "./config";
 
 /** The incident playbooks in docs/runbooks/, one per scenario of SECURITY-ARCHITECTURE.md plus two operational ones. */
 export const PLAYBOOKS = {
@@ -62,8 +62,10 @@ function eventsIn5m(series: string, by: string): string {
 }
 
 /** Every security rule group, from config. Group names are stable: tests and dashboards refer to them. */
-export function securityRuleGroups(config: MonitoringConfig): RuleGroup[] {
+export function securityRuleGroups(config: MonitoringConfig, monitored: MonitoredComponents): RuleGroup[] {
     const t = config.thresholds;
+    // istiod's metrics carry the namespace of the Service they were scraped from: the mesh's root namespace.
+    const istiod = `namespace="${monitored.istioNamespace}"`;
     const runbook = (playbook: Playbook) => runbookUrl(config.runbookBaseUrl, playbook);
 
     return [
@@ -104,7 +106,7 @@ export function securityRuleGroups(config: MonitoringConfig): RuleGroup[] {
                 },
                 {
                     alert: "MeshRootCertificateExpiring",
-                    expr: `(citadel_server_root_cert_expiry_timestamp - time()) < ${days(t.meshRootCertificateDays)}`,
+                    expr: `(citadel_server_root_cert_expiry_timestamp{${istiod}} - time()) < ${days(t.meshRootCertificateDays)}`,
                     for: "1h",
                     labels: { severity: "warning" },
                     annotations: {
@@ -115,7 +117,7 @@ export function securityRuleGroups(config: MonitoringConfig): RuleGroup[] {
                 },
                 {
                     alert: "MeshIntermediateCertificateExpiring",
-                    expr: `(citadel_server_cert_chain_expiry_timestamp - time()) < ${days(t.meshIntermediateCertificateDays)}`,
+                    expr: `(citadel_server_cert_chain_expiry_timestamp{${istiod}} - time()) < ${days(t.meshIntermediateCertificateDays)}`,
                     for: "1h",
                     labels: { severity: "critical" },
                     annotations: {
@@ -204,7 +206,7 @@ export function securityRuleGroups(config: MonitoringConfig): RuleGroup[] {
                 {
                     alert: "VaultCertificateExpiring",
                     // cert-manager issues Vault's listener certificate (and the mesh intermediate when Vault PKI is the mesh CA).
-                    expr: `(certmanager_certificate_expiration_timestamp_seconds{namespace="${config.vault.namespace}"} - time()) < ${days(t.vaultCertificateDays)}`,
+                    expr: `(certmanager_certificate_expiration_timestamp_seconds{namespace="${monitored.vault.namespace}"} - time()) < ${days(t.vaultCertificateDays)}`,
                     for: "1h",
                     labels: { severity: "critical" },
                     annotations: {
@@ -261,8 +263,12 @@ export function alertNames(groups: RuleGroup[]): string[] {
 }
 
 /** One PrometheusRule per group, so that a broken group never hides the others from the operator. */
-export function prometheusRules(config: MonitoringConfig, selectorLabels: Record<string, string>): PrometheusRuleManifest[] {
-    return securityRuleGroups(config).map((group) => ({
+export function prometheusRules(
+    config: MonitoringConfig,
+    monitored: MonitoredComponents,
+    selectorLabels: Record<string, string>,
+): PrometheusRuleManifest[] {
+    return securityRuleGroups(config, monitored).map((group) => ({
         apiVersion: "monitoring.coreos.com/v1",
         kind: "PrometheusRule",
         metadata: {

@@ -1,5 +1,6 @@
 // What Prometheus scrapes beyond the chart's own targets: istiod, every Istio sidecar, and Vault.
-import type { MonitoringConfig } from "./config";
+import type { MonitoredComponents, MonitoringConfig } from "./config";
+import type { VaultServerFacts } from "../vault/values";
 import { SELECTOR_LABELS } from "./values";
 
 type Manifest = {
@@ -12,7 +13,7 @@ type Manifest = {
 const labels = { ...SELECTOR_LABELS, "app.kubernetes.io/part-of": "security-monitoring" };
 
 /** istiod's control-plane metrics (port http-monitoring, 15014): pushes, rejected configs, CA certificate expiry. */
-export function istiodServiceMonitor(config: MonitoringConfig): Manifest {
+export function istiodServiceMonitor(config: MonitoringConfig, istioNamespace: string): Manifest {
     return {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "ServiceMonitor",
@@ -21,7 +22,7 @@ export function istiodServiceMonitor(config: MonitoringConfig): Manifest {
             jobLabel: "istio",
             targetLabels: ["app"],
             selector: { matchExpressions: [{ key: "istio", operator: "In", values: ["pilot"] }] },
-            namespaceSelector: { matchNames: [config.istioNamespace] },
+            namespaceSelector: { matchNames: [istioNamespace] },
             endpoints: [{ port: "http-monitoring", interval: "15s" }],
         },
     };
@@ -76,15 +77,15 @@ export function sidecarPodMonitor(config: MonitoringConfig): Manifest {
  * Vault's CA. The listener serves /v1/sys/metrics without a token (unauthenticated_metrics_access), and
  * only Prometheus may reach it: see VAULT_TELEMETRY_HCL and docs/monitoring.md.
  */
-export function vaultServiceMonitor(config: MonitoringConfig): Manifest {
-    const ns = config.vault.namespace;
+export function vaultServiceMonitor(vault: VaultServerFacts): Manifest {
+    const ns = vault.namespace;
     return {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "ServiceMonitor",
         // In Vault's namespace: a ServiceMonitor reads its CA ConfigMap from its own namespace.
         metadata: { name: "vault", namespace: ns, labels },
         spec: {
-            selector: { matchLabels: { "app.kubernetes.io/name": "vault", "vault-internal": "true" } },
+            selector: { matchLabels: vault.internalServiceLabels },
             namespaceSelector: { matchNames: [ns] },
             endpoints: [
                 {
@@ -94,8 +95,8 @@ export function vaultServiceMonitor(config: MonitoringConfig): Manifest {
                     params: { format: ["prometheus"] },
                     interval: "30s",
                     tlsConfig: {
-                        ca: { configMap: { name: config.vault.caConfigMapName, key: config.vault.caKey } },
-                        serverName: `vault.${ns}.svc`,
+                        ca: { configMap: vault.caConfigMap },
+                        serverName: vault.serverName,
                     },
                 },
             ],
@@ -119,6 +120,10 @@ listener "tcp" {
   }
 }`;
 
-export function scrapeTargets(config: MonitoringConfig): Manifest[] {
-    return [istiodServiceMonitor(config), sidecarPodMonitor(config), ...(config.vault.enabled ? [vaultServiceMonitor(config)] : [])];
+export function scrapeTargets(config: MonitoringConfig, monitored: MonitoredComponents): Manifest[] {
+    return [
+        istiodServiceMonitor(config, monitored.istioNamespace),
+        sidecarPodMonitor(config),
+        ...(config.vault.enabled ? [vaultServiceMonitor(monitored.vault)] : []),
+    ];
 }

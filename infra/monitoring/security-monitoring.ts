@@ -4,7 +4,7 @@ import { stringify } from "yaml";
 import { helmRelease } from "../lib/helm";
 import { systemNamespace } from "../namespaces/system-namespace";
 import { alertmanagerConfig } from "./alertmanager";
-import { CHART_REPOS, type MonitoringConfig } from "./config";
+import { CHART_REPOS, type MonitoredComponents, type MonitoringConfig } from "./config";
 import {
     falcoNamespacePolicies,
     MONITORING_NAMESPACE_LABELS,
@@ -27,6 +27,8 @@ import {
 
 export interface SecurityMonitoringArgs {
     config: MonitoringConfig;
+    /** The mesh's and Vault's facts this component scrapes and alerts on, from the components that own them. */
+    monitored: MonitoredComponents;
     environment: string;
     clusterName: string;
     kubernetesVersion: string;
@@ -54,7 +56,7 @@ export class SecurityMonitoring extends pulumi.ComponentResource {
 
     constructor(name: string, args: SecurityMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("secure-platform:monitoring:SecurityMonitoring", name, {}, { ...opts, providers: [args.provider] });
-        const { config } = args;
+        const { config, monitored } = args;
         const base = { parent: this, dependsOn: args.dependsOn };
         const noInjection = { "istio-injection": "disabled" };
 
@@ -152,19 +154,19 @@ export class SecurityMonitoring extends pulumi.ComponentResource {
         );
 
         // The CRDs come with kube-prometheus-stack; Vault's namespace with the Vault component (`after`).
-        for (const rule of prometheusRules(config, SELECTOR_LABELS)) {
+        for (const rule of prometheusRules(config, monitored, SELECTOR_LABELS)) {
             new k8s.apiextensions.CustomResource(`${name}-${rule.metadata.name}`, rule, { parent: this, dependsOn: [stack] });
         }
         const afterOthers = { parent: this, dependsOn: [stack, ...(args.after ?? [])] };
-        for (const target of scrapeTargets(config)) {
+        for (const target of scrapeTargets(config, monitored)) {
             new k8s.apiextensions.CustomResource(`${name}-${target.kind.toLowerCase()}-${target.metadata.name}`, target, afterOthers);
         }
         if (config.vault.enabled) {
-            networkPolicies(`${name}-vault`, [vaultScrapePolicy(config)], [...args.dependsOn, ...(args.after ?? [])]);
+            networkPolicies(`${name}-vault`, [vaultScrapePolicy(config, monitored.vault)], [...args.dependsOn, ...(args.after ?? [])]);
         }
 
         this.namespace = namespaces.monitoring.metadata.name;
-        this.alerts = alertNames(securityRuleGroups(config));
+        this.alerts = alertNames(securityRuleGroups(config, monitored));
         this.registerOutputs({ namespace: this.namespace, alerts: this.alerts });
     }
 }

@@ -13,6 +13,28 @@ export const CLUSTER_PORT = 8201;
 /** Labels the chart puts on server pods. */
 export const SERVER_POD_LABELS = { "app.kubernetes.io/name": "vault", component: "server" };
 
+/** What other components (monitoring) need to know of Vault's servers, declared once here where Vault owns it. */
+export interface VaultServerFacts {
+    namespace: string;
+    /** The ConfigMap the TLS job publishes with the CA of the listener's certificate. */
+    caConfigMap: { name: string; key: string };
+    serverPodLabels: Record<string, string>;
+    /** The chart's headless service, one endpoint per server pod. */
+    internalServiceLabels: Record<string, string>;
+    /** The name the listener's certificate is issued for. */
+    serverName: string;
+    port: number;
+}
+
+export const VAULT_SERVER_FACTS: VaultServerFacts = {
+    namespace: VAULT_NAMESPACE,
+    caConfigMap: { name: CA_CONFIGMAP, key: "ca.crt" },
+    serverPodLabels: SERVER_POD_LABELS,
+    internalServiceLabels: { "app.kubernetes.io/name": SERVER_POD_LABELS["app.kubernetes.io/name"], "vault-internal": "true" },
+    serverName: `${RELEASE_NAME}.${VAULT_NAMESPACE}.svc`,
+    port: VAULT_PORT,
+};
+
 /**
  * Ready means unsealed and part of the cluster: active 200, standby 200 (standbyok), sealed 503, not yet
  * initialised or joined 501. The disruption budget counts only such pods, so a drain never takes a voter

@@ -41,6 +41,24 @@ describe("monitoring: configuration", () => {
         assert.match(found[0]!, /^secure-platform:monitoring\.alertmanager\.receivers: prod needs a receiver for severity critical/);
     });
 
+    it("keys whose facts the mesh and Vault own are refused, saying where each fact lives", () => {
+        const found = problems("dev", {
+            istioNamespace: "istio-control",
+            vault: { namespace: "secrets", caConfigMapName: "ca", caKey: "ca.pem" },
+        });
+        assert.equal(found.length, 4, found.join("\n"));
+        assert.match(
+            found[0]!,
+            /^secure-platform:monitoring\.istioNamespace: is no longer a monitoring key: .*set secure-platform:mesh\.rootNamespace/,
+        );
+        for (const [i, key] of ["namespace", "caConfigMapName", "caKey"].entries()) {
+            assert.match(
+                found[i + 1]!,
+                new RegExp(`^secure-platform:monitoring\\.vault\\.${key}: is no longer a monitoring key: the Vault component owns`),
+            );
+        }
+    });
+
     it("switching monitoring off in prod is refused", () => {
         assert.match(
             problems("prod", { enabled: false }).join("\n"),

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { monitoringSchema } from "../../../infra/monitoring/config";
 import { alertNames, isAlert, prometheusRules, securityRuleGroups, type AlertRule, type RuleGroup } from "../../../infra/monitoring/rules";
+import { VAULT_SERVER_FACTS } from "../../../infra/vault/values";
 import { REPO_ROOT } from "../../../tools/render/stack-file";
 import { validateManifest } from "../../helpers/schemas";
 import { checkRules, requirePromtool, testRules, type PromtoolTest } from "./promtool";
@@ -23,7 +24,8 @@ const SECURITY_ARCHITECTURE_ALERTS = `groups:
       description: High rate of unauthorized access attempts
 `;
 const config = monitoringSchema("prod").parse({ runbookBaseUrl: BASE });
-const groups = securityRuleGroups(config);
+const monitored = { istioNamespace: "istio-system", vault: VAULT_SERVER_FACTS };
+const groups = securityRuleGroups(config, monitored);
 const group = (name: string): RuleGroup => {
     const found = groups.find((g) => g.name === name);
     if (!found) throw new Error(`no rule group ${name}`);
@@ -78,7 +80,7 @@ describe("monitoring: security alert rules", () => {
     });
 
     it("the Vault telemetry alert exists only where Vault is scraped", () => {
-        const without = securityRuleGroups(monitoringSchema("local").parse({ vault: { enabled: false } }));
+        const without = securityRuleGroups(monitoringSchema("local").parse({ vault: { enabled: false } }), monitored);
         assert.equal(alertNames(without).includes("VaultTelemetryMissing"), false);
         assert.equal(alertNames(groups).includes("VaultTelemetryMissing"), true);
     });
@@ -88,6 +90,7 @@ describe("monitoring: security alert rules", () => {
             monitoringSchema("dev").parse({
                 thresholds: { unauthorizedAccessPerSecond: 25, falcoPriorities: ["critical"], criticalVulnerabilities: 3 },
             }),
+            monitored,
         );
         const all = custom.flatMap((g) => g.rules).filter(isAlert);
         assert.equal(all.find((r) => r.alert === "UnauthorizedAccess")!.expr, 'rate(istio_requests_total{response_code="403"}[5m]) > 25');
@@ -96,7 +99,7 @@ describe("monitoring: security alert rules", () => {
     });
 
     it("every PrometheusRule validates against the prometheus-operator schema", async () => {
-        const manifests = prometheusRules(config, { release: "kube-prometheus-stack" });
+        const manifests = prometheusRules(config, monitored, { release: "kube-prometheus-stack" });
         assert.equal(manifests.length, groups.length);
         for (const manifest of manifests) assert.equal(await validateManifest(manifest as unknown as Record<string, unknown>), "validated");
     });
@@ -226,14 +229,34 @@ const CASES: Record<string, { tests: PromtoolTest[]; evaluationInterval?: string
                 ],
             },
             {
-                name: "mesh certificates alert ahead of expiry, not before",
+                name: "mesh certificates of the root namespace's istiod alert ahead of expiry, not before",
                 interval: "1m",
-                // time() is 7200 at 2h: values are 2h plus the days left.
+                // time() is 7200 at 2h: values are 2h plus the days left. A control plane outside the mesh's root namespace is not the mesh's.
                 input_series: [
-                    { series: 'citadel_server_root_cert_expiry_timestamp{instance="istiod-a"}', values: `${7200 + 30 * 86400}x180` },
-                    { series: 'citadel_server_root_cert_expiry_timestamp{instance="istiod-b"}', values: `${7200 + 90 * 86400}x180` },
-                    { series: 'citadel_server_cert_chain_expiry_timestamp{instance="istiod-a"}', values: `${7200 + 7 * 86400}x180` },
-                    { series: 'citadel_server_cert_chain_expiry_timestamp{instance="istiod-b"}', values: `${7200 + 30 * 86400}x180` },
+                    {
+                        series: 'citadel_server_root_cert_expiry_timestamp{namespace="istio-system", instance="istiod-a"}',
+                        values: `${7200 + 30 * 86400}x180`,
+                    },
+                    {
+                        series: 'citadel_server_root_cert_expiry_timestamp{namespace="istio-system", instance="istiod-b"}',
+                        values: `${7200 + 90 * 86400}x180`,
+                    },
+                    {
+                        series: 'citadel_server_root_cert_expiry_timestamp{namespace="other", instance="istiod-c"}',
+                        values: `${7200 + 1 * 86400}x180`,
+                    },
+                    {
+                        series: 'citadel_server_cert_chain_expiry_timestamp{namespace="istio-system", instance="istiod-a"}',
+                        values: `${7200 + 7 * 86400}x180`,
+                    },
+                    {
+                        series: 'citadel_server_cert_chain_expiry_timestamp{namespace="istio-system", instance="istiod-b"}',
+                        values: `${7200 + 30 * 86400}x180`,
+                    },
+                    {
+                        series: 'citadel_server_cert_chain_expiry_timestamp{namespace="other", instance="istiod-c"}',
+                        values: `${7200 + 1 * 86400}x180`,
+                    },
                 ],
                 alert_rule_test: [
                     {
@@ -241,7 +264,7 @@ const CASES: Record<string, { tests: PromtoolTest[]; evaluationInterval?: string
                         alertname: "MeshRootCertificateExpiring",
                         exp_alerts: [
                             {
-                                exp_labels: { instance: "istiod-a", severity: "warning" },
+                                exp_labels: { namespace: "istio-system", instance: "istiod-a", severity: "warning" },
                                 exp_annotations: annotations(
                                     "MeshRootCertificateExpiring",
                                     "The mesh root CA certificate expires in less than 30d 0h 0m 0s",
@@ -254,7 +277,7 @@ const CASES: Record<string, { tests: PromtoolTest[]; evaluationInterval?: string
                         alertname: "MeshIntermediateCertificateExpiring",
                         exp_alerts: [
                             {
-                                exp_labels: { instance: "istiod-a", severity: "critical" },
+                                exp_labels: { namespace: "istio-system", instance: "istiod-a", severity: "critical" },
                                 exp_annotations: annotations(
                                     "MeshIntermediateCertificateExpiring",
                                     "The mesh signing certificate expires in less than 7d 0h 0m 0s",

@@ -2,9 +2,11 @@ import { strict as assert } from "node:assert";
 import { parse } from "@cdktf/hcl2json";
 import { monitoringSchema } from "../../../infra/monitoring/config";
 import { scrapeTargets, sidecarPodMonitor, VAULT_TELEMETRY_HCL, vaultServiceMonitor } from "../../../infra/monitoring/scraping";
+import { VAULT_SERVER_FACTS } from "../../../infra/vault/values";
 import { validateManifest } from "../../helpers/schemas";
 
 const config = monitoringSchema("prod").parse({});
+const monitored = { istioNamespace: "istio-system", vault: VAULT_SERVER_FACTS };
 
 type Relabel = { action: string; sourceLabels: string[]; regex?: string; replacement?: string; targetLabel?: string };
 
@@ -18,13 +20,13 @@ function relabel(rule: Relabel, labels: Record<string, string>): string | undefi
 
 describe("monitoring: scrape targets", () => {
     it("every ServiceMonitor and PodMonitor validates against the prometheus-operator schema", async () => {
-        const targets = scrapeTargets(config);
+        const targets = scrapeTargets(config, monitored);
         assert.deepEqual(
             targets.map((t) => `${t.kind}/${t.metadata.namespace}/${t.metadata.name}`),
             ["ServiceMonitor/monitoring/istiod", "PodMonitor/monitoring/istio-sidecars", "ServiceMonitor/vault/vault"],
         );
         for (const target of targets) assert.equal(await validateManifest(target), "validated", target.metadata.name);
-        assert.equal(scrapeTargets(monitoringSchema("local").parse({ vault: { enabled: false } })).length, 2);
+        assert.equal(scrapeTargets(monitoringSchema("local").parse({ vault: { enabled: false } }), monitored).length, 2);
     });
 
     it("scrapes every sidecar at the port the injector announces, on IPv4 and IPv6 pods", () => {
@@ -45,7 +47,7 @@ describe("monitoring: scrape targets", () => {
     });
 
     it("scrapes Vault over verified TLS in Prometheus format", () => {
-        const endpoint = (vaultServiceMonitor(config).spec.endpoints as Record<string, unknown>[])[0]!;
+        const endpoint = (vaultServiceMonitor(VAULT_SERVER_FACTS).spec.endpoints as Record<string, unknown>[])[0]!;
         assert.deepEqual(endpoint, {
             port: "https",
             scheme: "https",

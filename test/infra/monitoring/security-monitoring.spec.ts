@@ -194,6 +194,28 @@ describe("monitoring: rendered stacks", () => {
         assert.equal(config.receivers.find((r) => r.name === "security-oncall")!.pagerduty_configs![0]!.routing_key, pagerduty);
     });
 
+    it("follows the mesh's root namespace: mesh.rootNamespace istio-control is scraped and selected by the mesh alerts", async () => {
+        const mesh = {
+            ...(JSON.parse(readStackFile("prod").config["secure-platform:mesh"] ?? "{}") as object),
+            rootNamespace: "istio-control",
+        };
+        const stack = await renderWith("prod", { "secure-platform:mesh": JSON.stringify(mesh) });
+        const istiod = ofKind(stack, "ServiceMonitor").find((r) => (r.inputs.metadata as { name: string }).name === "istiod")!;
+        assert.deepEqual((istiod.inputs.spec as { namespaceSelector: unknown }).namespaceSelector, { matchNames: ["istio-control"] });
+        const alerts = ofKind(stack, "PrometheusRule")
+            .flatMap((r) => (r.inputs.spec as { groups: RuleGroup[] }).groups.flatMap((g) => g.rules))
+            .filter((r) => "alert" in r && r.alert.startsWith("MeshRoot"));
+        assert.equal(alerts.length, 1);
+        assert.match(alerts[0]!.expr, /citadel_server_root_cert_expiry_timestamp\{namespace="istio-control"\}/);
+        // Nothing monitoring creates still points at the default namespace.
+        assert.deepEqual(
+            children(stack)
+                .filter((r) => JSON.stringify(r.inputs).includes("istio-system"))
+                .map((r) => r.name),
+            [],
+        );
+    });
+
     it("`npm run plan -- --stack prod --format json` shows the three charts and the rules, UnauthorizedAccess included", () => {
         const result = spawnSync(
             process.execPath,
