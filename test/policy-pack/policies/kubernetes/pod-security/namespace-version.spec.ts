@@ -4,7 +4,7 @@ import { allPolicies } from "../../../../../policy-pack/policies";
 import { namespaceVersion } from "../../../../../policy-pack/policies/kubernetes/pod-security/namespace-version";
 import { checkStack, expectNone, expectViolations, POD_KINDS, restrictedPod } from "../../../helpers";
 
-const namespace = (name: string, labels: Record<string, string>) => ({
+const namespace = (name: string, labels: Record<string, string | undefined>) => ({
     type: "kubernetes:core/v1:Namespace",
     name,
     props: { metadata: { name, labels } },
