@@ -20,7 +20,7 @@ export function createVault(
     // Claims name the cluster's class unless config names one (EKS has no default class).
     const vault = { ...config.vault, storageClass: config.vault.storageClass ?? cluster.storageClass };
     const eks = config.cluster.mode === "eks" ? config.cluster : undefined;
-    const clientNames = new Set(config.services.filter((s) => s.vault).map((s) => s.namespace));
+    const vaultServices = config.services.filter((s) => s.vault);
     const server = new VaultServer("vault", {
         config: vault,
         stack: config.stack,
@@ -31,7 +31,10 @@ export function createVault(
         kmsDeletionWindowDays: eks?.kmsDeletionWindowDays ?? 30,
         cluster,
         deployerPrincipalArns: eks ? eks.accessEntries.filter((e) => e.access === "cluster-admin").map((e) => e.principalArn) : [],
-        clientNamespaces: namespaces.filter((n) => clientNames.has(n.name)),
+        clientNamespaces: namespaces
+            .map((n) => ({ ...n, workloads: vaultServices.filter((s) => s.namespace === n.name).map((s) => s.name) }))
+            .filter((n) => n.workloads.length > 0),
+        apiServerCidrs: eks ? [eks.vpc.cidr] : undefined,
     });
     const configuration = new VaultConfiguration(
         "vault-config",

@@ -3,6 +3,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { MANAGED_BY, namespaceIsolation } from "../namespaces/baseline";
+import { WORKLOAD_LABEL } from "../services/graph";
 import { VAULT_AUDIENCE } from "./policies";
 import { CA_CONFIGMAP, RELEASE_NAME, SERVER_POD_LABELS, TLS_SECRET, VAULT_PORT, CLUSTER_PORT } from "./values";
 
@@ -192,14 +193,24 @@ export function cronJob(name: string, namespace: string, schedule: string, pod: 
 /** EKS Pod Identity's agent: every node answers on these link-local addresses (docs.aws.amazon.com/eks/latest/userguide/pod-id-how-it-works.html). */
 export const POD_IDENTITY_AGENT = ["169.254.170.23/32", "fd00:ec2::23/128"];
 
-/** Pods of an application namespace may reach Vault's API, and nothing else of the vault namespace. */
-export function vaultEgressPolicy(namespace: string, vaultNamespace: string): Manifest<k8s.types.input.networking.v1.NetworkPolicy> {
+/** An application namespace's services that declared a `vault:` block; their pods carry WORKLOAD_LABEL=<service>. */
+export interface VaultClients {
+    namespace: string;
+    workloads: string[];
+}
+
+const workloadSelector = (workloads: string[]) => ({
+    matchExpressions: [{ key: WORKLOAD_LABEL, operator: "In", values: [...workloads].sort() }],
+});
+
+/** The pods of the services that declared Vault may reach its API, and nothing else of the vault namespace. */
+export function vaultEgressPolicy(clients: VaultClients, vaultNamespace: string): Manifest<k8s.types.input.networking.v1.NetworkPolicy> {
     return {
         apiVersion: "networking.k8s.io/v1",
         kind: "NetworkPolicy",
-        metadata: { name: "allow-vault-egress", namespace, labels: MANAGED_BY },
+        metadata: { name: "allow-vault-egress", namespace: clients.namespace, labels: MANAGED_BY },
         spec: {
-            podSelector: {},
+            podSelector: workloadSelector(clients.workloads),
             policyTypes: ["Egress"],
             egress: [
                 {
@@ -217,13 +228,10 @@ export function vaultEgressPolicy(namespace: string, vaultNamespace: string): Ma
 }
 
 /**
- * Who reaches the Vault servers: each other and the vault namespace's jobs (API and Raft ports), and the
- * application namespaces whose services use Vault (API only). Everything else is dropped.
+ * Who reaches the Vault servers: each other and the vault namespace's jobs (API and Raft ports), and the pods
+ * of the services that declared Vault (API only). Everything else is dropped.
  */
-export function vaultIngressPolicy(
-    vaultNamespace: string,
-    clientNamespaces: string[],
-): Manifest<k8s.types.input.networking.v1.NetworkPolicy> {
+export function vaultIngressPolicy(vaultNamespace: string, clients: VaultClients[]): Manifest<k8s.types.input.networking.v1.NetworkPolicy> {
     const ingress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = [
         {
             from: [{ podSelector: {} }],
@@ -233,15 +241,14 @@ export function vaultIngressPolicy(
             ],
         },
     ];
-    if (clientNamespaces.length > 0) {
+    if (clients.length > 0) {
         ingress.push({
-            from: [
-                {
-                    namespaceSelector: {
-                        matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [...clientNamespaces].sort() }],
-                    },
-                },
-            ],
+            from: [...clients]
+                .sort((a, b) => a.namespace.localeCompare(b.namespace))
+                .map((client) => ({
+                    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": client.namespace } },
+                    podSelector: workloadSelector(client.workloads),
+                })),
             ports: [{ protocol: "TCP", port: VAULT_PORT }],
         });
     }
@@ -259,14 +266,16 @@ export function vaultIngressPolicy(
 
 /**
  * The vault namespace itself is default-deny like an application namespace; its pods may resolve names,
- * reach the Vault servers (API and Raft) and leave over HTTPS only: the Kubernetes API (443 on EKS, 6443
- * on kind) for the jobs and service registration, and AWS (KMS, STS, Secrets Manager, S3); the servers
- * also reach the configured database's port.
+ * reach the Vault servers (API and Raft) and the Kubernetes API (on EKS 443 inside the VPC, where the
+ * control plane's interfaces are; on an existing cluster 6443, the API server's port after the service's
+ * translation). The pods with AWS roles also reach AWS's public endpoints (KMS, STS, Secrets Manager, S3)
+ * on 443 and no private address on it; the servers also reach the configured database's port.
  */
 export function vaultNamespaceIsolation(
     vaultNamespace: string,
     databasePort?: number,
     awsCredentials = false,
+    network: VaultNetwork = {},
 ): Record<string, Manifest<k8s.types.input.networking.v1.NetworkPolicy>> {
     const servers = { podSelector: { matchLabels: { ...SERVER_POD_LABELS, "app.kubernetes.io/instance": RELEASE_NAME } } };
     // EKS Pod Identity: the SDK in the servers (KMS seal), the bootstrap job and the snapshot job fetch their
@@ -279,15 +288,7 @@ export function vaultNamespaceIsolation(
                   kind: "NetworkPolicy",
                   metadata: { name: "vault-pod-identity-egress", namespace: vaultNamespace, labels: MANAGED_BY },
                   spec: {
-                      podSelector: {
-                          matchExpressions: [
-                              {
-                                  key: "app.kubernetes.io/name",
-                                  operator: "In",
-                                  values: [SERVER_POD_LABELS["app.kubernetes.io/name"], JOB_NAMES.bootstrap, JOB_NAMES.snapshot].sort(),
-                              },
-                          ],
-                      },
+                      podSelector: AWS_PODS,
                       policyTypes: ["Egress"],
                       egress: [{ to: POD_IDENTITY_AGENT.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 80 }] }],
                   },
@@ -314,10 +315,32 @@ export function vaultNamespaceIsolation(
                   } as k8s.types.input.networking.v1.NetworkPolicySpec,
               },
           };
+    const awsApis: Record<string, Manifest<k8s.types.input.networking.v1.NetworkPolicy>> = !network.aws
+        ? {}
+        : {
+              "aws-egress": {
+                  apiVersion: "networking.k8s.io/v1",
+                  kind: "NetworkPolicy",
+                  metadata: { name: "vault-aws-egress", namespace: vaultNamespace, labels: MANAGED_BY },
+                  spec: {
+                      podSelector: AWS_PODS,
+                      policyTypes: ["Egress"],
+                      // A NetworkPolicy cannot name KMS or S3, and their public ranges are thousands of prefixes: public
+                      // addresses on 443, nothing private. VPC interface endpoints would narrow this to the VPC.
+                      egress: [
+                          { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }], ports: [{ protocol: "TCP", port: 443 }] },
+                      ],
+                  },
+              },
+          };
+    const apiServer = network.apiServerCidrs
+        ? { to: network.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 443 }] }
+        : { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 6443 }] };
     const [defaultDeny, dns] = namespaceIsolation(vaultNamespace);
     return {
         ...database,
         ...credentials,
+        ...awsApis,
         "default-deny": defaultDeny!,
         "dns-egress": dns!,
         "namespace-egress": {
@@ -335,18 +358,34 @@ export function vaultNamespaceIsolation(
                             { protocol: "TCP", port: CLUSTER_PORT },
                         ],
                     },
-                    {
-                        to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
-                        ports: [
-                            { protocol: "TCP", port: 443 },
-                            { protocol: "TCP", port: 6443 },
-                        ],
-                    },
+                    apiServer,
                 ],
             },
         },
     };
 }
+
+/** Where the Kubernetes API and AWS are, as far as a NetworkPolicy can say. */
+export interface VaultNetwork {
+    /** EKS: the VPC's range, where the control plane's interfaces (and any interface endpoints) are. Else: unknown. */
+    apiServerCidrs?: string[];
+    /** The pods with AWS roles reach AWS's public endpoints (through the NAT gateways). */
+    aws?: boolean;
+}
+
+/** Addresses that are never an AWS public endpoint: 443 to these is not "AWS" (RFC 1918, shared, link-local). */
+export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"];
+
+/** Pods of the vault namespace that have AWS roles: the servers (KMS seal), the bootstrap and snapshot jobs. */
+const AWS_PODS = {
+    matchExpressions: [
+        {
+            key: "app.kubernetes.io/name",
+            operator: "In",
+            values: [SERVER_POD_LABELS["app.kubernetes.io/name"], JOB_NAMES.bootstrap, JOB_NAMES.snapshot].sort(),
+        },
+    ],
+};
 
 /** Local only: where snapshots go when there is no S3. */
 export function snapshotVolumeClaim(

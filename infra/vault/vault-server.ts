@@ -49,8 +49,10 @@ export interface VaultServerArgs {
     cluster: PlatformCluster;
     /** IAM principals that run `pulumi up` (the cluster-admin access entries); they log in to Vault with IAM. */
     deployerPrincipalArns: string[];
-    /** Application namespaces whose services use Vault, with the resources that create them. */
-    clientNamespaces: { name: string; resource: pulumi.Resource }[];
+    /** Application namespaces whose services use Vault, those services, and the resources that create the namespaces. */
+    clientNamespaces: { name: string; resource: pulumi.Resource; workloads: string[] }[];
+    /** EKS: the VPC's range, where the API server's interfaces are; undefined on an existing cluster. */
+    apiServerCidrs?: string[];
 }
 
 /** Vault's server certificate lasts two years; renewal is documented in docs/vault.md. */
@@ -199,22 +201,31 @@ export class VaultServer extends pulumi.ComponentResource {
         const podIdentity = awsContext !== undefined && Object.keys(serverAnnotations).length === 0;
         // Network: Vault's pods take API calls from the namespaces that use them, Raft only from each other;
         // on EKS the pods with AWS roles reach the Pod Identity agent; everything else, in or out, is denied.
-        for (const [policyName, policy] of Object.entries(vaultNamespaceIsolation(ns, config.database?.port, podIdentity))) {
+        for (const [policyName, policy] of Object.entries(
+            vaultNamespaceIsolation(ns, config.database?.port, podIdentity, {
+                apiServerCidrs: args.apiServerCidrs,
+                aws: awsContext !== undefined,
+            }),
+        )) {
             new k8s.networking.v1.NetworkPolicy(`${name}-${policyName}`, policy, inNamespace);
         }
         new k8s.networking.v1.NetworkPolicy(
             `${name}-ingress`,
             vaultIngressPolicy(
                 ns,
-                args.clientNamespaces.map((c) => c.name),
+                args.clientNamespaces.map((c) => ({ namespace: c.name, workloads: c.workloads })),
             ),
             inNamespace,
         );
         for (const client of args.clientNamespaces) {
-            new k8s.networking.v1.NetworkPolicy(`${name}-egress-${client.name}`, vaultEgressPolicy(client.name, ns), {
-                parent: this,
-                dependsOn: [client.resource],
-            });
+            new k8s.networking.v1.NetworkPolicy(
+                `${name}-egress-${client.name}`,
+                vaultEgressPolicy({ namespace: client.name, workloads: client.workloads }, ns),
+                {
+                    parent: this,
+                    dependsOn: [client.resource],
+                },
+            );
         }
 
         // Bootstrap: initialise once, store recovery material, set up the deployer's login, revoke root.

@@ -67,7 +67,7 @@ describe("vault in the rendered stacks", function () {
             const config = configOf(stack);
             const vaultServices = config.services.filter((s) => s.vault);
 
-            it("installs HashiCorp's chart, pinned, with HA Raft, TLS and the tolerant readiness probe", async () => {
+            it("installs HashiCorp's chart, pinned, with HA Raft, TLS and readiness only when unsealed, without waiting on it", async () => {
                 const release = byName(await rendered(stack), T.release, "vault");
                 const inputs = release.inputs as any;
                 assert.equal(inputs.chart, "vault");
@@ -76,7 +76,10 @@ describe("vault in the rendered stacks", function () {
                 assert.equal(inputs.namespace, "vault");
                 assert.equal(inputs.values.global.tlsDisable, false);
                 assert.equal(inputs.values.server.ha.replicas, config.vault.replicas);
-                assert.equal(inputs.values.server.readinessProbe.path, "/v1/sys/health?standbyok=true&sealedcode=204&uninitcode=204");
+                assert.equal(inputs.values.server.readinessProbe.path, "/v1/sys/health?standbyok=true");
+                // Pods become Ready only after the bootstrap Job, which runs after the release: Helm must not wait.
+                assert.equal(inputs.skipAwait, true);
+                assert.equal(inputs.atomic, false);
                 const hcl: string = inputs.values.server.ha.raft.config;
                 assert.match(hcl, /storage "raft"/);
                 if (config.vault.unseal === "aws-kms")
@@ -252,12 +255,25 @@ describe("vault in the rendered stacks", function () {
                 assert.equal(env.DEPLOYER_POLICY_NAME, "platform-deployer");
             });
 
-            it("opens Vault's port to the namespaces that use it, and only those", async () => {
+            it("opens Vault's port to the services that declared it, and only those", async () => {
                 const rendering = await rendered(stack);
                 const clients = [...new Set(vaultServices.map((s) => s.namespace))].sort();
                 const ingress = ofType(rendering, T.networkPolicy).find((p) => (p.inputs as any).metadata.name === "vault-server-ingress")!
                     .inputs as any;
-                assert.deepEqual(ingress.spec.ingress[1].from[0].namespaceSelector.matchExpressions[0].values, clients);
+                const peers = ingress.spec.ingress[1].from.map((peer: any) => [
+                    peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"],
+                    peer.podSelector.matchExpressions[0].values,
+                ]);
+                assert.deepEqual(
+                    peers,
+                    clients.map((ns) => [
+                        ns,
+                        vaultServices
+                            .filter((s) => s.namespace === ns)
+                            .map((s) => s.name)
+                            .sort(),
+                    ]),
+                );
                 assert.deepEqual(ingress.spec.ingress[1].ports, [{ protocol: "TCP", port: 8200 }]);
                 const egress = ofType(rendering, T.networkPolicy).filter((p) => (p.inputs as any).metadata.name === "allow-vault-egress");
                 assert.deepEqual(egress.map((p) => (p.inputs as any).metadata.namespace).sort(), clients);
