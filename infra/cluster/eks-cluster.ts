@@ -254,6 +254,8 @@ export class EksCluster extends pulumi.ComponentResource implements PlatformClus
                         httpPutResponseHopLimit: 1,
                         instanceMetadataTags: "disabled",
                     },
+                    // One-minute node metrics: node-exporter is off (infra/monitoring/values.ts), so CloudWatch is the nodes' only metrics.
+                    monitoring: { enabled: true },
                     blockDeviceMappings: [
                         {
                             deviceName: bottlerocket ? "/dev/xvdb" : "/dev/xvda",

@@ -138,6 +138,7 @@ describe("infra/cluster: EKS", () => {
                     assert.equal(t.metadataOptions.httpTokens, "required");
                     assert.equal(t.metadataOptions.httpPutResponseHopLimit, 1);
                     assert.equal(t.metadataOptions.httpEndpoint, "enabled");
+                    assert.deepEqual(t.monitoring, { enabled: true }, "one-minute CloudWatch metrics for the nodes");
                     for (const device of t.blockDeviceMappings) {
                         assert.equal(device.ebs.encrypted, "true");
                         assert.match(device.ebs.kmsKeyId, /^arn:aws:kms:/);
