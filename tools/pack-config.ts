@@ -52,9 +52,16 @@ export function policyPackConfigFor(stack: string): Record<string, unknown> {
     // components (Vault, the policy-controller, ...) run in their own system namespaces.
     pack["k8s:network-policy:namespace-default-deny"] = { applicationNamespaces };
     pack["istio:namespace-default-deny"] = { applicationNamespaces };
+    // The AWS policies that judge by environment learn it here: only the prod stack is production.
+    const production = config.environment === "prod";
+    pack["aws:rds-multi-az"] = { production };
+    pack["aws:lb-deletion-protection"] = { production };
     if (config.cluster.mode === "eks") {
         pack["aws:cloudwatch-log-retention"] = { minRetentionDays: config.cluster.logRetentionDays };
         pack["aws:kms-key-rotation"] = { minDeletionWindowDays: config.cluster.kmsDeletionWindowDays };
+        // The program encrypts its bucket and its node volumes with its own KMS keys; the pack holds it to that.
+        pack["aws:s3-bucket-kms-encryption"] = { requireCustomerManagedKey: true };
+        pack["aws:ec2-encrypted-volumes"] = { requireCustomerManagedKey: true };
     }
     return pack;
 }
@@ -94,6 +101,12 @@ export const COMPONENT_EXEMPTIONS: { file: string; runs: (c: PlatformConfig) => 
         file: "exemptions.policy-controller.json",
         runs: ({ admission }) => admission.signatures.enabled,
         namespaces: ({ admission }) => [admission.signatures.policyController.namespace],
+    },
+    {
+        // The AWS resources of Vault's backups, which exist on EKS only; they have no namespace.
+        file: "exemptions.vault.json",
+        runs: ({ cluster }) => cluster.mode === "eks",
+        namespaces: () => [],
     },
     {
         file: "exemptions.trivy-operator.json",

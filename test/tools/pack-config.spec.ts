@@ -11,6 +11,7 @@ import {
     PACK_CONFIG_DIR,
     packConfigPath,
     platformConfigOf,
+    policyPackConfigFor,
 } from "../../tools/pack-config";
 import { listStacks } from "../../tools/render/stack-file";
 
@@ -86,12 +87,18 @@ describe("tools/pack-config: exemptions of the components' charts", () => {
         );
     });
 
-    it("puts every component's exemptions into the config of every stack that runs the component", () => {
+    it("puts every component's exemptions into the config of every stack that runs the component, and only there", () => {
         for (const stack of listStacks()) {
             const config = platformConfigOf(stack);
             const written = JSON.parse(readFileSync(packConfigPath(stack), "utf8")) as Record<string, { exemptions?: unknown[] }>;
             for (const component of COMPONENT_EXEMPTIONS) {
-                assert.ok(component.runs(config), `${stack} runs the component of ${component.file}`);
+                // Vault's backups bucket exists on EKS only; every other component runs in every stack.
+                const runs = component.runs(config);
+                assert.equal(
+                    runs,
+                    component.file !== "exemptions.vault.json" || config.cluster.mode === "eks",
+                    `${stack}: ${component.file}`,
+                );
                 const entries = JSON.parse(readFileSync(join(PACK_CONFIG_DIR, component.file), "utf8")) as {
                     policy: string;
                     reason: string;
@@ -99,8 +106,9 @@ describe("tools/pack-config: exemptions of the components' charts", () => {
                 assert.ok(entries.length > 0, component.file);
                 for (const { policy, ...exemption } of entries) {
                     assert.ok(exemption.reason.length >= 80, `${component.file} ${policy}: a reason a reviewer can judge`);
-                    assert.ok(
-                        written[policy]?.exemptions?.some((e) => JSON.stringify(e) === JSON.stringify(exemption)),
+                    assert.equal(
+                        written[policy]?.exemptions?.some((e) => JSON.stringify(e) === JSON.stringify(exemption)) ?? false,
+                        runs,
                         `${stack}: ${policy} ${JSON.stringify(exemption)}`,
                     );
                 }
@@ -171,5 +179,22 @@ describe("tools/pack-config: exemptions of the components' charts", () => {
                 "pss:baseline:capabilities shop/istio-cni-node mandatory",
             ],
         );
+    });
+});
+
+describe("tools/pack-config: what the AWS policies learn about the stack", () => {
+    it("tells the production-only policies whether the stack is prod, and holds EKS stacks to their own KMS keys", () => {
+        for (const stack of listStacks()) {
+            const config = platformConfigOf(stack);
+            const pack = policyPackConfigFor(stack) as Record<string, Record<string, unknown> | undefined>;
+            const production = config.environment === "prod";
+            assert.deepEqual(pack["aws:rds-multi-az"], { production }, stack);
+            assert.deepEqual(pack["aws:lb-deletion-protection"], { production }, stack);
+            const eks = config.cluster.mode === "eks";
+            assert.equal(pack["aws:s3-bucket-kms-encryption"]?.requireCustomerManagedKey, eks ? true : undefined, stack);
+            assert.equal(pack["aws:ec2-encrypted-volumes"]?.requireCustomerManagedKey, eks ? true : undefined, stack);
+        }
+        assert.ok(listStacks().some((s) => platformConfigOf(s).environment === "prod"));
+        assert.ok(listStacks().some((s) => platformConfigOf(s).environment !== "prod"));
     });
 });
