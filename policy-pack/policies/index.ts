@@ -20,7 +20,7 @@ import { peerAuthenticationStrict } from "./istio/peer-authentication-strict";
 import { authorizationPolicyNoAllowAll } from "./istio/authorization-policy-no-allow-all";
 import { destinationRuleTls } from "./istio/destination-rule-tls";
 import { meshWideStrictMtls } from "./istio/mesh-wide-strict-mtls";
-import { namespaceDefaultDenyAuthz } from "./istio/namespace-default-deny-authz";
+import { namespaceDefaultDenyAuthz } from "./istio/namespace-default-deny";
 import { vaultPolicyLeastPrivilege } from "./vault/policy-least-privilege";
 import { kubernetesAuthRole } from "./vault/kubernetes-auth-role";
 import { transitKeyRotation } from "./vault/transit-key-rotation";
@@ -35,7 +35,7 @@ import { cloudwatchLogRetention } from "./aws/cloudwatch-log-retention";
 import { s3PublicAccessBlock } from "./aws/s3-public-access-block";
 import { s3BucketBaseline } from "./aws/s3-bucket-baseline";
 import { securityGroupOpenIngress } from "./aws/security-group-open-ingress";
-import { imdsv2 } from "./aws/imdsv2";
+import { imdsv2 } from "./aws/imdsv2-required";
 import { iamNoAdminWildcard } from "./aws/iam-no-admin-wildcard";
 // AWS controls of the peer packs (issue 14), advisory in their first pack version.
 import { kmsNoLockoutBypass } from "./aws/kms-no-lockout-bypass";

@@ -3,7 +3,7 @@ import { eksControlPlaneLogging } from "../../../../policy-pack/policies/aws/eks
 import { eksEndpointAccess } from "../../../../policy-pack/policies/aws/eks-endpoint-access";
 import { eksSecretsEncryption } from "../../../../policy-pack/policies/aws/eks-secrets-encryption";
 import { iamNoAdminWildcard } from "../../../../policy-pack/policies/aws/iam-no-admin-wildcard";
-import { imdsv2 } from "../../../../policy-pack/policies/aws/imdsv2";
+import { imdsv2 } from "../../../../policy-pack/policies/aws/imdsv2-required";
 import { kmsKeyRotation } from "../../../../policy-pack/policies/aws/kms-key-rotation";
 import { s3BucketBaseline } from "../../../../policy-pack/policies/aws/s3-bucket-baseline";
 import { s3PublicAccessBlock } from "../../../../policy-pack/policies/aws/s3-public-access-block";

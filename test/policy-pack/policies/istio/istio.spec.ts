@@ -1,7 +1,7 @@
 import { authorizationPolicyNoAllowAll } from "../../../../policy-pack/policies/istio/authorization-policy-no-allow-all";
 import { destinationRuleTls } from "../../../../policy-pack/policies/istio/destination-rule-tls";
 import { meshWideStrictMtls } from "../../../../policy-pack/policies/istio/mesh-wide-strict-mtls";
-import { namespaceDefaultDenyAuthz } from "../../../../policy-pack/policies/istio/namespace-default-deny-authz";
+import { namespaceDefaultDenyAuthz } from "../../../../policy-pack/policies/istio/namespace-default-deny";
 import { peerAuthenticationStrict } from "../../../../policy-pack/policies/istio/peer-authentication-strict";
 import { check, checkStack, expectNone, expectViolations } from "../../helpers";
 
