@@ -4,10 +4,11 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { parse as parseYaml } from "yaml";
-import { PackConfigError, parsePackConfig } from "../policy-pack/lib/config";
+import { PackConfigError, parsePackConfig, type PackConfig } from "../policy-pack/lib/config";
 import { evaluate, type ResourceInput } from "../policy-pack/lib/evaluate";
 import type { EvaluationReport } from "../policy-pack/lib/types";
 import { allPolicies } from "../policy-pack/policies";
+import { isModelledVersion, VALID_VERSIONS_TEXT, withKubernetesVersion } from "../policy-pack/policies/kubernetes/pod-security/versions";
 import { InputError, displayPath, loadInputs } from "./check/manifests";
 import { buildOutput, EXIT_BAD_INPUT, exitCodeOf, formatCheckTable, type CheckError, type PackConfigUsed } from "./check/report";
 import { toSarif } from "./check/sarif";
@@ -25,6 +26,8 @@ export interface CheckOptions {
     base?: string;
     exclude?: string[];
     allowEmpty?: boolean;
+    /** The cluster's Kubernetes version, for the pod-security policies (over the pack config's). */
+    kubernetesVersion?: string;
     /** The user's directory: relative paths (inputs, --config, --output, --base) are resolved against it. */
     cwd?: string;
     progress?: (text: string) => void;
@@ -74,19 +77,22 @@ async function evaluateManifests(
 export async function runCheck(paths: string[], options: CheckOptions): Promise<{ code: number; out: string; errors: CheckError[] }> {
     const cwd = options.cwd ?? process.cwd();
     const configFile = options.config === undefined ? undefined : userPath(options.config, cwd);
-    const given = configFile === undefined ? undefined : parsePackConfig(readPackConfig(configFile), allPolicies, options.config!);
+    const parsed = configFile === undefined ? undefined : parsePackConfig(readPackConfig(configFile), allPolicies, options.config!);
+    const versioned = (c: PackConfig) => (options.kubernetesVersion ? withKubernetesVersion(c, options.kubernetesVersion, allPolicies) : c);
+    const given = parsed && versioned(parsed);
     const input = loadInputs(paths, { cwd, exclude: options.exclude ?? [], allowEmpty: options.allowEmpty ?? false });
     const reports = [];
     const packConfigs: PackConfigUsed[] = [];
     const explicit = configFile && `--config ${displayPath(configFile, cwd)}`;
     if (input.resources.length) {
-        reports.push({ report: await evaluateManifests(input.resources, given ?? {}, options.progress) });
+        reports.push({ report: await evaluateManifests(input.resources, given ?? versioned({}), options.progress) });
         packConfigs.push({ input: "manifests", source: explicit || "none given (--config), the policies' defaults" });
     }
     for (const plan of input.planStacks) {
         // A saved plan carries the config `plan` judged it with; --config, when given, overrides it.
         const packConfig =
-            given ?? (plan.packConfig === undefined ? {} : parsePackConfig(plan.packConfig, allPolicies, `${plan.file}: packConfig`));
+            given ??
+            versioned(plan.packConfig === undefined ? {} : parsePackConfig(plan.packConfig, allPolicies, `${plan.file}: packConfig`));
         reports.push({
             report: await evaluate(plan.resources, packConfig, { policies: allPolicies, stackPolicies: true }),
             stack: { file: plan.file, stack: plan.stack },
@@ -135,6 +141,14 @@ function command(io: Io): Command {
             [] as string[],
         )
         .option("--allow-empty", "accept input that holds no Kubernetes object (by default that is an error, exit 2)")
+        .option(
+            "--kubernetes-version <version>",
+            "the cluster's Kubernetes version for Pod Security (default: the newest released)",
+            (v: string) => {
+                if (!isModelledVersion(v)) throw new InvalidArgumentError(`expected ${VALID_VERSIONS_TEXT}`);
+                return v;
+            },
+        )
         .exitOverride()
         .configureOutput({ writeOut: (s) => void io.out(s), writeErr: (s) => void io.err(s) });
 }

@@ -2,6 +2,8 @@
 // PSA picks, per check, the newest `VersionedCheck` whose MinimumVersion is at or below the policy
 // version (policy/registry.go, inflateVersions), so a version here is a minor of Kubernetes 1.
 import { z } from "zod";
+import type { PackConfig } from "../../../lib/config";
+import type { AnyPolicy } from "../../../lib/types";
 
 /** Every release the pod-security policies model exactly, oldest first; the last is the newest released. */
 export const KUBERNETES_VERSIONS = ["1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36"] as const;
@@ -39,8 +41,7 @@ export const podSecurityConfig = z.object({
     kubernetesVersion: z
         .string()
         .superRefine((v, ctx) => {
-            const minor = minorOf(v);
-            if (minor === undefined || !isModelled(minor))
+            if (!isModelledVersion(v))
                 ctx.addIssue({
                     code: "custom",
                     message: `${JSON.stringify(v)} is not a modelled Kubernetes version; valid: ${VALID_VERSIONS_TEXT}`,
@@ -70,4 +71,20 @@ export function pinnedVersion(label: string | undefined, cluster: PodSecurityVer
 
 export function versionText(version: PodSecurityVersion): string {
     return version.policy === version.cluster ? `v1.${version.policy}` : `v1.${version.policy} on a 1.${version.cluster} cluster`;
+}
+
+export function isModelledVersion(value: string): boolean {
+    const minor = minorOf(value);
+    return minor !== undefined && isModelled(minor);
+}
+
+/** The pack config with `kubernetesVersion` set on every pod-security policy, as `check --kubernetes-version` asks. */
+export function withKubernetesVersion(config: PackConfig, version: string, policies: AnyPolicy[]): PackConfig {
+    const out: PackConfig = { ...config };
+    for (const policy of policies.filter((p) => p.config === podSecurityConfig)) {
+        const entry = out[policy.name];
+        out[policy.name] =
+            typeof entry === "string" ? { enforcementLevel: entry, kubernetesVersion: version } : { ...entry, kubernetesVersion: version };
+    }
+    return out;
 }

@@ -1,4 +1,8 @@
 import { strict as assert } from "node:assert";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCheckCli } from "../../../../../tools/check";
 import { parsePackConfig } from "../../../../../policy-pack/lib/config";
 import { allPolicies } from "../../../../../policy-pack/policies";
 import {
@@ -41,5 +45,50 @@ describe("pod-security versions", () => {
                 bad,
             );
         }
+    });
+    it("check --kubernetes-version judges plain manifests at that version; an unmodelled one is exit 2 naming the option", async () => {
+        const dir = mkdtempSync(join(tmpdir(), "pss-version-"));
+        const pod = {
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: { name: "p", namespace: "apps" },
+            spec: {
+                securityContext: {
+                    runAsNonRoot: true,
+                    seccompProfile: { type: "RuntimeDefault" },
+                    sysctls: [{ name: "net.ipv4.tcp_rmem", value: "4096" }],
+                },
+                containers: [
+                    {
+                        name: "app",
+                        image: "registry.example.com/app:1.0.0",
+                        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                    },
+                ],
+            },
+        };
+        writeFileSync(join(dir, "pod.json"), JSON.stringify(pod));
+        const run = async (...args: string[]) => {
+            let out = "";
+            let err = "";
+            const code = await runCheckCli(["pod.json", "--format", "json", ...args], {
+                cwd: dir,
+                out: async (s) => void (out += s),
+                err: async (s) => void (err += s),
+            });
+            return { code, out, err };
+        };
+        const sysctlViolations = (out: string) =>
+            (JSON.parse(out) as { results: { violations: { policy: string }[] }[] }).results
+                .flatMap((r) => r.violations)
+                .filter((v) => v.policy === "pss:baseline:sysctls");
+        const at131 = await run("--kubernetes-version", "1.31");
+        assert.equal(at131.code, 1, at131.err);
+        assert.equal(sysctlViolations(at131.out).length, 1);
+        const newest = await run();
+        assert.equal(sysctlViolations(newest.out).length, 0);
+        const bad = await run("--kubernetes-version", "1.29");
+        assert.equal(bad.code, 2);
+        assert.match(bad.err, /--kubernetes-version.*expected "latest" or one of "1\.30"/);
     });
 });
