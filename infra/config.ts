@@ -276,26 +276,129 @@ function keyOf(path: PropertyKey[]): string {
     return key;
 }
 
-function problemsOf(error: z.ZodError, secretKeys: string[]): string[] {
+/** Where each top-level key's settings are documented, so that an error about a nested key can say where to look. */
+export const CONFIG_DOCS: Record<string, string> = {
+    environment: "README.md#configuration",
+    cluster: "README.md#configuration",
+    namespaces: "README.md#configuration",
+    services: "README.md#configuration",
+    mesh: "docs/mesh.md#configuration",
+    vault: "docs/vault.md#configuration-secure-platformvault",
+    monitoring: "docs/monitoring.md#configuration-secure-platformmonitoring",
+    admission: "docs/admission.md#configuration-secure-platformadmission",
+};
+
+/**
+ * Which secrets an error may touch: offline, the stack file says exactly where each `secure:` value is
+ * (`paths`, without the project prefix); at run time the CLI only says which top-level keys hold one (`keys`).
+ */
+export interface SecretLocations {
+    keys: string[];
+    paths?: (string | number)[][];
+}
+
+const isPrefix = (a: PropertyKey[], b: PropertyKey[]) => a.length <= b.length && a.every((part, i) => String(part) === String(b[i]));
+
+/** Why a value is not shown, or undefined when it can be: never claim a value is a secret when it is not. */
+function hiddenBecause(path: PropertyKey[], secrets: SecretLocations): string | undefined {
+    const key = `${PROJECT}:${String(path[0])}`;
+    if (secrets.paths) {
+        if (secrets.paths.some((secret) => isPrefix(secret, path))) return "it is a secret";
+        if (secrets.paths.some((secret) => isPrefix(path, secret))) return "it holds a secret";
+        return undefined;
+    }
+    return secrets.keys.includes(String(path[0])) ? `${key} holds a secret` : undefined;
+}
+
+function docsOf(path: PropertyKey[]): string {
+    return CONFIG_DOCS[String(path[0])] ?? "README.md#configuration";
+}
+
+function problemsOf(error: z.ZodError, secrets: SecretLocations): string[] {
     return error.issues.flatMap((issue) => {
         if (issue.code === "unrecognized_keys") {
             // A typo in a key name is named itself, not its parent.
-            return issue.keys.map(
-                (key) => `${keyOf([...issue.path, key])}: is not a known key; valid keys here are listed in README.md#configuration`,
-            );
+            return issue.keys.map((key) => {
+                const path = [...issue.path, key];
+                const valid = issue.path.length === 0 ? ` (valid: ${Object.keys(CONFIG_DOCS).join(", ")})` : "";
+                return `${keyOf(path)}: is not a known key${valid}; the valid keys are documented in ${docsOf(path)}`;
+            });
         }
-        const secret = secretKeys.includes(String(issue.path[0]));
-        const given = !("input" in issue) ? "" : secret ? " (value not shown: it is a secret)" : ` (got ${describeValue(issue.input)})`;
+        const hidden = issue.path.length > 0 ? hiddenBecause(issue.path, secrets) : undefined;
+        const given = !("input" in issue) ? "" : hidden ? ` (value not shown: ${hidden})` : ` (got ${describeValue(issue.input)})`;
         const key = issue.path.length > 0 ? keyOf(issue.path) : `${PROJECT}:<root>`;
-        return `${key}: ${issue.message}${given}`;
+        const docs = issue.path.length > 1 ? `; see ${docsOf(issue.path)}` : "";
+        return `${key}: ${issue.message}${given}${docs}`;
     });
+}
+
+/** Edit distance, for namespaces that are this project's misspelt. */
+function distance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length]!;
+}
+
+/**
+ * The program reads only `secure-platform:` keys, so a key in a namespace that is nearly that one
+ * (`secure-platfrom:mesh`, `Secure-Platform:vault`) would be ignored and defaults applied: it is an error.
+ */
+function misspeltNamespaces(keys: string[]): string[] {
+    return keys.flatMap((key) => {
+        const colon = key.indexOf(":");
+        if (colon < 0) return [];
+        const namespace = key.slice(0, colon);
+        if (namespace === PROJECT || distance(namespace.toLowerCase().replace(/_/g, "-"), PROJECT) > 3) return [];
+        return [
+            `${key}: "${namespace}" is not this project's namespace, so the program would ignore the key and apply defaults; did you mean ${PROJECT}:${key.slice(colon + 1)}?`,
+        ];
+    });
+}
+
+/** Structured config arrives as JSON text; plain values as strings. */
+function parseConfigValue(value: string): unknown {
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
+}
+
+/**
+ * Validates a stack's whole configuration as the Pulumi CLI passes it (fully qualified keys, JSON text for
+ * objects): the `secure-platform:` keys, and keys in namespaces that look like a misspelling of it.
+ */
+export function parseStackConfig(stack: string, config: Record<string, string>, secrets: SecretLocations): PlatformConfig {
+    const prefix = `${PROJECT}:`;
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(config)) {
+        if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = parseConfigValue(value);
+    }
+    const problems = misspeltNamespaces(Object.keys(config));
+    let parsed: PlatformConfig | undefined;
+    try {
+        parsed = parsePlatformConfig(stack, raw, secrets);
+    } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        problems.push(...error.problems);
+    }
+    if (problems.length > 0 || !parsed) throw new ConfigError(stack, problems);
+    return parsed;
 }
 
 /**
  * Validates raw stack configuration (the `secure-platform:*` keys without their prefix) and applies the
  * environment's defaults. Throws ConfigError naming every invalid key; never returns a partial config.
  */
-export function parsePlatformConfig(stack: string, raw: Record<string, unknown>, secretKeys: string[] = []): PlatformConfig {
+export function parsePlatformConfig(stack: string, raw: Record<string, unknown>, secrets: string[] | SecretLocations = []): PlatformConfig {
+    const secretLocations = Array.isArray(secrets) ? { keys: secrets } : secrets;
+    const secretKeys = secretLocations.keys;
     const environmentValue = raw["environment"] ?? (ENVIRONMENTS as readonly string[]).find((e) => e === stack);
     const environment = z.enum(ENVIRONMENTS).safeParse(environmentValue);
     if (!environment.success) {
@@ -304,7 +407,7 @@ export function parsePlatformConfig(stack: string, raw: Record<string, unknown>,
         ]);
     }
     const parsed = platformSchema(environment.data).safeParse({ ...raw, environment: environment.data }, { reportInput: true });
-    if (!parsed.success) throw new ConfigError(stack, problemsOf(parsed.error, secretKeys));
+    if (!parsed.success) throw new ConfigError(stack, problemsOf(parsed.error, secretLocations));
     const config = parsed.data;
     return {
         stack,
@@ -321,24 +424,12 @@ export function parsePlatformConfig(stack: string, raw: Record<string, unknown>,
     };
 }
 
-/** Reads every `secure-platform:*` key of the running stack and validates it. */
+/** Reads the running stack's configuration and validates it. */
 export function loadPlatformConfig(): PlatformConfig {
-    const raw: Record<string, unknown> = {};
-    const secretKeys: string[] = [];
+    const config = pulumi.runtime.allConfig();
     const prefix = `${PROJECT}:`;
-    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-        if (!key.startsWith(prefix)) continue;
-        raw[key.slice(prefix.length)] = parseConfigValue(value);
-        if (runtimeConfig.isConfigSecret(key)) secretKeys.push(key.slice(prefix.length));
-    }
-    return parsePlatformConfig(pulumi.getStack(), raw, secretKeys);
-}
-
-/** Structured config arrives as JSON text; plain values as strings. */
-function parseConfigValue(value: string): unknown {
-    try {
-        return JSON.parse(value);
-    } catch {
-        return value;
-    }
+    const keys = Object.keys(config)
+        .filter((key) => key.startsWith(prefix) && runtimeConfig.isConfigSecret(key))
+        .map((key) => key.slice(prefix.length));
+    return parseStackConfig(pulumi.getStack(), config, { keys });
 }

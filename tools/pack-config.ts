@@ -9,7 +9,7 @@ import { ConfigError, type PlatformConfig } from "../infra/config";
 import { exemptionSchema, PackConfigError, parsePackConfig } from "../policy-pack/lib/config";
 import { allPolicies } from "../policy-pack/policies";
 import { platformConfigOf as platformConfigOfFile } from "./render/platform-config";
-import { listStacks, readStackFile, REPO_ROOT } from "./render/stack-file";
+import { listStacks, readStackFile, REPO_ROOT, type StackFile } from "./render/stack-file";
 
 export const PACK_CONFIG_DIR = join(REPO_ROOT, "policy-pack", "config");
 
@@ -34,8 +34,8 @@ export function packConfigFor(stack: string): PackImageConfig {
  * The stack's policy pack config: keys are policy names. Namespaces that admission exempts from
  * the image rules (with their reason) are exempt from the pack's image policies too.
  */
-export function policyPackConfigFor(stack: string): Record<string, unknown> {
-    const config = platformConfigOf(stack);
+export function policyPackConfigFor(stack: string | PlatformConfig): Record<string, unknown> {
+    const config = typeof stack === "string" ? platformConfigOf(stack) : stack;
     const exemptions = config.admission.exemptNamespaces.map(({ name, reason }) => ({ namespace: name, reason }));
     const withExemptions = (settings: Record<string, unknown>) => (exemptions.length ? { ...settings, exemptions } : settings);
     const pack: Record<string, unknown> = {
@@ -160,15 +160,25 @@ export function mergePackConfigs(generated: Record<string, Entry>, reviewed: Rec
     return merged;
 }
 
-/** Generated settings, then the exemptions of the components the stack runs, then the stack's reviewed additions. */
-export function packConfigText(stack: string): string {
-    const reviewedPath = reviewedConfigPath(stack);
+/**
+ * Generated settings, then the exemptions of the components the stack runs, then the stack's reviewed
+ * additions: from any stack file, so that a candidate file is judged by what it declares itself.
+ */
+export function packConfigOfFile(file: StackFile): Record<string, Entry> {
+    const reviewedPath = reviewedConfigPath(file.stack);
     const reviewed = existsSync(reviewedPath) ? (JSON.parse(readFileSync(reviewedPath, "utf8")) as Record<string, Entry>) : {};
-    const components = componentExemptionsFor(platformConfigOf(stack));
-    const merged = mergePackConfigs(mergePackConfigs(policyPackConfigFor(stack) as Record<string, Entry>, components), reviewed);
+    const config = platformConfigOfFile(file);
+    const merged = mergePackConfigs(
+        mergePackConfigs(policyPackConfigFor(config) as Record<string, Entry>, componentExemptionsFor(config)),
+        reviewed,
+    );
     // A misspelt policy name or a reasonless exemption fails here, not at the next preview.
-    parsePackConfig(merged, allPolicies, `policy-pack/config/${stack}.json`);
-    return `${JSON.stringify(merged, null, 2)}\n`;
+    parsePackConfig(merged, allPolicies, `policy-pack/config/${file.stack}.json`);
+    return merged;
+}
+
+export function packConfigText(stack: string): string {
+    return `${JSON.stringify(packConfigOfFile(readStackFile(stack)), null, 2)}\n`;
 }
 
 /** Stacks whose file is missing or differs from what their stack config generates. */

@@ -1,51 +1,76 @@
-// `npm run plan -- --stack <name> [--format summary|json]`: renders a stack offline, under Pulumi's mocks.
-import { resolve } from "node:path";
-import { Command, Option } from "commander";
+// `npm run plan -- --stack <name> [--format summary|json] [--output FILE]`: renders a stack offline, under Pulumi's
+// mocks, and judges it with the policy pack. Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad input.
+import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "../infra/config";
 import { PackConfigError } from "../policy-pack/lib/config";
-import { evaluatePlan, formatPlanEvaluation, readStackPolicyConfig } from "../policy-pack/lib/plan";
+import { evaluatePlan, formatPlanEvaluation } from "../policy-pack/lib/plan";
 import { DEFAULT_CHARTS_DIR, findCachedChart } from "./charts/cache";
 import { findHelm, HelmError } from "./charts/helm";
 import { planWithCharts } from "./charts/pack";
 import { RELEASE_TYPE, ReleaseInputError, releaseInputs, renderCharts } from "./charts/render";
+import { emit, oneLine, processIo, userPath, type Io } from "./cli/output";
+import { packConfigOfFile } from "./pack-config";
 import { platformConfigOf } from "./render/platform-config";
 import { renderStack, type RenderedStack } from "./render/render";
 import { listStacks, readStackFile, readStackFileAt, StackFileError } from "./render/stack-file";
 import { formatSummary } from "./render/summary";
 
 const EXIT_BAD_INPUT = 2;
+const INPUT_ERRORS = [ConfigError, StackFileError, PackConfigError, HelmError, ReleaseInputError];
 
-/** Writes to stdout (or stderr) and waits until it is flushed: a pipe drops what is pending at process.exit. */
-function print(text: string, stream: NodeJS.WriteStream = process.stdout): Promise<void> {
-    return new Promise((resolve, reject) => stream.write(text, (error) => (error ? reject(error) : resolve())));
+interface PlanOptions {
+    stack?: string;
+    stackFile?: string;
+    format: "summary" | "json";
+    output?: string;
+    charts: string;
 }
 
-async function main(argv: string[]): Promise<number> {
-    const program = new Command("plan")
+function command(io: Io): Command {
+    return new Command("plan")
         .description("Render a stack from stacks/Pulumi.<stack>.yaml without the Pulumi CLI, a cluster or a cloud account")
         .option("-s, --stack <name>", `stack to render from stacks/ (${listStacks().join(", ")})`)
-        .option("--stack-file <path>", "render this stack file instead (its name Pulumi.<stack>.yaml gives the stack)")
+        .option("--stack-file <path>", "render this stack file instead (named Pulumi.<stack>.yaml, or give --stack too)")
         .addOption(new Option("-f, --format <format>", "output format").choices(["summary", "json"]).default("summary"))
+        .option("-o, --output <file>", "write the summary or JSON to this file instead of stdout")
         .option(
             "--charts <dir>",
             "chart cache: where every pinned chart is found, the policy step also judges what the charts render",
             DEFAULT_CHARTS_DIR,
         )
         .exitOverride()
-        .parse(argv);
-    const { stack, stackFile, format, charts } = program.opts<{
-        stack?: string;
-        stackFile?: string;
-        format: "summary" | "json";
-        charts: string;
-    }>();
-    if (!stack && !stackFile) {
-        process.stderr.write("plan: give --stack <name> or --stack-file <path>\n");
+        .configureOutput({ writeOut: (s) => void io.out(s), writeErr: (s) => void io.err(s) });
+}
+
+/**
+ * Runs `plan` with the arguments after `--` (argv without node and the script) and returns its exit code.
+ * Every failure is an exit code and a message on io.err: 2 for bad input and for anything unexpected.
+ */
+export async function runPlan(args: string[], io: Io = processIo()): Promise<number> {
+    try {
+        const program = command(io).parse(args, { from: "user" });
+        return await plan(program.opts<PlanOptions>(), io);
+    } catch (error) {
+        if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+        if (INPUT_ERRORS.some((type) => error instanceof type)) await io.err(`${(error as Error).message}\n`);
+        else await io.err(`plan failed: ${oneLine(error)}\n`);
         return EXIT_BAD_INPUT;
     }
-    const file = stackFile ? readStackFileAt(stackFile, stack) : readStackFile(stack!);
+}
+
+async function plan(options: PlanOptions, io: Io): Promise<number> {
+    const { stack, stackFile, format, output, charts } = options;
+    if (!stack && !stackFile) {
+        await io.err(`plan: give --stack <name> or --stack-file <path> (stacks: ${listStacks().join(", ")})\n`);
+        return EXIT_BAD_INPUT;
+    }
+    const file = stackFile ? readStackFileAt(userPath(stackFile, io.cwd), stack) : readStackFile(stack!);
+    // Validated here first, where the stack file says which values are secrets: errors show every other value.
+    const platformConfig = platformConfigOf(file);
+    // The pack config comes from the stack file being rendered (a candidate's own registries and namespaces).
+    const packConfig = packConfigOfFile(file);
     const rendered = await renderStack(file.stack, { stackFile: file });
-    const resources = rendered.resources.map(({ type, name, urn, parent, inputs, protect, dependsOn }) => ({
+    const resources = rendered.resources.map(({ type, name, urn, parent, inputs, protect, dependsOn, source }) => ({
         type,
         name,
         urn,
@@ -53,21 +78,20 @@ async function main(argv: string[]): Promise<number> {
         inputs,
         protect,
         dependsOn,
+        ...(source ? { source } : {}),
     }));
-    const planJson = { stack: rendered.stack, resources, outputs: rendered.outputs };
-    if (format === "json") {
-        await print(`${JSON.stringify(planJson, null, 2)}\n`);
-    } else {
-        await print(`${formatSummary(rendered)}\n`);
-    }
+    // The pack config travels with the plan, so that `check` on the saved plan judges it as plan does.
+    const planJson = { stack: rendered.stack, resources, outputs: rendered.outputs, packConfig };
+    const primary = format === "json" ? `${JSON.stringify(planJson, null, 2)}\n` : `${formatSummary(rendered)}\n`;
+    await emit(io, primary, output);
     // The policy step: the same pack that `pulumi preview --policy-pack` runs, with the stack's pack config,
     // over the chart objects too where every chart is in the cache (plan never pulls: it stays offline).
-    const chartsDir = resolve(process.env.INIT_CWD ?? process.cwd(), charts);
-    const withCharts = await chartObjects(rendered, chartsDir, platformConfigOf(file).cluster.kubernetesVersion);
-    const policy = await evaluatePlan(withCharts.plan ?? planJson, readStackPolicyConfig(file.stack));
-    await print(`\n${withCharts.note}\n`, process.stderr);
-    // JSON output stays machine-readable on stdout; the policy table goes to stderr then.
-    await print(`\n${formatPlanEvaluation(policy)}\n`, format === "json" ? process.stderr : process.stdout);
+    const withCharts = await chartObjects(rendered, userPath(charts, io.cwd), platformConfig.cluster.kubernetesVersion);
+    const policy = await evaluatePlan(withCharts.plan ?? planJson, packConfig);
+    await io.err(`\n${withCharts.note}\n`);
+    // JSON on stdout stays machine-readable: the policy table goes to stderr then.
+    const table = `\nPack config derived from ${file.path}.\n${formatPlanEvaluation(policy)}\n`;
+    await (format === "json" && output === undefined ? io.err(table) : io.out(table));
     return policy.hasMandatory ? 1 : 0;
 }
 
@@ -102,17 +126,4 @@ async function chartObjects(
     };
 }
 
-main(process.argv).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-        const code = (error as { code?: string }).code;
-        if (code === "commander.helpDisplayed" || code === "commander.version") process.exit(0);
-        if (code?.startsWith("commander.")) process.exit(EXIT_BAD_INPUT);
-        if ([ConfigError, StackFileError, PackConfigError, HelmError, ReleaseInputError].some((type) => error instanceof type)) {
-            process.stderr.write(`${(error as Error).message}\n`);
-            process.exit(EXIT_BAD_INPUT);
-        }
-        process.stderr.write(`plan failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-        process.exit(1);
-    },
-);
+if (require.main === module) void runPlan(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,19 +1,15 @@
 // The validated PlatformConfig of a stack file, as the program itself reads it (tools read it without running the program).
-import { parsePlatformConfig, PROJECT, type PlatformConfig } from "../../infra/config";
+import { parseStackConfig, PROJECT, type PlatformConfig } from "../../infra/config";
 import type { StackFile } from "./stack-file";
 
-function parseValue(value: string): unknown {
-    try {
-        return JSON.parse(value);
-    } catch {
-        return value;
-    }
-}
-
+/** Offline the stack file says exactly where each secret is, so errors show every value that is not one. */
 export function platformConfigOf(file: StackFile): PlatformConfig {
-    const raw: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(file.config)) {
-        if (key.startsWith(`${PROJECT}:`)) raw[key.slice(PROJECT.length + 1)] = parseValue(value);
-    }
-    return parsePlatformConfig(file.stack, raw, file.secretKeys);
+    const prefix = `${PROJECT}:`;
+    const paths = file.secretPaths
+        .filter((path) => String(path[0]).startsWith(prefix))
+        .map(([key, ...rest]) => [String(key).slice(prefix.length), ...rest]);
+    return parseStackConfig(file.stack, file.config, {
+        keys: file.secretKeys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)),
+        paths,
+    });
 }

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { PlatformMocks } from "./mocks";
 import { readStackFile, REPO_ROOT, type StackFile } from "./stack-file";
-import { join } from "node:path";
+import { isAbsolute, join, relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export const PROGRAM = join(REPO_ROOT, "infra", "index.ts");
 export const SECRET = "[secret]";
@@ -20,6 +21,8 @@ export interface RenderedResource {
     outputs: Record<string, unknown>;
     protect: boolean;
     dependsOn: string[];
+    /** The program file and line that declared it (Pulumi's source position), when inside the project. */
+    source?: { file: string; line: number };
 }
 
 /** Kubernetes objects the stack creates itself, whatever resource type carries them, as manifests (a Release carries none). */
@@ -72,6 +75,16 @@ interface RegisterRequest {
     getProtect(): boolean | undefined;
     getDependenciesList(): string[];
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getSourceposition(): { getUri(): string; getLine(): number } | undefined;
+}
+
+/** The declaring file relative to the project root; positions in dependencies say nothing to a user. */
+function sourceOf(req: RegisterRequest): { source?: { file: string; line: number } } {
+    const position = req.getSourceposition();
+    if (!position?.getUri().startsWith("file:")) return {};
+    const file = relative(REPO_ROOT, fileURLToPath(position.getUri()));
+    if (file.startsWith("..") || isAbsolute(file) || file.split(sep).includes("node_modules")) return {};
+    return { source: { file: file.split(sep).join("/"), line: position.getLine() } };
 }
 
 interface RegisterResponse {
@@ -102,6 +115,7 @@ class RecordingMonitor extends MockMonitor {
                     outputs: plain(state, false) as Record<string, unknown>,
                     protect: req.getProtect() ?? false,
                     dependsOn: [...new Set(req.getDependenciesList())],
+                    ...sourceOf(req),
                 });
                 this.secretInputs.set(urn, plain(wire, true) as Record<string, unknown>);
             }
