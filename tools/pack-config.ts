@@ -81,7 +81,7 @@ export function reviewedConfigPath(stack: string): string {
 type Entry = string | Record<string, unknown>;
 
 /**
- * Reviewed exemptions for what the third-party charts install (`config/exemptions.<component>.json`:
+ * Reviewed exemptions for what a component installs, its third-party charts or its AWS resources (`config/exemptions.<component>.json`:
  * a list of `{ policy, namespace?, name?, clusterScoped?, reason }`), layered into every stack where
  * the component runs. A namespace in them is the one it was reviewed for: a stack that runs the
  * component elsewhere fails here, so that the exemption is reviewed again rather than silently lost.
