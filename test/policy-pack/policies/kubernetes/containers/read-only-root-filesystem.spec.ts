@@ -1,6 +1,14 @@
 import { strict as assert } from "node:assert";
 import { evaluate } from "../../../../../policy-pack/lib/evaluate";
 import { readOnlyRootFilesystem } from "../../../../../policy-pack/policies/kubernetes/containers/read-only-root-filesystem";
+import { readStackPolicyConfig } from "../../../../../policy-pack/lib/plan";
+import { findHelm } from "../../../../../tools/charts/helm";
+import { checkPack } from "../../../../../tools/charts/pack";
+import { renderCharts } from "../../../../../tools/charts/render";
+import { platformConfigOf } from "../../../../../tools/render/platform-config";
+import { REPO_ROOT, readStackFile } from "../../../../../tools/render/stack-file";
+import { rendered } from "../../../../helpers/stacks";
+import { join } from "node:path";
 import { CONTAINER_LISTS, expectPod, podWithContainer, restrictedPod } from "../../../helpers";
 
 /** The restricted pod with every container's root filesystem read-only. */
@@ -47,5 +55,29 @@ describe("k8s:containers:read-only-root-filesystem", () => {
         );
         assert.equal(strict.violations[0]!.enforcementLevel, "mandatory");
         assert.equal(strict.hasMandatory, true);
+    });
+    it("prod: every platform workload, the program's and what the charts render, meets it or is exempt with its reason", async function () {
+        this.timeout(300_000);
+        const rendering = await renderCharts(await rendered("prod"), {
+            helm: await findHelm(),
+            chartsDir: join(REPO_ROOT, "test", "charts"),
+            pull: false,
+            kubernetesVersion: platformConfigOf(readStackFile("prod")).cluster.kubernetesVersion,
+        });
+        const { evaluation } = await checkPack(rendering, readStackPolicyConfig("prod"));
+        const name = "k8s:containers:read-only-root-filesystem";
+        assert.deepEqual(
+            evaluation.report.violations
+                .filter((v) => v.policy === name)
+                .map((v) => `${v.resource?.namespace}/${v.resource?.name}: ${v.message}`),
+            [],
+        );
+        const exempt = evaluation.report.exemptions.filter((e) => e.policy === name);
+        assert.deepEqual(exempt.map((e) => `${e.resource.namespace}/${e.resource.name}`).sort(), [
+            "cosign-system/leases-cleanup",
+            "falco/falco",
+            "istio-cni/istio-cni-node",
+        ]);
+        for (const e of exempt) assert.ok(e.reason.length > 40, e.reason);
     });
 });
