@@ -176,7 +176,7 @@ describe("tools/check --format sarif", function () {
         assert.equal(run.invocations![0]!.executionSuccessful, false);
         const [notification] = run.invocations![0]!.toolExecutionNotifications!;
         assert.equal(notification!.level, "error");
-        assert.match(notification!.message.text, /invalid YAML/);
+        assert.match(notification!.message.text!, /invalid YAML/);
         assert.deepEqual(notification!.locations![0]!.physicalLocation!.artifactLocation, { uri: "broken%20%232.yaml", uriBaseId: "ROOT" });
         assert.ok(run.results!.length > 0, "the other file is judged");
     });
