@@ -4,23 +4,79 @@ import { cloudtrailKms } from "../../../../policy-pack/policies/aws/cloudtrail-k
 import { cloudtrailLogFileValidation } from "../../../../policy-pack/policies/aws/cloudtrail-log-file-validation";
 import { cloudtrailMultiRegion } from "../../../../policy-pack/policies/aws/cloudtrail-multi-region";
 import { UNKNOWN_STRING } from "../../../../policy-pack/lib/values";
-import { check, expectNone, expectViolations } from "../../helpers";
+import { check, checkStack, expectNone, expectViolations } from "../../helpers";
 
 describe("aws API Gateway and CloudTrail policies", () => {
-    it("aws:apigateway-cache-encrypted: cached responses are encrypted", async () => {
-        const settings = (s: aws.types.input.apigateway.MethodSettingsSettings) => {
-            const props: aws.apigateway.MethodSettingsArgs = { restApi: "a1b2c3", stageName: "prod", methodPath: "*/*", settings: s };
-            return { type: "aws:apigateway/methodSettings:MethodSettings", name: "ms", props };
+    describe("aws:apigateway-cache-encrypted (stack)", () => {
+        const stageUrn = "urn:pulumi:prod::p::aws:apigateway/stage:Stage::prod";
+        const stage = (props: Partial<aws.apigateway.StageArgs>) => {
+            const args: aws.apigateway.StageArgs = { restApi: "a1b2c3", deployment: "d1", stageName: "prod", ...props };
+            return { type: "aws:apigateway/stage:Stage", name: "prod", urn: stageUrn, props: args };
         };
-        expectNone(
-            await check(apigatewayCacheEncrypted, settings({ cachingEnabled: true, cacheDataEncrypted: true, cacheTtlInSeconds: 300 })),
-        );
-        expectNone(await check(apigatewayCacheEncrypted, settings({ metricsEnabled: true, loggingLevel: "INFO" })));
-        expectViolations(
-            await check(apigatewayCacheEncrypted, settings({ cachingEnabled: true })),
-            /responses of \*\/\* are cached unencrypted/,
-        );
-        expectViolations(await check(apigatewayCacheEncrypted, settings({ cachingEnabled: true, cacheDataEncrypted: false })));
+        const settings = (
+            name: string,
+            methodPath: string,
+            s: aws.types.input.apigateway.MethodSettingsSettings,
+            dependsOn: string[] = [],
+        ) => {
+            const props: aws.apigateway.MethodSettingsArgs = { restApi: "a1b2c3", stageName: "prod", methodPath, settings: s };
+            return {
+                type: "aws:apigateway/methodSettings:MethodSettings",
+                name,
+                urn: `urn:pulumi:prod::p::ms::${name}`,
+                props,
+                dependencies: dependsOn,
+            };
+        };
+
+        it("a stage with a cache cluster needs */* method settings that encrypt it", async () => {
+            const encryptAll = settings("all", "*/*", { cacheDataEncrypted: true, cacheTtlInSeconds: 300 });
+            expectNone(
+                await checkStack(apigatewayCacheEncrypted, [stage({ cacheClusterEnabled: true, cacheClusterSize: "0.5" }), encryptAll]),
+            );
+            expectNone(await checkStack(apigatewayCacheEncrypted, [stage({}), settings("metrics", "*/*", { metricsEnabled: true })]));
+            // API Gateway caches GET responses as soon as the stage cache is on.
+            expectViolations(
+                await checkStack(apigatewayCacheEncrypted, [stage({ cacheClusterEnabled: true })]),
+                /stage "prod" has a cache cluster but no method settings for \*\/\* with cacheDataEncrypted/,
+            );
+            // Settings for one method, or for another stage, do not cover the stage.
+            expectViolations(
+                await checkStack(apigatewayCacheEncrypted, [
+                    stage({ cacheClusterEnabled: true }),
+                    settings("one", "items/GET", { cacheDataEncrypted: true }),
+                ]),
+            );
+            expectViolations(
+                await checkStack(apigatewayCacheEncrypted, [
+                    stage({ cacheClusterEnabled: true }),
+                    { ...encryptAll, props: { ...encryptAll.props, stageName: "staging" } },
+                ]),
+            );
+            // Linked by dependency where stageName is stage.stageName, unknown at preview.
+            const linked = settings("all", "*/*", { cacheDataEncrypted: true }, [stageUrn]);
+            expectNone(
+                await checkStack(apigatewayCacheEncrypted, [
+                    stage({ cacheClusterEnabled: true }),
+                    { ...linked, props: { ...linked.props, stageName: UNKNOWN_STRING } },
+                ]),
+            );
+        });
+
+        it("method settings that cache responses encrypt them", async () => {
+            expectNone(
+                await checkStack(apigatewayCacheEncrypted, [settings("ms", "*/*", { cachingEnabled: true, cacheDataEncrypted: true })]),
+            );
+            expectViolations(
+                await checkStack(apigatewayCacheEncrypted, [settings("ms", "*/*", { cachingEnabled: true })]),
+                /method settings "ms" cache responses of \*\/\* unencrypted/,
+            );
+            expectViolations(
+                await checkStack(apigatewayCacheEncrypted, [
+                    settings("ms", "items/GET", { cachingEnabled: true, cacheDataEncrypted: false }),
+                ]),
+            );
+        });
     });
 
     describe("CloudTrail trails", () => {
