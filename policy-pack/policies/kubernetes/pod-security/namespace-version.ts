@@ -23,6 +23,8 @@ export const namespaceVersion = stackPolicy({
     description:
         "Pods in a namespace whose pod-security.kubernetes.io/enforce-version pins an older Pod Security version are judged at that version too.",
     severity: "high",
+    // New in this version and able to fail a preview: advisory first, as the review rules ask.
+    enforcementLevel: "advisory",
     remediation:
         "Make the pod meet its namespace's pinned Pod Security version, or move the namespace's enforce-version label to the cluster's version (or latest).",
     controls: WORKLOAD_ISOLATION,

@@ -57,8 +57,14 @@ describe("pss:namespace-version", () => {
         );
         assert.equal(outcome.violations[0]!.urn, "urn:pulumi:offline::offline::kubernetes:core/v1:Namespace::apps");
     });
-    it("makes the stack fail where the pinned version refuses a pod that the pss policies pass", async () => {
-        const report = await evaluate([namespace("apps", pinned("v1.31")), tcpRmemDeployment()], {}, { policies: allPolicies });
+    it("is advisory by default; made mandatory, it fails the stack where the pin refuses a pod the pss policies pass", async () => {
+        const input = [namespace("apps", pinned("v1.31")), tcpRmemDeployment()];
+        const byDefault = await evaluate(input, {}, { policies: allPolicies });
+        assert.deepEqual(
+            byDefault.violations.filter((v) => v.policy.startsWith("pss:")).map((v) => [v.policy, v.enforcementLevel]),
+            [["pss:namespace-version", "advisory"]],
+        );
+        const report = await evaluate(input, { "pss:namespace-version": "mandatory" }, { policies: allPolicies });
         const pss = report.violations.filter((v) => v.policy.startsWith("pss:") && v.enforcementLevel === "mandatory");
         assert.deepEqual(
             pss.map((v) => [v.policy, v.resource?.name]),
