@@ -6,8 +6,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { ConfigError, type PlatformConfig } from "../infra/config";
-import { exemptionSchema, PackConfigError, parsePackConfig } from "../policy-pack/lib/config";
+import { exemptionSchema, PackConfigError, parsePackConfig, type PackConfig } from "../policy-pack/lib/config";
 import { allPolicies } from "../policy-pack/policies";
+import { withKubernetesVersion } from "../policy-pack/policies/kubernetes/pod-security/versions";
 import { platformConfigOf as platformConfigOfFile } from "./render/platform-config";
 import { listStacks, readStackFile, REPO_ROOT, type StackFile } from "./render/stack-file";
 
@@ -63,7 +64,8 @@ export function policyPackConfigFor(stack: string | PlatformConfig): Record<stri
         pack["aws:s3-bucket-kms-encryption"] = { requireCustomerManagedKey: true };
         pack["aws:ec2-encrypted-volumes"] = { requireCustomerManagedKey: true };
     }
-    return pack;
+    // Pod Security is judged as the stack's cluster admits pods: at its Kubernetes version.
+    return withKubernetesVersion(pack as PackConfig, config.cluster.kubernetesVersion, allPolicies);
 }
 
 export function packConfigPath(stack: string): string {

@@ -3,6 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCheckCli } from "../../../../../tools/check";
+import { platformConfigOf, policyPackConfigFor } from "../../../../../tools/pack-config";
+import { STACKS } from "../../../../helpers/stacks";
 import { parsePackConfig } from "../../../../../policy-pack/lib/config";
 import { allPolicies } from "../../../../../policy-pack/policies";
 import {
@@ -90,5 +92,14 @@ describe("pod-security versions", () => {
         const bad = await run("--kubernetes-version", "1.29");
         assert.equal(bad.code, 2);
         assert.match(bad.err, /--kubernetes-version.*expected "latest" or one of "1\.30"/);
+    });
+    it("each stack's generated pack config judges Pod Security at the stack's cluster version", () => {
+        for (const stack of STACKS) {
+            const version = platformConfigOf(stack).cluster.kubernetesVersion;
+            const config = policyPackConfigFor(stack) as Record<string, { kubernetesVersion?: string }>;
+            const pss = allPolicies.filter((p) => p.name.startsWith("pss:"));
+            assert.ok(pss.length >= 20);
+            for (const policy of pss) assert.equal(config[policy.name]?.kubernetesVersion, version, `${stack}: ${policy.name}`);
+        }
     });
 });
