@@ -3,6 +3,7 @@
 // Usage: npm run bench:render [-- --runs 5]
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { progressOn } from "../../tools/cli/output";
 import { listStacks, REPO_ROOT } from "../../tools/render/stack-file";
 
 const runsFlag = process.argv.indexOf("--runs");
@@ -21,16 +22,21 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const stacks = listStacks();
 const samples = new Map<string, number[]>([["floor", []], ...stacks.map((s) => [s, []] as [string, number[]])]);
 const resources = new Map<string, string>();
+// Minutes of work: a terminal sees where it is; CI's log stays the table alone.
+const progress = progressOn();
 // Interleave the floor and the stacks so that machine noise falls on all of them alike.
 for (let run = 0; run < RUNS; run++) {
+    progress?.(`run ${run + 1} of ${RUNS}: floor`);
     samples.get("floor")!.push(timeProcess("floor.ts").ms);
     for (const stack of stacks) {
+        progress?.(`run ${run + 1} of ${RUNS}: ${stack}`);
         const { ms, stdout } = timeProcess("render-one.ts", [stack]);
         samples.get(stack)!.push(ms);
         resources.set(stack, stdout);
     }
 }
 
+progress?.("");
 const floor = median(samples.get("floor")!);
 console.log(`bench/render: ${RUNS} runs per row, median wall time of a fresh process (node ${process.version})`);
 console.log(`${"row".padEnd(10)} ${"resources".padStart(9)} ${"median ms".padStart(10)} ${"min ms".padStart(8)} ${"x floor".padStart(8)}`);

@@ -46,13 +46,25 @@ function streamWriter(stream: NodeJS.WriteStream): (text: string) => Promise<voi
               );
 }
 
+/**
+ * One line of progress, rewritten in place, where a person watches a terminal; none in CI or when the
+ * stream is a pipe or a file, where it would only be noise in a log.
+ */
+export function progressOn(
+    stream: { isTTY?: boolean; write(text: string): unknown } = process.stderr,
+    env: NodeJS.ProcessEnv = process.env,
+): ((text: string) => void) | undefined {
+    if (stream.isTTY !== true || env.CI) return undefined;
+    return (text) => void stream.write(`\r\x1b[2K${text}`);
+}
+
 export function processIo(): Io {
-    const showProgress = process.stderr.isTTY === true && !process.env.CI;
+    const progress = progressOn();
     return {
         cwd: userDir(),
         out: streamWriter(process.stdout),
         err: streamWriter(process.stderr),
-        ...(showProgress ? { progress: (text: string) => process.stderr.write(`\r\x1b[2K${text}`) } : {}),
+        ...(progress ? { progress } : {}),
     };
 }
 
