@@ -1,11 +1,19 @@
-// npm run bench:policy: prints how fast the pack judges resources, in process and over gRPC.
+// npm run bench:policy: prints how fast the pack judges resources, in process, on the engine path
+// beside AWSGuard, and over gRPC beside an empty pack.
+// First: AWSGuard takes its own copy of @pulumi/policy before the pack loads one (see ./awsguard).
+import { awsGuard, awsGuardHandler, type AnalyzeHandler } from "./awsguard";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { evaluate, type ResourceInput } from "../../policy-pack/lib/evaluate";
+import { packPolicies } from "../../policy-pack/lib/pulumi";
 import { allPolicies } from "../../policy-pack/policies";
-import { analyze, startPack, type RunningPack, type StartMode } from "../../tools/policy-server/analyzer";
+import { analyze, startPack, type AnalyzedResource, type RunningPack, type StartMode } from "../../tools/policy-server/analyzer";
+import { AWS_TYPES, awsResources } from "./aws-resources";
+import { measureEngine, type EngineFigures, type EnginePack } from "./engine";
 
 const RESOURCES = 10_000;
-const ANALYZE_CALLS = 1_000;
+const ENGINE_PASSES = 3;
+const ANALYZE_CALLS = 2_000;
 const STARTS = 3;
 
 /** A stack-shaped mix: workloads (half of them non-compliant), services, config, RBAC, mesh, Vault and AWS. */
@@ -145,15 +153,76 @@ async function inProcess(): Promise<void> {
     );
 }
 
-async function analyzeRate(pack: RunningPack, label: string): Promise<void> {
-    const resource = generate(1)[0] as { type: string; name: string; props: Record<string, unknown> };
-    for (let i = 0; i < 50; i++) await analyze(pack.client, resource); // warm-up
-    const t = process.hrtime.bigint();
-    for (let i = 0; i < ANALYZE_CALLS; i++) await analyze(pack.client, resource);
-    const elapsed = seconds(t);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** The same resources through each pack's @pulumi/policy Analyze handler, as the pack process runs it. */
+async function enginePath(): Promise<void> {
+    const server = require("@pulumi/policy/server") as { makeAnalyzeRpcFun(...args: unknown[]): AnalyzeHandler };
+    const version = (JSON.parse(readFileSync(join(__dirname, "..", "..", "policy-pack", "package.json"), "utf8")) as { version: string })
+        .version;
+    // As policy-pack/index.ts serves them.
+    const ours = packPolicies(allPolicies);
+    const packs: EnginePack[] = [
+        {
+            label: `secure-platform pack (${ours.length} policies)`,
+            analyze: server.makeAnalyzeRpcFun("secure-platform-baseline", version, "mandatory", ours),
+        },
+        { label: `AWSGuard ${awsGuard.version} (${awsGuard.policies.length} policies)`, analyze: awsGuardHandler },
+        { label: "empty pack", analyze: server.makeAnalyzeRpcFun("empty-pack", "0.0.1", "advisory", []) },
+    ];
+    const resources = awsResources(RESOURCES);
+    await measureEngine(packs, resources); // warm-up: module loading and JIT are not counted
+    const passes: EngineFigures[][] = [];
+    for (let i = 0; i < ENGINE_PASSES; i++) passes.push(await measureEngine(packs, resources));
     console.log(
-        `  ${label.padEnd(22)} ${(ANALYZE_CALLS / elapsed).toFixed(0).padStart(10)} calls/s  (${((elapsed / ANALYZE_CALLS) * 1000).toFixed(2)} ms per call)`,
+        `\nEngine path: @pulumi/policy's Analyze handler (each pack with its own copy, as in its own process), request decoded and ` +
+            `response encoded, ${RESOURCES} generated AWS resources of ${AWS_TYPES.length} types, packs taking turns every 500, ${ENGINE_PASSES} passes:`,
     );
+    packs.forEach((p, i) => {
+        const cpu = passes.map((pass) => pass[i].cpuPerResource);
+        console.log(
+            `  ${p.label.padEnd(38)} ${median(cpu).toFixed(1).padStart(7)} µs CPU per resource  [${cpu.map((c) => c.toFixed(1)).join(", ")}]  ${passes[0][i].diagnostics} diagnostics`,
+        );
+    });
+    const ratios = passes.map((pass) => pass[0].cpuPerResource / pass[1].cpuPerResource);
+    console.log(
+        `  ours / AWSGuard                        ${median(ratios).toFixed(2).padStart(7)}  [${ratios.map((r) => r.toFixed(2)).join(", ")}]  (target <= 1.0)`,
+    );
+}
+
+/** Sequential Analyze calls, the packs taking turns every 100 calls; returns calls per second of each. */
+async function analyzeRates(packs: RunningPack[], resources: AnalyzedResource[]): Promise<number[]> {
+    const seconds = packs.map(() => 0);
+    for (const pack of packs) for (const r of resources.slice(0, 50)) await analyze(pack.client, r); // warm-up
+    for (let start = 0, turn = 0; start < ANALYZE_CALLS; start += 100, turn++) {
+        for (let k = 0; k < packs.length; k++) {
+            const i = (k + turn) % packs.length;
+            const t = process.hrtime.bigint();
+            for (let c = start; c < start + 100; c++) await analyze(packs[i].client, resources[c % resources.length]);
+            seconds[i] += Number(process.hrtime.bigint() - t) / 1e9;
+        }
+    }
+    return seconds.map((s) => ANALYZE_CALLS / s);
+}
+
+async function grpc(packDir: string, emptyDir: string): Promise<void> {
+    const packs = [await startPack(packDir), await startPack(emptyDir)];
+    try {
+        const deployment = generate(1) as AnalyzedResource[];
+        const aws = awsResources(ANALYZE_CALLS) as AnalyzedResource[];
+        for (const [what, resources] of [
+            ["one Deployment", deployment],
+            [`the generated AWS resources`, aws],
+        ] as const) {
+            const [ours, empty] = await analyzeRates(packs, [...resources]);
+            console.log(`\nAnalyze over gRPC, ${ANALYZE_CALLS} sequential calls each (${what}), the packs taking turns every 100:`);
+            console.log(`  secure-platform pack   ${ours.toFixed(0).padStart(10)} calls/s  (${(1000 / ours).toFixed(2)} ms per call)`);
+            console.log(`  empty pack             ${empty.toFixed(0).padStart(10)} calls/s  (${(1000 / empty).toFixed(2)} ms per call)`);
+            console.log(`  empty / ours           ${(empty / ours).toFixed(2).padStart(10)}  (target within 1.2)`);
+        }
+    } finally {
+        for (const p of packs) await p.stop();
+    }
 }
 
 async function startup(dir: string, mode: StartMode): Promise<number[]> {
@@ -168,10 +237,11 @@ async function startup(dir: string, mode: StartMode): Promise<number[]> {
 
 async function main(): Promise<void> {
     await inProcess();
+    await enginePath();
     const packDir = join(__dirname, "..", "..", "policy-pack");
     const emptyDir = join(__dirname, "empty-pack");
-    const fmt = (xs: number[]) =>
-        `median ${[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(0)} ms  [${xs.map((x) => x.toFixed(0)).join(", ")}]`;
+    await grpc(packDir, emptyDir);
+    const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms  [${xs.map((x) => x.toFixed(0)).join(", ")}]`;
     for (const [mode, how] of [
         ["cli", "as the Pulumi CLI starts it (run-policy-pack, ts-node)"],
         ["tsx", "node --require tsx/cjs"],
@@ -179,18 +249,6 @@ async function main(): Promise<void> {
         console.log(`\nStart-up to port on stdout, ${how}, ${STARTS} starts each:`);
         console.log(`  secure-platform pack   ${fmt(await startup(packDir, mode))}`);
         console.log(`  empty pack             ${fmt(await startup(emptyDir, mode))}`);
-    }
-    console.log(`\nAnalyze over gRPC, ${ANALYZE_CALLS} sequential calls (one Deployment):`);
-    for (const [dir, label] of [
-        [packDir, "secure-platform pack"],
-        [emptyDir, "empty pack"],
-    ]) {
-        const pack = await startPack(dir);
-        try {
-            await analyzeRate(pack, label);
-        } finally {
-            await pack.stop();
-        }
     }
 }
 

@@ -10,6 +10,7 @@ import {
     type StackValidationPolicy,
     type PolicyComplianceFramework,
 } from "@pulumi/policy";
+import { dirname } from "node:path";
 import { controlLabels } from "./controls";
 import { pulumiConfigSchema, settingsFor } from "./config";
 import { describeResource, judgeResource, judgeStack, type Judgement } from "./evaluate";
@@ -128,8 +129,72 @@ export function shareDeserialisedProperties(): void {
     deserialize.deserializeProperties = shared;
 }
 
+// The type of the Analyze request whose policy loop starts next, for this synchronous turn only.
+let analyzedType: string | undefined;
+
+/**
+ * @pulumi/policy 1.21.0's Analyze handler reads the request's type and then loops over every policy of
+ * the pack, calling each (server.js makeAnalyzeRpcFun); it skips early only a policy typed with one type
+ * token, and even that costs a not-applicable entry in the response. So the pack notes the type the
+ * handler reads, and the policy list it serves yields, for that one loop, the policies that apply to
+ * the type and, in place of the others, the same policies with no validation to run.
+ */
+function watchAnalyzedTypes(): void {
+    // The request class of the @pulumi/pulumi that @pulumi/policy itself loads.
+    const from = { paths: [dirname(require.resolve("@pulumi/policy"))] };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved from @pulumi/policy's folder
+    const { AnalyzeRequest } = require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", from)) as {
+        AnalyzeRequest: { prototype: { getType: (() => string) & { watched?: true } } };
+    };
+    const proto = AnalyzeRequest.prototype;
+    const getType = proto.getType;
+    if (getType.watched) return;
+    proto.getType = Object.assign(
+        function (this: object) {
+            const type = getType.call(this);
+            analyzedType = type;
+            queueMicrotask(() => (analyzedType = undefined));
+            return type;
+        },
+        { watched: true as const },
+    );
+}
+
+/**
+ * The served list. Iterated right after an Analyze request's type was read, it yields a stand-in for each
+ * resource policy that does not apply: the same name, level, schema and metadata, so that a reader that
+ * is not that loop sees no difference, and no validation, so that the loop costs it nothing. Iterated
+ * otherwise, it yields the policies themselves, each of which checks the type itself anyway.
+ */
+function typeIndexed(policies: AnyPolicy[], served: Policies): Policies {
+    const standIns = served.map((p) => ("validateResource" in p ? { ...p, validateResource: [] } : p));
+    const byType = new Map<string, Policies>();
+    const forType = (type: string): Policies => {
+        let list = byType.get(type);
+        if (!list) {
+            if (byType.size > 10_000) byType.clear();
+            list = served.map((p, i) => {
+                const policy = policies[i];
+                return policy.kind === "resource" && !policy.appliesTo(type) ? standIns[i] : p;
+            });
+            byType.set(type, list);
+        }
+        return list;
+    };
+    const list = [...served];
+    Object.defineProperty(list, Symbol.iterator, {
+        value: () => {
+            const type = analyzedType;
+            analyzedType = undefined;
+            return (type === undefined ? served : forType(type)).values();
+        },
+    });
+    return list;
+}
+
 /** The pack's policies as the Pulumi CLI is served them, in the order given. */
 export function packPolicies(policies: AnyPolicy[]): Policies {
     shareDeserialisedProperties();
-    return policies.map(toPulumiPolicy);
+    watchAnalyzedTypes();
+    return typeIndexed(policies, policies.map(toPulumiPolicy));
 }

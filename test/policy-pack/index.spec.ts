@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { EnforcementLevel, PolicySeverity } from "@pulumi/pulumi/proto/analyzer_pb";
 import { allPolicies } from "../../policy-pack/policies";
 import { analyze, configure, getAnalyzerInfo, startPack, type RunningPack } from "../../tools/policy-server/analyzer";
+import { awsResources } from "../../bench/policy/aws-resources";
 import { POD_KINDS, restrictedPod } from "./helpers";
 
 const { unknownBooleanValue } = require("@pulumi/policy/proxy") as Record<string, string>;
@@ -106,6 +107,31 @@ describe("policy-pack served over gRPC", function () {
         assert.equal(d.getEnforcementlevel(), EnforcementLevel.ADVISORY);
         assert.match(d.getMessage(), /during preview/);
         assert.equal(response.getDiagnosticsList().filter((x) => x.getEnforcementlevel() === EnforcementLevel.MANDATORY).length, 0);
+    });
+
+    it("answers concurrent requests of different types as it answers them one at a time", async () => {
+        // The Vault policy's HCL is parsed asynchronously, so the requests truly interleave.
+        const vault = {
+            type: "vault:index/policy:Policy",
+            name: "shop",
+            props: { name: "shop", policy: 'path "sys/*" { capabilities = ["sudo"] }' },
+        };
+        const resources = [
+            vault,
+            privilegedDeployment(),
+            vault,
+            ...awsResources(48).map((r) => ({ ...r, props: r.props as Record<string, unknown> })),
+        ];
+        const diagnostics = (r: Awaited<ReturnType<typeof analyze>>) =>
+            r
+                .getDiagnosticsList()
+                .map((d) => `${d.getPolicyname()} ${d.getEnforcementlevel()} ${d.getMessage()}`)
+                .sort();
+        const alone = [];
+        for (const r of resources) alone.push(diagnostics(await analyze(pack.client, r)));
+        const together = (await Promise.all(resources.map((r) => analyze(pack.client, r)))).map(diagnostics);
+        assert.deepEqual(together, alone);
+        assert.ok(alone.filter((d) => d.length > 0).length >= resources.length / 4, "the resources carry violations to compare");
     });
 
     it("honours the pack config the CLI sends: exemptions with their reason, and enforcement levels", async () => {

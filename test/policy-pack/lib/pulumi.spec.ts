@@ -2,7 +2,10 @@
 import { strict as assert } from "node:assert";
 import type { AnalyzeResponse } from "@pulumi/pulumi/proto/analyzer_pb";
 import { pulumiConfigSchema } from "../../../policy-pack/lib/config";
-import { packPolicies } from "../../../policy-pack/lib/pulumi";
+import { resourcePolicy } from "../../../policy-pack/lib/define";
+import { packPolicies, toPulumiPolicy } from "../../../policy-pack/lib/pulumi";
+import type { AnyPolicy } from "../../../policy-pack/lib/types";
+import { awsResources } from "../../../bench/policy/aws-resources";
 import { allPolicies } from "../../../policy-pack/policies";
 import { analyzeRequest } from "../../../tools/policy-server/analyzer";
 import { POD_KINDS, restrictedPod } from "../helpers";
@@ -10,6 +13,7 @@ import { POD_KINDS, restrictedPod } from "../helpers";
 type Deserialize = (struct: object, proxySecrets: boolean) => Record<string, unknown>;
 const deserialize = require("@pulumi/policy/deserialize") as { deserializeProperties: Deserialize };
 // @pulumi/policy's own Analyze handler (an internal export, untyped).
+const { makeAnalyzerInfo } = require("@pulumi/policy/protoutil") as { makeAnalyzerInfo(...args: any[]): { serializeBinary(): Uint8Array } };
 const server = require("@pulumi/policy/server") as {
     makeAnalyzeRpcFun(...args: any[]): (call: object, done: (e: unknown, r?: AnalyzeResponse) => void) => void;
 };
@@ -50,5 +54,79 @@ describe("lib/pulumi: the pack as @pulumi/policy serves it", () => {
         } finally {
             deserialize.deserializeProperties = original;
         }
+    });
+
+    type Handler = ReturnType<typeof server.makeAnalyzeRpcFun>;
+    const run = (analyze: Handler, resource: Parameters<typeof analyzeRequest>[0]) =>
+        new Promise<AnalyzeResponse>((ok, fail) => analyze({ request: analyzeRequest(resource) }, (e, r) => (e ? fail(e) : ok(r!))));
+
+    it("the Analyze loop calls only the policies that apply to the request's type", async () => {
+        let asked = 0;
+        const policies: AnyPolicy[] = Array.from({ length: 50 }, (_, i) =>
+            resourcePolicy({
+                name: `test:p${i}`,
+                description: "A test policy.",
+                severity: "low",
+                remediation: "None.",
+                controls: {},
+                appliesTo: (type) => (asked++, i === 0 && type === "test:index:Mine"),
+                check: (r, report) => report.violation(`judged ${r.name}`),
+            }),
+        );
+        const analyze = server.makeAnalyzeRpcFun("test-pack", "0.0.1", "mandatory", packPolicies(policies));
+        for (let n = 0; n < 10; n++) {
+            const response = await run(analyze, { type: "test:index:Other", name: `o${n}`, props: {} });
+            assert.equal(response.getDiagnosticsList().length + response.getNotApplicableList().length, 0);
+        }
+        // Each policy was asked once, for the type, not once per request.
+        assert.equal(asked, 50);
+        const mine = await run(analyze, { type: "test:index:Mine", name: "m", props: {} });
+        assert.deepEqual(
+            mine.getDiagnosticsList().map((d) => d.getPolicyname()),
+            ["test:p0"],
+        );
+    });
+
+    it("answers every request exactly as the policies served one by one do", async () => {
+        const spec = restrictedPod();
+        spec.containers[0].securityContext.privileged = true;
+        const deployment = {
+            ...POD_KINDS.find((k) => k.kind === "Deployment")!.wrap(spec, {}),
+            metadata: { name: "web", namespace: "shop" },
+        };
+        const resources = [
+            ...awsResources(64).map((r) => ({ ...r, props: r.props as Record<string, unknown> })),
+            { type: "kubernetes:apps/v1:Deployment", name: "web", props: deployment },
+            {
+                type: "kubernetes:core/v1:Service",
+                name: "np",
+                props: { metadata: { name: "np", namespace: "shop" }, spec: { type: "NodePort" } },
+            },
+        ];
+        const indexed = server.makeAnalyzeRpcFun("p", "1.0.0", "mandatory", packPolicies(allPolicies));
+        const plain = server.makeAnalyzeRpcFun("p", "1.0.0", "mandatory", allPolicies.map(toPulumiPolicy));
+        let diagnostics = 0;
+        for (const r of resources) {
+            const [a, b] = [await run(indexed, r), await run(plain, r)];
+            assert.deepEqual(a.toObject(), b.toObject(), r.type);
+            diagnostics += a.getDiagnosticsList().length;
+        }
+        assert.ok(diagnostics >= resources.length / 4, `the resources carry violations to compare (${diagnostics})`);
+    });
+
+    it("a reader of the list other than that loop sees the same pack, even right after a request's type was read", () => {
+        const served = packPolicies(allPolicies);
+        const info = () => Buffer.from(makeAnalyzerInfo("p", "1.0.0", "mandatory", { policies: served }).serializeBinary()).toString("hex");
+        const untouched = info();
+        const readType = () => analyzeRequest({ type: "aws:kms/key:Key", name: "k", props: {} }).getType();
+        readType();
+        const yielded = [...served];
+        assert.ok(
+            yielded.some((p) => "validateResource" in p && Array.isArray(p.validateResource)),
+            "the loop after it gets stand-ins",
+        );
+        readType();
+        assert.equal(info(), untouched);
+        for (const p of served) if ("validateResource" in p) assert.equal(typeof p.validateResource, "function", p.name);
     });
 });
