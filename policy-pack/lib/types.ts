@@ -58,7 +58,7 @@ export type ConfigOf<C> = C extends z.ZodType ? z.output<C> : Record<string, nev
 
 export interface ResourcePolicy<C extends z.ZodType = z.ZodType> extends PolicyMetadata<C> {
     kind: "resource";
-    /** Cheap filter on the Pulumi type token. */
+    /** Cheap filter on the Pulumi type token, and on it alone: the Pulumi adapter indexes policies by type with it. */
     appliesTo(type: string): boolean;
     check(resource: Resource, report: Report, config: ConfigOf<C>): void | Promise<void>;
 }
