@@ -82,7 +82,22 @@ function crossFieldRules(config: ParsedPlatform, environment: Environment, ctx: 
                     issue(subnet.path, `overlaps ${other.text} (${keyOf(other.path)})`, subnet.text);
             });
         });
-        if (cluster.vpc.publicSubnetCidrs.length !== cluster.vpc.privateSubnetCidrs.length) {
+        const adopted = cluster.vpc.existing;
+        if (adopted && cluster.vpc.publicSubnetCidrs.length > 0) {
+            issue(
+                ["cluster", "vpc", "publicSubnetCidrs"],
+                "must be empty with vpc.existing: the network stack that owns the adopted VPC owns its public subnets and NAT",
+                cluster.vpc.publicSubnetCidrs,
+            );
+        }
+        if (adopted && adopted.privateSubnetIds.length !== cluster.vpc.privateSubnetCidrs.length) {
+            issue(
+                ["cluster", "vpc", "existing", "privateSubnetIds"],
+                `must name one subnet per range in vpc.privateSubnetCidrs (${cluster.vpc.privateSubnetCidrs.length}), in the same order`,
+                adopted.privateSubnetIds,
+            );
+        }
+        if (!adopted && cluster.vpc.publicSubnetCidrs.length !== cluster.vpc.privateSubnetCidrs.length) {
             issue(
                 ["cluster", "vpc", "publicSubnetCidrs"],
                 `needs one public subnet (for the NAT gateway) per private subnet: ${cluster.vpc.privateSubnetCidrs.length}`,
@@ -123,6 +138,31 @@ function crossFieldRules(config: ParsedPlatform, environment: Environment, ctx: 
                 );
             }
         });
+
+        cluster.apiAccessCidrs.forEach((text, i) => {
+            const parsed = parseCidr(text);
+            if (parsed && isOpenToWorld(parsed)) {
+                issue(
+                    ["cluster", "apiAccessCidrs", i],
+                    "must not admit every address to the API; list the deploy runners' subnets and the VPN's client range",
+                    text,
+                );
+            }
+        });
+        if (!endpoint.publicAccess && cluster.apiAccessCidrs.length === 0) {
+            issue(
+                ["cluster", "apiAccessCidrs"],
+                "must list the ranges that run `pulumi up` and previews (the runners' subnets, the VPN's client range): the endpoint is private and the cluster security group admits nothing else (README.md, \"Run it for real\")",
+                cluster.apiAccessCidrs,
+            );
+        }
+        if (cluster.previewRoleArn && cluster.accessEntries.some((entry) => entry.principalArn === cluster.previewRoleArn)) {
+            issue(
+                ["cluster", "previewRoleArn"],
+                "is also in accessEntries; a principal has one access entry, and the preview role's is the preview ClusterRole's",
+                cluster.previewRoleArn,
+            );
+        }
 
         const groupNames = new Set<string>();
         let minimumNodes = 0;

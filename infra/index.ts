@@ -9,6 +9,8 @@ const platform = createPlatform(config);
 export const environment = config.environment;
 export const clusterName = platform.cluster.name;
 export const clusterEndpoint = platform.cluster.endpoint;
+/** On EKS, the VPC the cluster runs in (created, or adopted from the network stack) and its range. */
+export const clusterNetwork = platform.cluster.network && { vpcId: platform.cluster.network.vpcId, cidr: platform.cluster.network.cidr };
 /** Marked secret: it names the cluster and its CA; fetch it with `pulumi stack output kubeconfig --show-secrets`. */
 export const kubeconfig = platform.cluster.kubeconfig ? pulumi.secret(platform.cluster.kubeconfig) : undefined;
 export const namespaces = pulumi.all(platform.namespaces.map((namespace) => namespace.name));

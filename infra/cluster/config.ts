@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { awsRegion, cidr, dnsLabel, iamPrincipalArn, kubernetesVersion, retentionDays } from "../lib/schema";
+import { awsRegion, cidr, dnsLabel, iamPrincipalArn, iamRoleArn, kubernetesVersion, retentionDays } from "../lib/schema";
 import type { EnvironmentDefaults } from "../environments";
 
 /** Kubernetes access granted to an IAM principal through an EKS access entry. */
@@ -53,10 +53,38 @@ export function eksClusterSchema(defaults: EnvironmentDefaults) {
         kubernetesVersion,
         vpc: z.strictObject({
             cidr,
+            /** The private subnets' ranges: created here, or (with `existing`) those of the adopted subnets, in order. */
             privateSubnetCidrs: z.array(cidr).min(2, "needs at least two private subnets, in different availability zones").max(6),
-            publicSubnetCidrs: z.array(cidr).min(1).max(6),
+            /** NAT gateways and internet-facing load balancers; none with `existing` (the network stack owns them). */
+            publicSubnetCidrs: z.array(cidr).max(6).default([]),
             flowLogs: z.boolean().default(true),
+            /**
+             * Adopt the VPC and private subnets a network stack (landing zone) created first, where the deploy
+             * runners and the VPN live, instead of creating them: the only way the first `pulumi up` can reach a
+             * private endpoint is from a network that exists before the cluster.
+             */
+            existing: z
+                .strictObject({
+                    vpcId: z.string().regex(/^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be a VPC id such as vpc-0123456789abcdef0"),
+                    privateSubnetIds: z
+                        .array(
+                            z.string().regex(/^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/, "must be a subnet id such as subnet-0123456789abcdef0"),
+                        )
+                        .min(2, "needs at least two private subnets, in different availability zones")
+                        .max(6),
+                })
+                .optional(),
         }),
+        /**
+         * The ranges that reach the API on its private endpoint (443): the deploy runners' subnets and the VPN's
+         * client range. EKS's cluster security group admits only itself; these are added to it, nothing else is.
+         */
+        apiAccessCidrs: z.array(cidr).default([]),
+        /**
+         * The IAM role the pull-request workflow assumes for `pulumi preview`: an access entry binds it to the
+         * preview ClusterRole, whose rights are what a server-side dry run of this program needs.
+         */
+        previewRoleArn: iamRoleArn.optional(),
         serviceCidr: cidr.default("172.20.0.0/16"),
         endpoint: z
             .strictObject({
@@ -108,6 +136,9 @@ export type ClusterConfig = EksClusterConfig | ExistingClusterConfig;
  * Where the API server's webhook calls come from and where pods reach it: on EKS the control plane's ENIs
  * in the VPC; undefined for an existing cluster, whose node network the config does not name.
  */
+/** The Kubernetes group the preview role's access entry puts it in, which the preview ClusterRole is bound to. */
+export const PREVIEW_GROUP = "secure-platform:preview";
+
 export function apiServerCidrs(cluster: ClusterConfig): string[] | undefined {
     return cluster.mode === "eks" ? [cluster.vpc.cidr] : undefined;
 }

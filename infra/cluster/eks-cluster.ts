@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AUTO_SCALING_ROLE_NAME, EKS_ACCESS_POLICIES, type EksClusterConfig } from "./config";
+import { AUTO_SCALING_ROLE_NAME, EKS_ACCESS_POLICIES, PREVIEW_GROUP, type EksClusterConfig } from "./config";
 import { ebsKeyUsage, irsaTrust, keyPolicy, podIdentityTrust, serviceTrust } from "./iam-documents";
 import { eksKubeconfig } from "./kubeconfig";
 import { ClusterNetwork } from "./network";
+import { previewClusterRole, previewClusterRoleBinding } from "./preview-access";
 import type { PlatformCluster, WorkloadIdentity, WorkloadRoleArgs } from "./platform-cluster";
 import { EKS_STORAGE_CLASS, ebsStorageClass } from "./storage-class";
 
@@ -33,6 +34,7 @@ export class EksCluster extends pulumi.ComponentResource implements PlatformClus
     readonly aws: PlatformCluster["aws"];
     readonly oidcIssuer: pulumi.Output<string>;
     readonly storageClass = EKS_STORAGE_CLASS;
+    readonly network: PlatformCluster["network"];
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("secure-platform:cluster:EksCluster", name, {}, opts);
@@ -91,6 +93,7 @@ export class EksCluster extends pulumi.ComponentResource implements PlatformClus
                 publicSubnetCidrs: config.vpc.publicSubnetCidrs,
                 natGatewayPerZone: args.natGatewayPerZone,
                 flowLogs: config.vpc.flowLogs,
+                ...(config.vpc.existing ? { existing: config.vpc.existing } : {}),
                 logRetentionDays: config.logRetentionDays,
                 logKeyArn: logsKey.arn,
                 protect,
@@ -149,11 +152,32 @@ export class EksCluster extends pulumi.ComponentResource implements PlatformClus
                 deletionProtection: protect,
                 tags,
             },
-            { ...kept, dependsOn: [controlPlaneLogs, clusterPolicy] },
+            { ...kept, dependsOn: [controlPlaneLogs, clusterPolicy, ...network.ready] },
         );
 
         this.name = cluster.name;
         this.endpoint = cluster.endpoint;
+        this.network = { vpcId: network.vpcId, cidr: network.cidr, privateSubnetIds: network.privateSubnetIds };
+
+        // The cluster security group EKS creates admits only itself (control plane and nodes): the runners and
+        // the VPN reach the private endpoint through these rules, and nothing else does.
+        const clusterSecurityGroupId = cluster.vpcConfig.apply((vpc) => vpc.clusterSecurityGroupId ?? "");
+        const apiAccess = config.apiAccessCidrs.map(
+            (cidrIpv4, i) =>
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-api-access-${i}`,
+                    {
+                        securityGroupId: clusterSecurityGroupId,
+                        description: `Kubernetes API (private endpoint) from ${cidrIpv4}`,
+                        ipProtocol: "tcp",
+                        fromPort: 443,
+                        toPort: 443,
+                        cidrIpv4,
+                        tags,
+                    },
+                    parent,
+                ),
+        );
         this.oidcIssuer = cluster.identities.apply((ids) => ids[0]?.oidcs?.[0]?.issuer ?? "");
 
         const accessAssociations = config.accessEntries.map((entry, i) => {
@@ -178,6 +202,22 @@ export class EksCluster extends pulumi.ComponentResource implements PlatformClus
                 parent,
             );
         });
+
+        // The preview role: an access entry in the preview group and no EKS access policy; its rights are the
+        // preview ClusterRole's below (the Kubernetes side of a dry run).
+        const previewEntry = config.previewRoleArn
+            ? new aws.eks.AccessEntry(
+                  `${name}-preview`,
+                  {
+                      clusterName: cluster.name,
+                      principalArn: config.previewRoleArn,
+                      type: "STANDARD",
+                      kubernetesGroups: [PREVIEW_GROUP],
+                      tags,
+                  },
+                  parent,
+              )
+            : undefined;
 
         const workloadIdentity = this.createWorkloadIdentity(name, config, cluster, partition, tags);
 
@@ -324,8 +364,17 @@ export class EksCluster extends pulumi.ComponentResource implements PlatformClus
                 kubeconfig: this.kubeconfig,
                 enableServerSideApply: true,
             },
-            { parent: this, dependsOn: accessAssociations },
+            // Every Kubernetes resource waits until the deployer has its access and the runners their route in.
+            { parent: this, dependsOn: [...accessAssociations, ...apiAccess] },
         );
+        if (previewEntry) {
+            const role = new k8s.rbac.v1.ClusterRole(`${name}-preview`, previewClusterRole(), { parent: this, provider: this.provider });
+            new k8s.rbac.v1.ClusterRoleBinding(`${name}-preview`, previewClusterRoleBinding(), {
+                parent: this,
+                provider: this.provider,
+                dependsOn: [role, previewEntry],
+            });
+        }
 
         // EKS 1.30 and later create no default StorageClass: without this one every claim stays Pending.
         const storageClass = new k8s.storage.v1.StorageClass(

@@ -43,4 +43,6 @@ export interface PlatformCluster {
     storageClass?: string;
     /** Present on EKS only. */
     aws?: AwsContext & { workloadIdentity: WorkloadIdentity };
+    /** The VPC the cluster runs in (created or adopted), on EKS only. */
+    network?: { vpcId: pulumi.Output<string>; cidr: string; privateSubnetIds: pulumi.Output<string>[] };
 }

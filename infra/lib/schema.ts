@@ -32,6 +32,13 @@ export const iamPrincipalArn = z
         "must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform-admins",
     );
 
+export const iamRoleArn = z
+    .string()
+    .regex(
+        /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/,
+        "must be an IAM role ARN such as arn:aws:iam::123456789012:role/platform-preview",
+    );
+
 /** Values that CloudWatch Logs accepts for retentionInDays. */
 export const CLOUDWATCH_RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,

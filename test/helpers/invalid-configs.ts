@@ -343,6 +343,69 @@ export const INVALID_CONFIG_CASES: InvalidConfigCase[] = [
         says: /'\*' is not allowed/,
     },
     {
+        title: "API access from the whole internet",
+        stack: "dev",
+        mutate: (c) => {
+            c.cluster.apiAccessCidrs = ["0.0.0.0/0"];
+        },
+        key: "secure-platform:cluster.apiAccessCidrs[0]",
+        says: /runners' subnets/,
+    },
+    {
+        title: "private endpoint that nothing may reach",
+        stack: "dev",
+        mutate: (c) => {
+            delete c.cluster.apiAccessCidrs;
+        },
+        key: "secure-platform:cluster.apiAccessCidrs",
+        says: /the endpoint is private/,
+    },
+    {
+        title: "preview principal that is a user, not a role",
+        stack: "dev",
+        mutate: (c) => {
+            c.cluster.previewRoleArn = "arn:aws:iam::111122223333:user/ci";
+        },
+        key: "secure-platform:cluster.previewRoleArn",
+        says: /IAM role ARN/,
+    },
+    {
+        title: "preview role that already has an access entry",
+        stack: "dev",
+        mutate: (c) => {
+            c.cluster.previewRoleArn = c.cluster.accessEntries[0].principalArn;
+        },
+        key: "secure-platform:cluster.previewRoleArn",
+        says: /also in accessEntries/,
+    },
+    {
+        title: "adopted VPC with public subnets of its own",
+        stack: "dev",
+        mutate: (c) => {
+            c.cluster.vpc.publicSubnetCidrs = ["10.10.128.0/22", "10.10.132.0/22"];
+        },
+        key: "secure-platform:cluster.vpc.publicSubnetCidrs",
+        says: /network stack/,
+    },
+    {
+        title: "adopted subnets that do not match the declared ranges",
+        stack: "dev",
+        mutate: (c) => {
+            c.cluster.vpc.existing.privateSubnetIds.push("subnet-0f1e2d3c4b5a69788");
+        },
+        key: "secure-platform:cluster.vpc.existing.privateSubnetIds",
+        says: /one subnet per range/,
+    },
+    {
+        title: "adopted VPC id that is not one",
+        stack: "dev",
+        mutate: (c) => {
+            c.cluster.vpc.existing.vpcId = "my-vpc";
+        },
+        key: "secure-platform:cluster.vpc.existing.vpcId",
+        says: /vpc-0123456789abcdef0/,
+    },
+    {
         title: "ingress to a port the service does not declare",
         mutate: (c) => {
             c.services = [

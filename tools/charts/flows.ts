@@ -90,7 +90,10 @@ const idOf = (m: Json) => `${m.metadata.namespace ?? ""}/${m.metadata.name}`;
 function surroundings(program: RenderedStack): Surroundings {
     const vpc = program.resources.find((r) => r.type === "aws:ec2/vpc:Vpc");
     const eks = onEks(program);
-    const cidr = typeof vpc?.inputs.cidrBlock === "string" ? vpc.inputs.cidrBlock : undefined;
+    // A VPC the stack creates, or one it adopts (the stack output names its range).
+    const network = program.outputs.clusterNetwork as { cidr?: unknown } | undefined;
+    const declared = vpc?.inputs.cidrBlock ?? network?.cidr;
+    const cidr = typeof declared === "string" ? declared : undefined;
     // EKS (VPC CNI): nodes, pods and the control plane's ENIs all take addresses from the VPC. An existing
     // cluster is assumed to be kind: pods in 10.244.0.0/16, nodes (the API server too) on Docker's 172.18.0.0/16.
     const base = eks && cidr ? ipaddr.parseCIDR(cidr)[0].toByteArray() : undefined;

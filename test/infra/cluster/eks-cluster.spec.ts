@@ -68,7 +68,12 @@ describe("infra/cluster: EKS", () => {
 
             it("places the control plane's network interfaces in private subnets only", () => {
                 const subnets = ofType(stack, "aws:ec2/subnet:Subnet");
-                const privateCount = subnets.filter((s) => inputs(s).tags["kubernetes.io/role/internal-elb"] === "1").length;
+                // Created here, or adopted from the network stack (then tagged for internal load balancers only).
+                const adopted = JSON.parse(readStackFile(stackName).config["secure-platform:cluster"]!).vpc.existing;
+                const privateCount = adopted
+                    ? ofType(stack, "aws:ec2/tag:Tag").filter((t) => inputs(t).key === "kubernetes.io/role/internal-elb").length
+                    : subnets.filter((s) => inputs(s).tags["kubernetes.io/role/internal-elb"] === "1").length;
+                assert.ok(privateCount >= 2);
                 assert.equal(cluster.vpcConfig.subnetIds.length, privateCount);
                 for (const subnet of subnets) assert.equal(inputs(subnet).mapPublicIpOnLaunch ?? false, false);
             });
@@ -115,10 +120,12 @@ describe("infra/cluster: EKS", () => {
 
             it("authenticates through access entries only, with no implicit creator admin", () => {
                 assert.deepEqual(cluster.accessConfig, { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
-                const configured = JSON.parse(readStackFile(stackName).config["secure-platform:cluster"]!).accessEntries as Inputs[];
+                const clusterConfig = JSON.parse(readStackFile(stackName).config["secure-platform:cluster"]!);
+                const configured = clusterConfig.accessEntries as Inputs[];
                 const entries = ofType(stack, "aws:eks/accessEntry:AccessEntry");
                 const associations = ofType(stack, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
-                assert.equal(entries.length, configured.length);
+                // The preview role's entry has no association: its rights are the preview ClusterRole's (reachability.spec).
+                assert.equal(entries.length, configured.length + (clusterConfig.previewRoleArn ? 1 : 0));
                 assert.equal(associations.length, configured.length);
                 for (const entry of configured) {
                     const association = associations.find((a) => inputs(a).principalArn === entry.principalArn)!;
@@ -256,9 +263,13 @@ describe("infra/cluster: EKS", () => {
                 }
             });
 
-            it("records VPC flow logs and empties the default security group", () => {
+            it("records VPC flow logs and empties the default security group of a VPC it creates", () => {
                 const flowLog = inputs(only(stack, "aws:ec2/flowLog:FlowLog"));
                 assert.equal(flowLog.trafficType, "ALL");
+                // An adopted VPC's default security group is the network stack's.
+                if (ofType(stack, "aws:ec2/vpc:Vpc").length === 0) {
+                    return assert.deepEqual(ofType(stack, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"), []);
+                }
                 const sg = inputs(only(stack, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"));
                 assert.equal(sg.ingress, undefined);
                 assert.equal(sg.egress, undefined);
@@ -339,9 +350,15 @@ describe("infra/cluster: EKS", () => {
         assert.equal(snapshots[0]!.storageClassName, undefined);
     });
 
-    it("spreads NAT gateways over the zones in prod and uses one in dev", async () => {
+    it("spreads NAT gateways over the zones in prod, uses one in a dev VPC it creates, and none in an adopted one", async () => {
         assert.equal(ofType(prod, "aws:ec2/natGateway:NatGateway").length, 3);
-        assert.equal(ofType(await rendered("dev"), "aws:ec2/natGateway:NatGateway").length, 1);
+        assert.equal(ofType(await rendered("dev"), "aws:ec2/natGateway:NatGateway").length, 0);
+        const cluster = JSON.parse(readStackFile("dev").config["secure-platform:cluster"]!);
+        delete cluster.vpc.existing;
+        cluster.vpc.publicSubnetCidrs = ["10.10.128.0/22", "10.10.132.0/22"];
+        const created = await renderWith("dev", { "secure-platform:cluster": JSON.stringify(cluster) });
+        assert.equal(ofType(created, "aws:ec2/natGateway:NatGateway").length, 1);
+        assert.equal(ofType(created, "aws:ec2/vpc:Vpc").length, 1);
     });
 
     it("uses IRSA through the cluster's OIDC provider when configured", async () => {

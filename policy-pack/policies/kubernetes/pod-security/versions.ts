@@ -47,6 +47,8 @@ export const podSecurityConfig = z.object({
                     message: `${JSON.stringify(v)} is not a modelled Kubernetes version; valid: ${VALID_VERSIONS_TEXT}`,
                 });
         })
+        // Published in the JSON schema too, so that the Pulumi CLI refuses a bad value before any policy runs.
+        .meta({ enum: ["latest", ...KUBERNETES_VERSIONS, ...KUBERNETES_VERSIONS.map((v) => `v${v}`)] })
         .optional()
         .describe("The cluster's Kubernetes version, which Pod Security Admission judges by; the newest released when unset."),
 });

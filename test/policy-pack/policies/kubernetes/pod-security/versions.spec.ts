@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { runCheckCli } from "../../../../../tools/check";
 import { platformConfigOf, policyPackConfigFor } from "../../../../../tools/pack-config";
 import { STACKS } from "../../../../helpers/stacks";
-import { parsePackConfig } from "../../../../../policy-pack/lib/config";
+import { parsePackConfig, pulumiConfigSchema } from "../../../../../policy-pack/lib/config";
 import { allPolicies } from "../../../../../policy-pack/policies";
 import {
     clusterVersion,
@@ -47,6 +47,13 @@ describe("pod-security versions", () => {
                 bad,
             );
         }
+    });
+    it("publishes the valid versions in the JSON schema the Pulumi CLI validates the pack config against", () => {
+        const schema = pulumiConfigSchema(allPolicies.find((p) => p.name === "pss:baseline:sysctls")!);
+        const property = schema.properties.kubernetesVersion as { type: string; enum: string[] };
+        assert.equal(property.type, "string");
+        assert.deepEqual(property.enum.slice(0, 3), ["latest", "1.30", "1.31"]);
+        assert.ok(property.enum.includes("v1.36") && !property.enum.includes("1.29"));
     });
     it("check --kubernetes-version judges plain manifests at that version; an unmodelled one is exit 2 naming the option", async () => {
         const dir = mkdtempSync(join(tmpdir(), "pss-version-"));
