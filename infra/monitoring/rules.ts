@@ -1,5 +1,6 @@
 // Security alert rules as pure data built from config: what the PrometheusRule objects carry, what
 // promtool checks and tests, and what the stack renders.
+import type { VaultServerFacts } from "../vault/values";
 import type { MonitoredComponents, MonitoringConfig, Severity } from "./config";
 
 /** The incident playbooks in docs/runbooks/, one per scenario of SECURITY-ARCHITECTURE.md plus two operational ones. */
@@ -12,6 +13,20 @@ export const PLAYBOOKS = {
     vaultAvailability: "vault-availability",
 } as const;
 export type Playbook = (typeof PLAYBOOKS)[keyof typeof PLAYBOOKS];
+
+/**
+ * Seconds since the Vault certificate renewer last succeeded, when that is longer than it may be before fewer
+ * than `daysLeft` days could remain; a renewer that never succeeded counts from its creation.
+ */
+function vaultRenewalStale(vault: VaultServerFacts, daysLeft: number): string {
+    const selector = `{namespace="${vault.namespace}", cronjob="${vault.tlsRenewal.cronJob}"}`;
+    const limit = Math.max(1, vault.tlsRenewal.renewBeforeDays - daysLeft) * 86400;
+    return (
+        `(time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time${selector}) > ${limit})` +
+        ` or ((time() - max by (namespace, cronjob) (kube_cronjob_created${selector}) > ${limit})` +
+        ` unless on (namespace, cronjob) kube_cronjob_status_last_successful_time${selector})`
+    );
+}
 
 export function runbookUrl(baseUrl: string, playbook: Playbook): string {
     return `${baseUrl}/docs/runbooks/${playbook}.md`;
@@ -205,14 +220,16 @@ export function securityRuleGroups(config: MonitoringConfig, monitored: Monitore
                     : []),
                 {
                     alert: "VaultCertificateExpiring",
-                    // cert-manager issues Vault's listener certificate (and the mesh intermediate when Vault PKI is the mesh CA).
-                    expr: `(certmanager_certificate_expiration_timestamp_seconds{namespace="${monitored.vault.namespace}"} - time()) < ${days(t.vaultCertificateDays)}`,
+                    // Vault's TLS job renews the listener's certificate renewBeforeDays before its end and succeeds daily
+                    // even when nothing is due (infra/vault/tls.ts). kube-state-metrics reports its last success: once
+                    // that is renewBeforeDays - vaultCertificateDays old, fewer than vaultCertificateDays may be left.
+                    expr: vaultRenewalStale(monitored.vault, t.vaultCertificateDays),
                     for: "1h",
                     labels: { severity: "critical" },
                     annotations: {
                         summary:
-                            "Certificate {{ $labels.namespace }}/{{ $labels.name }} expires in less than {{ $value | humanizeDuration }}",
-                        description: `A certificate in the Vault namespace expires within ${t.vaultCertificateDays} days and has not been renewed; clients will refuse Vault's TLS listener once it expires.`,
+                            "Vault's certificate renewal ({{ $labels.namespace }}/{{ $labels.cronjob }}) has not succeeded for {{ $value | humanizeDuration }}",
+                        description: `The CronJob that renews Vault's listener certificate has not succeeded for ${monitored.vault.tlsRenewal.renewBeforeDays - t.vaultCertificateDays} days: the certificate may expire within ${t.vaultCertificateDays} days, after which clients refuse Vault's TLS listener.`,
                         runbook_url: runbook(PLAYBOOKS.certificateExpiry),
                     },
                 },

@@ -5,6 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { MANAGED_BY, namespaceIsolation } from "../namespaces/baseline";
 import { WORKLOAD_LABEL } from "../services/graph";
 import { VAULT_AUDIENCE } from "./policies";
+import { CA_KEYPAIR_SECRET, TLS_RENEW_CRONJOB } from "./tls";
 import { CA_CONFIGMAP, RELEASE_NAME, SERVER_POD_LABELS, TLS_SECRET, VAULT_PORT, CLUSTER_PORT } from "./values";
 
 type Manifest<T> = T & { apiVersion: string; kind: string };
@@ -14,6 +15,7 @@ const LABELS = { ...MANAGED_BY, "app.kubernetes.io/part-of": "vault" };
 
 export const JOB_NAMES = {
     tls: "vault-tls",
+    tlsRenew: TLS_RENEW_CRONJOB,
     bootstrap: "vault-bootstrap",
     unseal: "vault-unseal-insecure-local",
     snapshot: "vault-snapshot",
@@ -62,13 +64,39 @@ export function roleFor(
     ];
 }
 
-/** RBAC of the TLS job: create the Secret and ConfigMap once, then read or refresh only those two. */
+/** RBAC of the TLS jobs: create the CA and server Secrets and the bundle once, then read and renew only those. */
 export const TLS_RBAC: RoleRule[] = [
-    // Kubernetes cannot limit create to a name; the job creates exactly these two objects.
+    // Kubernetes cannot limit create to a name; the jobs create exactly these three objects.
     { resources: ["secrets", "configmaps"], verbs: ["create"] },
-    { resources: ["secrets"], verbs: ["get"], resourceNames: [TLS_SECRET] },
+    { resources: ["secrets"], verbs: ["get", "patch"], resourceNames: [TLS_SECRET, CA_KEYPAIR_SECRET] },
     { resources: ["configmaps"], verbs: ["get", "patch"], resourceNames: [CA_CONFIGMAP] },
 ];
+
+/** In a client namespace, the TLS jobs (in Vault's namespace) publish the CA bundle, and touch nothing else. */
+export function bundlePublisherRbac(
+    clientNamespace: string,
+    vaultNamespace: string,
+): [Manifest<k8s.types.input.rbac.v1.Role>, Manifest<k8s.types.input.rbac.v1.RoleBinding>] {
+    const name = "vault-ca-publisher";
+    return [
+        {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "Role",
+            metadata: { name, namespace: clientNamespace, labels: LABELS },
+            rules: [
+                { apiGroups: [""], resources: ["configmaps"], verbs: ["create"] },
+                { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "patch"], resourceNames: [CA_CONFIGMAP] },
+            ],
+        },
+        {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "RoleBinding",
+            metadata: { name, namespace: clientNamespace, labels: LABELS },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
+            subjects: [{ kind: "ServiceAccount", name: JOB_NAMES.tls, namespace: vaultNamespace }],
+        },
+    ];
+}
 
 /** RBAC of the bootstrap job on kind: it writes its two local-only Secrets, nothing else. */
 export const LOCAL_BOOTSTRAP_RBAC: RoleRule[] = [{ resources: ["secrets"], verbs: ["create"] }];

@@ -1,5 +1,7 @@
 // Vault's server configuration and Helm values as pure functions of config, tested without mocks.
+import { quantityValue } from "../lib/quantity";
 import type { VaultConfig } from "./config";
+import { TLS_LIFETIMES, TLS_RENEW_CRONJOB, auditRotation, reloaderScript } from "./tls";
 
 export const VAULT_NAMESPACE = "vault";
 export const RELEASE_NAME = "vault";
@@ -8,6 +10,9 @@ export const SERVER_SERVICE_ACCOUNT = RELEASE_NAME;
 export const TLS_SECRET = "vault-tls";
 export const CA_CONFIGMAP = "vault-ca";
 export const TLS_DIR = "/vault/userconfig/vault-tls";
+export const AUDIT_DIR = "/vault/audit";
+/** The file audit device's path (vault-configuration.ts); the reloader rotates it. */
+export const AUDIT_LOG = `${AUDIT_DIR}/vault-audit.log`;
 export const VAULT_PORT = 8200;
 export const CLUSTER_PORT = 8201;
 /** Labels the chart puts on server pods. */
@@ -24,6 +29,8 @@ export interface VaultServerFacts {
     /** The name the listener's certificate is issued for. */
     serverName: string;
     port: number;
+    /** The CronJob that renews the listener's certificate, and how long before its end it renews. */
+    tlsRenewal: { cronJob: string; renewBeforeDays: number };
 }
 
 export const VAULT_SERVER_FACTS: VaultServerFacts = {
@@ -33,6 +40,7 @@ export const VAULT_SERVER_FACTS: VaultServerFacts = {
     internalServiceLabels: { "app.kubernetes.io/name": SERVER_POD_LABELS["app.kubernetes.io/name"], "vault-internal": "true" },
     serverName: `${RELEASE_NAME}.${VAULT_NAMESPACE}.svc`,
     port: VAULT_PORT,
+    tlsRenewal: { cronJob: TLS_RENEW_CRONJOB, renewBeforeDays: TLS_LIFETIMES.serverRenewBeforeDays },
 };
 
 /**
@@ -175,6 +183,23 @@ export function splitImage(reference: string): { repository: string; tag: string
     return { repository: `${name}@${algorithm}`, tag: hex };
 }
 
+/** Beside Vault: reloads a renewed certificate and rotates the audit log (both with SIGHUP); Vault's image, restricted. */
+export function reloaderContainer(config: Pick<VaultConfig, "image" | "auditStorageSize">): Record<string, unknown> {
+    const rotation = auditRotation(quantityValue(config.auditStorageSize));
+    return {
+        name: "reloader",
+        image: config.image,
+        imagePullPolicy: "IfNotPresent",
+        command: ["/bin/sh", "-c", reloaderScript({ certificate: `${TLS_DIR}/tls.crt`, auditLog: AUDIT_LOG, ...rotation })],
+        securityContext: RESTRICTED_CONTAINER_SECURITY,
+        resources: { requests: { cpu: "5m", memory: "16Mi" }, limits: { cpu: "50m", memory: "32Mi" } },
+        volumeMounts: [
+            { name: "vault-tls", mountPath: TLS_DIR, readOnly: true },
+            { name: "audit", mountPath: AUDIT_DIR },
+        ],
+    };
+}
+
 /**
  * Helm values for HashiCorp's chart. Every security-relevant value is set explicitly: CrossGuard and
  * reviewers see a Release's values, not the objects the chart renders from them.
@@ -206,6 +231,9 @@ export function vaultValues(args: ValuesArgs): Record<string, unknown> {
             // Vault is outside the mesh: it terminates TLS itself, and a sidecar would hold Raft traffic hostage to istiod.
             annotations: { "sidecar.istio.io/inject": "false" },
             extraLabels: { "sidecar.istio.io/inject": "false" },
+            // The reloader (tls.ts) signals Vault, so it must see Vault's process: same pod, same user, no privilege.
+            shareProcessNamespace: true,
+            extraContainers: [reloaderContainer(config)],
             extraEnvironmentVars: { VAULT_CACERT: `${TLS_DIR}/ca.crt`, VAULT_TLS_SERVER_NAME: `${RELEASE_NAME}.${VAULT_NAMESPACE}.svc` },
             volumes: [
                 { name: "vault-tls", secret: { secretName: TLS_SECRET, defaultMode: 0o440 } },
@@ -227,7 +255,7 @@ export function vaultValues(args: ValuesArgs): Record<string, unknown> {
                 enabled: true,
                 size: config.auditStorageSize,
                 storageClass: config.storageClass ?? null,
-                mountPath: "/vault/audit",
+                mountPath: AUDIT_DIR,
             },
             persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
             standalone: { enabled: false },

@@ -15,6 +15,7 @@ import {
     JOB_NAMES,
     LOCAL_BOOTSTRAP_RBAC,
     TLS_RBAC,
+    bundlePublisherRbac,
     job,
     cronJob,
     jobPodSpec,
@@ -25,9 +26,11 @@ import {
     vaultNamespaceIsolation,
 } from "./manifests";
 import { DEPLOYER_POLICY, deployerPolicyRules, renderPolicy } from "./policies";
-import { bootstrapScript, tlsScript, unsealScript } from "./scripts";
+import { bootstrapScript, unsealScript } from "./scripts";
+import { TLS_RENEW_SCHEDULE, tlsRenewScript } from "./tls";
 import {
     CA_CONFIGMAP,
+    TLS_SECRET,
     RELEASE_NAME,
     SERVER_SERVICE_ACCOUNT,
     VAULT_NAMESPACE,
@@ -54,9 +57,6 @@ export interface VaultServerArgs {
     /** EKS: the VPC's range, where the API server's interfaces are; undefined on an existing cluster. */
     apiServerCidrs?: string[];
 }
-
-/** Vault's server certificate lasts two years; renewal is documented in docs/vault.md. */
-const CERTIFICATE_DAYS = 730;
 
 /**
  * Vault on Kubernetes: HashiCorp's chart in HA Raft mode behind its own TLS, auto-unsealed with KMS on EKS,
@@ -150,30 +150,46 @@ export class VaultServer extends pulumi.ComponentResource {
         }
         this.recoverySecretArn = recoverySecretArn;
 
-        // TLS: a job issues the CA and server certificate once; Vault mounts them, clients trust the CA.
+        // TLS: a Job issues the CA and the server certificate before Vault starts, and a CronJob renews and
+        // rotates them (tls.ts); Vault mounts the certificate, its clients the CA bundle, in their own namespaces.
         const names = serverCertificateNames(ns);
+        const tlsScript = tlsRenewScript({
+            namespace: ns,
+            dnsNames: names.dns,
+            ipAddresses: names.ips,
+            bundleNamespaces: args.clientNamespaces.map((c) => c.name),
+            serverSecret: TLS_SECRET,
+            caConfigMap: CA_CONFIGMAP,
+        });
         const tlsAccount = new k8s.core.v1.ServiceAccount(`${name}-tls`, serviceAccount(JOB_NAMES.tls, ns), inNamespace);
         const [tlsRole, tlsBinding] = roleFor(JOB_NAMES.tls, ns, TLS_RBAC);
         const tlsRbac = [
             new k8s.rbac.v1.Role(`${name}-tls`, tlsRole, inNamespace),
             new k8s.rbac.v1.RoleBinding(`${name}-tls`, tlsBinding, inNamespace),
         ];
-        const tlsJob = new k8s.batch.v1.Job(
-            `${name}-tls`,
-            job(
-                JOB_NAMES.tls,
-                ns,
-                jobPodSpec({
-                    serviceAccount: JOB_NAMES.tls,
-                    image: config.toolsImage,
-                    script: tlsScript({ namespace: ns, dnsNames: names.dns, ipAddresses: names.ips, validityDays: CERTIFICATE_DAYS }),
-                    env: {},
-                    kubernetesApi: true,
-                    withCa: false,
-                }),
-            ),
-            { parent: this, dependsOn: [tlsAccount, ...tlsRbac], customTimeouts: { create: "15m", update: "15m" } },
-        );
+        for (const client of args.clientNamespaces) {
+            const [role, binding] = bundlePublisherRbac(client.name, ns);
+            const inClient = { parent: this, dependsOn: [client.resource] };
+            tlsRbac.push(new k8s.rbac.v1.Role(`${name}-tls-${client.name}`, role, inClient));
+            tlsRbac.push(new k8s.rbac.v1.RoleBinding(`${name}-tls-${client.name}`, binding, inClient));
+        }
+        const tlsPod = jobPodSpec({
+            serviceAccount: JOB_NAMES.tls,
+            image: config.toolsImage,
+            script: tlsScript,
+            env: {},
+            kubernetesApi: true,
+            withCa: false,
+        });
+        const tlsJob = new k8s.batch.v1.Job(`${name}-tls`, job(JOB_NAMES.tls, ns, tlsPod), {
+            parent: this,
+            dependsOn: [tlsAccount, ...tlsRbac],
+            customTimeouts: { create: "15m", update: "15m" },
+        });
+        new k8s.batch.v1.CronJob(`${name}-tls-renew`, cronJob(JOB_NAMES.tlsRenew, ns, TLS_RENEW_SCHEDULE, tlsPod), {
+            parent: this,
+            dependsOn: [tlsJob],
+        });
 
         const values = pulumi.all([sealArgs.kmsKeyId ?? "", pulumi.output(serverAnnotations)]).apply(([kmsKeyId, annotations]) =>
             vaultValues({

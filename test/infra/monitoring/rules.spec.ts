@@ -396,37 +396,65 @@ const CASES: Record<string, { tests: PromtoolTest[]; evaluationInterval?: string
                 ],
             },
             {
-                name: "a Vault certificate close to expiry fires; later ones and other namespaces stay silent",
+                // 30 days renewBefore - 14 days vaultCertificateDays: a renewer without success for 16 days fires.
+                name: "a Vault certificate renewer without success for 16 days fires; a renewer that succeeds hourly stays silent",
                 interval: "1m",
                 input_series: [
-                    {
-                        series: 'certmanager_certificate_expiration_timestamp_seconds{namespace="vault", name="vault-tls"}',
-                        values: `${7200 + 7 * 86400}x180`,
-                    },
-                    {
-                        series: 'certmanager_certificate_expiration_timestamp_seconds{namespace="vault", name="vault-raft"}',
-                        values: `${7200 + 60 * 86400}x180`,
-                    },
-                    {
-                        series: 'certmanager_certificate_expiration_timestamp_seconds{namespace="shop", name="shop-tls"}',
-                        values: `${7200 + 7 * 86400}x180`,
-                    },
+                    { series: 'kube_cronjob_status_last_successful_time{namespace="vault", cronjob="vault-tls-renew"}', values: "0x24000" },
+                    { series: 'kube_cronjob_created{namespace="vault", cronjob="vault-tls-renew"}', values: "0x24000" },
+                    { series: 'kube_cronjob_status_last_successful_time{namespace="shop", cronjob="vault-tls-renew"}', values: "0x24000" },
+                    { series: 'kube_cronjob_status_last_successful_time{namespace="vault", cronjob="vault-snapshot"}', values: "0x24000" },
                 ],
                 alert_rule_test: [
+                    { eval_time: "380h", alertname: "VaultCertificateExpiring", exp_alerts: [] },
                     {
-                        eval_time: "2h",
+                        eval_time: "390h",
                         alertname: "VaultCertificateExpiring",
                         exp_alerts: [
                             {
-                                exp_labels: { namespace: "vault", name: "vault-tls", severity: "critical" },
+                                exp_labels: { namespace: "vault", cronjob: "vault-tls-renew", severity: "critical" },
                                 exp_annotations: annotations(
                                     "VaultCertificateExpiring",
-                                    "Certificate vault/vault-tls expires in less than 7d 0h 0m 0s",
+                                    "Vault's certificate renewal (vault/vault-tls-renew) has not succeeded for 16d 6h 0m 0s",
                                 ),
                             },
                         ],
                     },
                 ],
+            },
+            {
+                name: "a Vault certificate renewer that never succeeded fires 16 days after its creation",
+                interval: "1m",
+                input_series: [{ series: 'kube_cronjob_created{namespace="vault", cronjob="vault-tls-renew"}', values: "0x24000" }],
+                alert_rule_test: [
+                    { eval_time: "380h", alertname: "VaultCertificateExpiring", exp_alerts: [] },
+                    {
+                        eval_time: "390h",
+                        alertname: "VaultCertificateExpiring",
+                        exp_alerts: [
+                            {
+                                exp_labels: { namespace: "vault", cronjob: "vault-tls-renew", severity: "critical" },
+                                exp_annotations: annotations(
+                                    "VaultCertificateExpiring",
+                                    "Vault's certificate renewal (vault/vault-tls-renew) has not succeeded for 16d 6h 0m 0s",
+                                ),
+                            },
+                        ],
+                    },
+                ],
+            },
+            {
+                name: "a Vault certificate renewer that succeeds every day stays silent",
+                interval: "1m",
+                input_series: [
+                    { series: 'kube_cronjob_created{namespace="vault", cronjob="vault-tls-renew"}', values: "0x24000" },
+                    // Last success moves forward by a day every 1440 samples.
+                    {
+                        series: 'kube_cronjob_status_last_successful_time{namespace="vault", cronjob="vault-tls-renew"}',
+                        values: Array.from({ length: 24001 }, (_, m) => Math.floor(m / 1440) * 86400).join(" "),
+                    },
+                ],
+                alert_rule_test: [{ eval_time: "390h", alertname: "VaultCertificateExpiring", exp_alerts: [] }],
             },
         ],
     },
