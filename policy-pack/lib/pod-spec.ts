@@ -66,6 +66,14 @@ export function isPodBearing(type: string): boolean {
     return (!!entry && entry.groups.includes(parsed.group)) || isCustomKind(type);
 }
 
+/** A Pulumi patch of a built-in pod-bearing kind (DeploymentPatch): a partial spec applied to an existing object. */
+export function isPodBearingPatch(type: string): boolean {
+    const parsed = parseKubernetesType(type);
+    if (!parsed || !parsed.kind.endsWith("Patch")) return false;
+    const entry = TEMPLATE_PATHS[parsed.kind.slice(0, -"Patch".length)];
+    return !!entry && entry.groups.includes(parsed.group);
+}
+
 function templatePathOf(type: string, props: Obj): string[] | undefined {
     const parsed = parseKubernetesType(type);
     if (!parsed) return undefined;

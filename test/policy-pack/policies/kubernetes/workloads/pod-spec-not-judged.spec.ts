@@ -44,6 +44,20 @@ describe("k8s:workloads:pod-spec-not-judged and custom workload kinds", () => {
             /"spec\.replicatedJobs\.0\.template\.spec\.template\.spec\.containers"/,
         );
     });
+    it("reports a patch of a pod-bearing object that sets containers, and not one that sets none", async () => {
+        const patch = {
+            metadata: { name: "web" },
+            spec: { template: { spec: { containers: [{ name: "app", securityContext: { privileged: true } }] } } },
+        };
+        expectViolations(
+            await check(podSpecNotJudged, { type: "kubernetes:apps/v1:DeploymentPatch", name: "p", props: patch }),
+            /a patch of an existing object: the containers at "spec\.template\.spec\.containers" are not judged/,
+        );
+        expectNone(
+            await check(podSpecNotJudged, { type: "kubernetes:apps/v1:DeploymentPatch", name: "p", props: { spec: { replicas: 3 } } }),
+        );
+        expectNone(await check(podSpecNotJudged, { type: "kubernetes:core/v1:ConfigMapPatch", name: "c", props: { data: { a: "b" } } }));
+    });
     it("is silent where the pod template is judged, and for custom resources without containers", async () => {
         expectNone(
             await check(podSpecNotJudged, {
