@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "../infra/config";
 import { PackConfigError } from "../policy-pack/lib/config";
+import { blocks } from "../policy-pack/lib/evaluate";
 import { evaluatePlan, formatPlanEvaluation } from "../policy-pack/lib/plan";
 import { DEFAULT_CHARTS_DIR, findCachedChart } from "./charts/cache";
 import { findHelm, HelmError } from "./charts/helm";
@@ -92,7 +93,7 @@ async function plan(options: PlanOptions, io: Io): Promise<number> {
     // JSON on stdout stays machine-readable: the policy table goes to stderr then.
     const table = `\nPack config derived from ${file.path}.\n${formatPlanEvaluation(policy)}\n`;
     await (format === "json" && output === undefined ? io.err(table) : io.out(table));
-    return policy.hasMandatory ? 1 : 0;
+    return blocks(policy.report) ? 1 : 0;
 }
 
 /** The plan with each Release's rendered objects as its children, or why the charts could not be rendered. */

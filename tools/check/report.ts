@@ -119,6 +119,17 @@ export function buildOutput(
         ...(e.line !== undefined ? { line: e.line } : {}),
         message: e.detail,
     }));
+    // A policy that threw judged nothing there, and a preview would fail on it: not judged, exit 2.
+    for (const { report, stack } of reports) {
+        for (const e of report.errors) {
+            const origin = e.urn ? input.origins.get(e.urn) : undefined;
+            errors.push({
+                file: shown(origin?.file ?? stack?.file ?? context.cwd),
+                ...(origin?.line ? { line: origin.line } : {}),
+                message: `policy ${e.policy} could not judge ${origin ? objectName(origin) : `stack ${stack?.stack ?? ""}`}: ${e.error}`,
+            });
+        }
+    }
     const all = [...results.values()];
     const violations = all.flatMap((r) => r.violations);
     return {
