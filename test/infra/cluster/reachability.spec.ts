@@ -213,7 +213,7 @@ describe("infra/cluster: tear-down order", () => {
         });
     }
 
-    it("dev destroys without hand work: nothing protected, no deletion protection, volumes deleted with their claims", async () => {
+    it("dev destroys without unprotecting anything: nothing protected, no deletion protection, a volume goes with its claim", async () => {
         const dev = await rendered("dev");
         assert.deepEqual(
             dev.resources.filter((r) => r.protect).map((r) => r.name),
