@@ -15,8 +15,7 @@ export const clusterNetwork = platform.cluster.network && { vpcId: platform.clus
 export const kubeconfig = platform.cluster.kubeconfig ? pulumi.secret(platform.cluster.kubeconfig) : undefined;
 export const namespaces = pulumi.all(platform.namespaces.map((namespace) => namespace.name));
 export const admissionPolicies = platform.admission.policyNames;
-/** Where `pulumi up` reached Vault, the Secrets Manager secret holding its recovery keys (EKS), and the snapshot bucket. */
-export const vaultAddress = platform.vault.server.address;
+/** The Secrets Manager secret holding Vault's recovery keys (EKS), and the snapshot bucket. */
 export const vaultRecoverySecretArn = platform.vault.server.recoverySecretArn;
 export const vaultSnapshotBucket = platform.vault.backups.bucket;
 export const meshRootNamespace = platform.mesh.rootNamespace;

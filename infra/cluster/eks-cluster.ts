@@ -462,8 +462,9 @@ export class EksCluster extends pulumi.ComponentResource implements PlatformClus
 
         const workloadRole: WorkloadIdentity["roleFor"] = (roleName, args, opts) => {
             const { role, roleArn } = addonRole(roleName, args, opts);
+            const credentialsReady: pulumi.Resource[] = [];
             if (!oidcProvider) {
-                new aws.eks.PodIdentityAssociation(
+                const association = new aws.eks.PodIdentityAssociation(
                     roleName,
                     {
                         clusterName: cluster.name,
@@ -474,12 +475,13 @@ export class EksCluster extends pulumi.ComponentResource implements PlatformClus
                     },
                     opts,
                 );
+                credentialsReady.push(association);
             }
             // With IRSA the service account carries the role; with Pod Identity the association above does.
             const serviceAccountAnnotations: Record<string, pulumi.Output<string>> = oidcProvider
                 ? { "eks.amazonaws.com/role-arn": roleArn }
                 : {};
-            return { roleArn, serviceAccountAnnotations };
+            return { roleArn, serviceAccountAnnotations, credentialsReady };
         };
         return { addonRole, workloadRole };
     }

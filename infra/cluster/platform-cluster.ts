@@ -18,6 +18,11 @@ export interface WorkloadIdentity {
         roleArn: pulumi.Output<string>;
         /** Annotations the service account needs (IRSA's role ARN); empty with Pod Identity. */
         serviceAccountAnnotations: Record<string, pulumi.Output<string>>;
+        /**
+         * What pods of that account must start after: the Pod Identity association (EKS injects credentials
+         * only when a pod is created); empty with IRSA, whose annotation travels with the account.
+         */
+        credentialsReady: pulumi.Resource[];
     };
 }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Environment } from "../environments";
 import { chartVersion, quantity } from "../lib/schema";
+import { openPgpPublicKeyProblem } from "./openpgp";
 
 /** How Vault unseals: AWS KMS on EKS; on kind, Shamir keys kept in a Kubernetes Secret (local only). */
 export const UNSEAL_MODES = ["aws-kms", "insecure-local-shamir"] as const;
@@ -54,6 +55,26 @@ const database = z.strictObject({
         .default(DAY),
 });
 
+/** Who holds Vault's recovery keys (EKS), and the one role that may read the recovery secret. */
+const recovery = z.strictObject({
+    /**
+     * One OpenPGP public key per custodian (base64 of the binary key, `gpg --export <fingerprint> | base64 -w0`):
+     * Vault encrypts each recovery share to one of them, so no single secret holds every share. Empty: five
+     * shares in the recovery secret, readable by the break-glass role only.
+     */
+    pgpKeys: z.array(z.string().min(1)).default([]),
+    /** Shares needed to generate a root token. */
+    threshold: z.number().int().min(1).max(10).default(3),
+    /** The IAM role that alone may read the recovery secret and decrypt with its key (required on EKS). */
+    breakGlassRoleArn: z
+        .string()
+        .regex(
+            /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+            "must be an IAM role ARN such as arn:aws:iam::123456789012:role/vault-break-glass",
+        )
+        .optional(),
+});
+
 /** HashiCorp's chart and the Vault image it runs, pinned; Renovate proposes updates (renovate.json). */
 export const VAULT_CHART = {
     repo: "https://helm.releases.hashicorp.com",
@@ -82,8 +103,7 @@ export function vaultSchema(environment: Environment) {
         auditStorageSize: quantity.default("10Gi"),
         /** Data, audit and snapshot claims. Empty: on EKS the class the cluster creates (encrypted gp3), elsewhere the cluster's default. */
         storageClass: z.string().min(1).optional(),
-        /** Where `pulumi up` reaches Vault's API (a port-forward to vault-active by default). */
-        address: z.url().default("https://127.0.0.1:8200"),
+        recovery: recovery.default({ pgpKeys: [], threshold: 3 }),
         /** Bounds of every service role's tokens, in seconds; short-lived by default. */
         tokenTtlSeconds: z
             .number()
@@ -162,6 +182,7 @@ export function vaultRules(
             unseal,
         );
     }
+    recoveryRules(vault.recovery, unseal, issue);
     if (context.environment === "prod" && vault.replicas < 3) {
         issue(
             ["vault", "replicas"],
@@ -196,4 +217,41 @@ export function vaultRules(
             );
         }
     });
+}
+
+/** Recovery custodians' keys are real public keys, the threshold fits the shares, and a break-glass role is named where recovery keys exist. */
+function recoveryRules(
+    recovery: VaultConfigInput["recovery"],
+    unseal: UnsealMode,
+    issue: (path: (string | number)[], message: string, input?: unknown) => void,
+): void {
+    const path = ["vault", "recovery"];
+    if (unseal !== "aws-kms") {
+        if (recovery.pgpKeys.length > 0)
+            issue([...path, "pgpKeys"], "applies to aws-kms recovery keys; the local Shamir key must stay readable by the unseal job");
+        return;
+    }
+    recovery.pgpKeys.forEach((key, i) => {
+        const problem = openPgpPublicKeyProblem(key);
+        if (problem) issue([...path, "pgpKeys", i], `${problem}; one OpenPGP public key per custodian`);
+    });
+    const shares = recoveryShares(recovery);
+    if (recovery.threshold > shares)
+        issue(
+            [...path, "threshold"],
+            `must not exceed the number of recovery shares (${shares}: one per pgpKeys entry, or 5)`,
+            recovery.threshold,
+        );
+    if (shares > 1 && recovery.threshold < 2)
+        issue([...path, "threshold"], "must be at least 2 when there is more than one share (Vault's rule)", recovery.threshold);
+    if (!recovery.breakGlassRoleArn)
+        issue(
+            [...path, "breakGlassRoleArn"],
+            "is required with aws-kms: the IAM role that alone may read the recovery secret (for example arn:aws:iam::<account>:role/vault-break-glass)",
+        );
+}
+
+/** One share per custodian key, or five kept together in the recovery secret. */
+export function recoveryShares(recovery: Pick<VaultConfigInput["recovery"], "pgpKeys">): number {
+    return recovery.pgpKeys.length > 0 ? recovery.pgpKeys.length : 5;
 }

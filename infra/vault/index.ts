@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { PlatformCluster } from "../cluster";
 import type { PlatformConfig } from "../config";
 import { VaultBackups } from "./vault-backups";
-import { VaultConfiguration } from "./vault-configuration";
+import { VaultConfiguration, desiredState } from "./vault-configuration";
 import { VaultServer } from "./vault-server";
 
 export interface PlatformVault {
@@ -11,7 +11,7 @@ export interface PlatformVault {
     backups: VaultBackups;
 }
 
-/** Vault server, its configuration and its backups, in that order. */
+/** Vault server, its configuration (an in-cluster reconciler fed from a ConfigMap) and its backups, in that order. */
 export function createVault(
     config: PlatformConfig,
     cluster: PlatformCluster,
@@ -21,6 +21,7 @@ export function createVault(
     const vault = { ...config.vault, storageClass: config.vault.storageClass ?? cluster.storageClass };
     const eks = config.cluster.mode === "eks" ? config.cluster : undefined;
     const vaultServices = config.services.filter((s) => s.vault);
+    const desired = desiredState({ config: vault, services: config.services, protect: config.protect });
     const server = new VaultServer("vault", {
         config: vault,
         stack: config.stack,
@@ -30,7 +31,7 @@ export function createVault(
         protect: config.protect,
         kmsDeletionWindowDays: eks?.kmsDeletionWindowDays ?? 30,
         cluster,
-        deployerPrincipalArns: eks ? eks.accessEntries.filter((e) => e.access === "cluster-admin").map((e) => e.principalArn) : [],
+        reconciler: desired.reconciler,
         clientNamespaces: namespaces
             .map((n) => ({ ...n, workloads: vaultServices.filter((s) => s.namespace === n.name).map((s) => s.name) }))
             .filter((n) => n.workloads.length > 0),
@@ -38,13 +39,8 @@ export function createVault(
     });
     const configuration = new VaultConfiguration(
         "vault-config",
-        {
-            config: vault,
-            services: config.services,
-            provider: server.provider,
-            protect: config.protect,
-        },
-        { dependsOn: [server.bootstrap] },
+        { config: vault, desired, toolsImage: vault.toolsImage, dependsOn: [server.bootstrap] },
+        { providers: [cluster.provider] },
     );
     const backups = new VaultBackups("vault-backups", {
         config: vault,
@@ -52,7 +48,8 @@ export function createVault(
         protect: config.protect,
         kmsDeletionWindowDays: eks?.kmsDeletionWindowDays ?? 30,
         cluster,
-        dependsOn: [server.release, ...configuration.roles],
+        // The snapshot job logs in with the role the reconciler writes.
+        dependsOn: [server.release, configuration.job],
     });
     return { server, configuration, backups };
 }

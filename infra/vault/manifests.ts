@@ -19,6 +19,7 @@ export const JOB_NAMES = {
     bootstrap: "vault-bootstrap",
     unseal: "vault-unseal-insecure-local",
     snapshot: "vault-snapshot",
+    configure: "vault-configure",
 } as const;
 
 export function serviceAccount(
@@ -98,8 +99,17 @@ export function bundlePublisherRbac(
     ];
 }
 
-/** RBAC of the bootstrap job on kind: it writes its two local-only Secrets, nothing else. */
-export const LOCAL_BOOTSTRAP_RBAC: RoleRule[] = [{ resources: ["secrets"], verbs: ["create"] }];
+/** Where the bootstrap job records how far it got; a rerun that finds Vault initialised but not complete fails. */
+export const BOOTSTRAP_STATE_CONFIGMAP = "vault-bootstrap-state";
+
+/** RBAC of the bootstrap job: its progress ConfigMap and, on kind, the local-only Secret with the unseal key. */
+export function bootstrapRbac(local: boolean): RoleRule[] {
+    return [
+        // Kubernetes cannot limit create to a name; the job creates exactly this ConfigMap (and on kind one Secret).
+        { resources: local ? ["configmaps", "secrets"] : ["configmaps"], verbs: ["create"] },
+        { resources: ["configmaps"], verbs: ["get", "patch"], resourceNames: [BOOTSTRAP_STATE_CONFIGMAP] },
+    ];
+}
 
 const CONTAINER_SECURITY = {
     allowPrivilegeEscalation: false,
@@ -180,7 +190,13 @@ const podMetadata = (name: string) => ({
     annotations: { "sidecar.istio.io/inject": "false" },
 });
 
-export function job(name: string, namespace: string, pod: PodSpec, activeDeadlineSeconds = 900): Manifest<k8s.types.input.batch.v1.Job> {
+/** `activeDeadlineSeconds` "none": no deadline (the bootstrap job must not be killed while it holds the only copy of the init response). */
+export function job(
+    name: string,
+    namespace: string,
+    pod: PodSpec,
+    activeDeadlineSeconds: number | "none" = 900,
+): Manifest<k8s.types.input.batch.v1.Job> {
     return {
         apiVersion: "batch/v1",
         kind: "Job",
@@ -189,7 +205,7 @@ export function job(name: string, namespace: string, pod: PodSpec, activeDeadlin
         metadata: { name, namespace, labels: LABELS, annotations: { "pulumi.com/replaceUnready": "true" } },
         spec: {
             backoffLimit: 4,
-            activeDeadlineSeconds,
+            ...(activeDeadlineSeconds === "none" ? {} : { activeDeadlineSeconds }),
             template: { metadata: podMetadata(name), spec: pod },
         },
     };

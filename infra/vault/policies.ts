@@ -9,6 +9,8 @@ export interface PolicyRule {
     capabilities: Capability[];
     /** Why the rule exists; rendered as a comment above it. */
     reason: string;
+    /** Vault's allowed_parameters: request fields and the values (globs `x*`) they may take; `"*": []` allows other fields. */
+    allowedParameters?: Record<string, string[]>;
 }
 
 /** Mount paths of the engines the platform configures. */
@@ -17,8 +19,8 @@ export const MOUNTS = { kv: "secret", transit: "transit", database: "database", 
 /** The audience every service account token presented to Vault must carry. */
 export const VAULT_AUDIENCE = "vault";
 
-/** Names of the admin policy the deployer uses and of the snapshot job's role and policy. */
-export const DEPLOYER_POLICY = "platform-deployer";
+/** Names of the reconciler's role and policy and of the snapshot job's. */
+export const RECONCILER_ROLE = "platform-reconciler";
 export const SNAPSHOT_ROLE = "vault-snapshot";
 
 /**
@@ -80,51 +82,78 @@ export function snapshotPolicyRules(): PolicyRule[] {
     return [{ path: "sys/storage/raft/snapshot", capabilities: ["read"], reason: "download a Raft snapshot" }];
 }
 
+/** What the reconciler's policy covers besides the fixed engines: it follows config, so it is rewritten every run. */
+export interface ReconcilerScope {
+    /** Audit device paths the platform declares (`file`, `stdout`). */
+    auditPaths: string[];
+    /** Whether the database engine is configured. */
+    database: boolean;
+    /** Whether Transit keys may be deleted (outside staging and prod). */
+    transitDeletion: boolean;
+}
+
+/** Policies the reconciler may bind to roles: the services', the snapshot job's and its own. */
+export const RECONCILER_BINDABLE_POLICIES = ["service.*", SNAPSHOT_ROLE, RECONCILER_ROLE];
+
 /**
- * The named admin policy `pulumi up` logs in with (never the root token): the mounts, auth method,
- * policies and audit devices the program manages, and no access to the secrets stored in them.
+ * The in-cluster reconciler's policy (never the root token): the engines, roles, policies and audit devices
+ * the platform owns, and no secret stored in them. It can write ACL policies and roles, so in open-source
+ * Vault it is root-equivalent (a written policy can grant anything); the narrowing limits what a mistake
+ * or a bug can touch, not what a determined holder can reach (docs/vault.md).
  */
-export function deployerPolicyRules(): PolicyRule[] {
+export function reconcilerPolicyRules(scope: ReconcilerScope): PolicyRule[] {
     const crud: Capability[] = ["create", "read", "update", "delete", "list"];
-    return [
-        { path: "auth/token/create", capabilities: ["update"], reason: "the Vault provider works with a short-lived child token" },
-        { path: "auth/token/lookup-self", capabilities: ["read"], reason: "the provider checks its token" },
-        { path: "sys/auth", capabilities: ["read"], reason: "list auth methods" },
+    const engines: string[] = [MOUNTS.kv, MOUNTS.transit, ...(scope.database ? [MOUNTS.database] : [])];
+    const rules: PolicyRule[] = [
+        { path: "auth/token/revoke-self", capabilities: ["update"], reason: "end its session when done" },
+        { path: `auth/${MOUNTS.kubernetesAuth}/config`, capabilities: ["read", "update"], reason: "configure the Kubernetes auth method" },
+        { path: `auth/${MOUNTS.kubernetesAuth}/role`, capabilities: ["list"], reason: "find roles it no longer declares" },
         {
-            path: `sys/auth/${MOUNTS.kubernetesAuth}`,
-            capabilities: ["create", "read", "update", "delete", "sudo"],
-            reason: "enable the Kubernetes auth method",
+            path: `auth/${MOUNTS.kubernetesAuth}/role/*`,
+            capabilities: ["create", "read", "update", "delete"],
+            reason: "one role per service, bound only to the platform's policies",
+            allowedParameters: {
+                token_policies: RECONCILER_BINDABLE_POLICIES,
+                "*": [],
+            },
         },
-        { path: `sys/auth/${MOUNTS.kubernetesAuth}/tune`, capabilities: ["read", "update"], reason: "tune the Kubernetes auth method" },
-        {
-            path: `sys/mounts/auth/${MOUNTS.kubernetesAuth}/tune`,
-            capabilities: ["read", "update"],
-            reason: "read the auth method's tuning (the provider's path)",
-        },
-        { path: `auth/${MOUNTS.kubernetesAuth}/config`, capabilities: crud, reason: "configure the Kubernetes auth method" },
-        { path: `auth/${MOUNTS.kubernetesAuth}/role/*`, capabilities: crud, reason: "one role per service" },
-        { path: "sys/mounts", capabilities: ["read"], reason: "list secrets engines" },
-        ...[MOUNTS.kv, MOUNTS.transit, MOUNTS.database].flatMap((mount): PolicyRule[] => [
-            { path: `sys/mounts/${mount}`, capabilities: ["create", "read", "update", "delete"], reason: `mount the ${mount} engine` },
+        { path: "sys/mounts", capabilities: ["read"], reason: "see which engines are mounted" },
+        // Engines are mounted and tuned, never unmounted: unmounting destroys their data.
+        ...engines.flatMap((mount): PolicyRule[] => [
+            { path: `sys/mounts/${mount}`, capabilities: ["create", "read", "update"], reason: `mount the ${mount} engine` },
             { path: `sys/mounts/${mount}/tune`, capabilities: ["read", "update"], reason: `tune the ${mount} engine` },
         ]),
         { path: `${MOUNTS.kv}/config`, capabilities: ["read", "update"], reason: "KV v2 versions and check-and-set" },
+        { path: `${MOUNTS.transit}/keys`, capabilities: ["list"], reason: "find Transit keys it no longer declares" },
         {
             path: `${MOUNTS.transit}/keys/*`,
-            capabilities: ["create", "read", "update", "list"],
-            reason: "per-service Transit keys (never delete: deletion is disallowed)",
+            capabilities: ["create", "read", "update", ...(scope.transitDeletion ? (["delete"] as Capability[]) : [])],
+            reason: scope.transitDeletion
+                ? "per-service Transit keys, deleted outside staging and prod"
+                : "per-service Transit keys, never deleted",
         },
-        { path: `${MOUNTS.database}/config/*`, capabilities: crud, reason: "the PostgreSQL connection" },
-        { path: `${MOUNTS.database}/roles/*`, capabilities: crud, reason: "dynamic database roles" },
-        { path: `${MOUNTS.database}/static-roles/*`, capabilities: crud, reason: "rotated static database roles" },
-        { path: `${MOUNTS.database}/rotate-root/*`, capabilities: ["update"], reason: "rotate the connection's root credential" },
-        { path: "sys/policies/acl/*", capabilities: crud, reason: "per-service policies" },
-        { path: `sys/policies/acl/${DEPLOYER_POLICY}`, capabilities: ["deny"], reason: "the deployer cannot widen its own policy" },
-        { path: "sys/policy/*", capabilities: crud, reason: "the same policies through the older endpoint some clients use" },
-        { path: `sys/policy/${DEPLOYER_POLICY}`, capabilities: ["deny"], reason: "nor through the older endpoint" },
-        { path: "sys/audit", capabilities: ["read", "sudo"], reason: "list audit devices" },
-        { path: "sys/audit/*", capabilities: ["create", "read", "update", "delete", "sudo"], reason: "the audit devices" },
+        { path: "sys/policies/acl", capabilities: ["list"], reason: "find policies it no longer declares" },
+        { path: "sys/policies/acl/service.*", capabilities: crud, reason: "per-service policies" },
+        { path: `sys/policies/acl/${SNAPSHOT_ROLE}`, capabilities: ["create", "read", "update"], reason: "the snapshot job's policy" },
+        { path: `sys/policies/acl/${RECONCILER_ROLE}`, capabilities: ["read", "update"], reason: "its own policy follows config" },
+        { path: "sys/audit", capabilities: ["read", "sudo"], reason: "list audit devices (Vault requires sudo)" },
+        ...scope.auditPaths.map((path): PolicyRule => ({
+            path: `sys/audit/${path}`,
+            capabilities: ["create", "update", "delete", "sudo"],
+            reason: `the ${path} audit device (replaced by delete, then enable)`,
+        })),
     ];
+    if (scope.database) {
+        rules.push(
+            { path: `${MOUNTS.database}/config/*`, capabilities: crud, reason: "the PostgreSQL connection" },
+            { path: `${MOUNTS.database}/roles`, capabilities: ["list"], reason: "find dynamic roles it no longer declares" },
+            { path: `${MOUNTS.database}/roles/*`, capabilities: crud, reason: "dynamic database roles" },
+            { path: `${MOUNTS.database}/static-roles`, capabilities: ["list"], reason: "find static roles it no longer declares" },
+            { path: `${MOUNTS.database}/static-roles/*`, capabilities: crud, reason: "rotated static database roles" },
+            { path: `${MOUNTS.database}/rotate-root/*`, capabilities: ["update"], reason: "rotate the connection's root credential" },
+        );
+    }
+    return rules;
 }
 
 /** Renders rules as Vault policy HCL. Paths and capabilities come from code, never from free text. */
@@ -133,7 +162,14 @@ export function renderPolicy(rules: PolicyRule[]): string {
     return rules
         .map((rule) => {
             if (!/^[A-Za-z0-9._/+*-]+$/.test(rule.path)) throw new Error(`invalid Vault policy path: ${rule.path}`);
-            return `# ${rule.reason}\npath "${rule.path}" {\n  capabilities = [${rule.capabilities.map((c) => `"${c}"`).join(", ")}]\n}\n`;
+            const quoted = (values: string[]) => `[${values.map((v) => JSON.stringify(v)).join(", ")}]`;
+            const parameters = Object.entries(rule.allowedParameters ?? {}).map(([key, values]) => {
+                if (!/^[a-z_*]+$/.test(key) || values.some((v) => !/^[A-Za-z0-9._*-]+$/.test(v)))
+                    throw new Error(`invalid allowed parameter for ${rule.path}: ${key}`);
+                return `    ${JSON.stringify(key)} = ${quoted(values)}\n`;
+            });
+            const allowed = parameters.length > 0 ? `  allowed_parameters = {\n${parameters.join("")}  }\n` : "";
+            return `# ${rule.reason}\npath "${rule.path}" {\n  capabilities = ${quoted(rule.capabilities)}\n${allowed}}\n`;
         })
         .join("\n");
 }

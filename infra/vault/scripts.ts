@@ -1,15 +1,24 @@
 // Shell run by the platform's Vault jobs. They talk to Vault's HTTP API with curl and jq, keep every
 // credential in a memory-backed directory, and never print one: `set -x` is never on, and secret values
 // travel in files (curl -d @file, -H @file), never on a command line.
+import { BOOTSTRAP_STATE_CONFIGMAP as BOOTSTRAP_STATE } from "./manifests";
+
+/** Audit devices the platform owns carry this description prefix; others (an operator's) are never pruned. */
+export const AUDIT_OWNER = "secure-platform:";
+
+/** Where the reconciler finds its inputs in the pod. */
+export const RECONCILER_INPUTS = { desired: "/desired/desired.json", databasePassword: "/database/password" } as const;
 
 /** Shared helpers: an API call that verifies Vault's certificate, and a wait for the API to answer. */
 const PRELUDE = `set -eu
 umask 077
 cd /work
 api() { curl -sS --fail-with-body --retry 5 --retry-all-errors --cacert /vault-ca/ca.crt "$@"; }
+# A call whose answer is not needed; curl cannot retry into /dev/null (it truncates the output first).
+quiet() { api -o response.out "$@"; rm -f response.out; }
 wait_for_api() {
   i=0
-  until api -o /dev/null "$1/v1/sys/health?standbyok=true&sealedcode=200&uninitcode=200"; do
+  until quiet "$1/v1/sys/health?standbyok=true&sealedcode=200&uninitcode=200"; do
     i=$((i + 1))
     [ "$i" -lt 120 ] || { echo "Vault at $1 did not answer within 10 minutes" >&2; exit 1; }
     sleep 5
@@ -50,62 +59,230 @@ echo "vault-ca published"
 }
 
 /**
- * Initialises Vault once. Order matters: the recovery material is stored (Secrets Manager on EKS) before
- * anything else, the deployer's login is set up with the root token, and the root token is then revoked.
- * An initialised Vault makes the job a no-op, so re-running it, or a second `pulumi up`, changes nothing.
+ * Initialises Vault once, crash-safe. Progress is recorded in the ConfigMap vault-bootstrap-state
+ * (initialising, stored, complete): before init it proves the job can write there and, on EKS, reach the
+ * recovery secret; after init it retries storing the response until that succeeds (the response exists
+ * only in this pod's memory); then, with the root token, it enables Kubernetes auth and the reconciler's
+ * policy and role, revokes the root token and records completion. A Vault that is initialised without a
+ * recorded completion is a failure with a runbook, never a silent success.
  */
 export function bootstrapScript(unseal: "aws-kms" | "insecure-local-shamir"): string {
-    const initBody = unseal === "aws-kms" ? `'{"recovery_shares":5,"recovery_threshold":3}'` : `'{"secret_shares":1,"secret_threshold":1}'`;
+    const preflight = unseal === "aws-kms" ? `aws secretsmanager describe-secret --secret-id "$RECOVERY_SECRET_ID" >/dev/null` : `true`;
+    // A fixed client request token makes every retry the same Secrets Manager version, never a second one.
     const store =
         unseal === "aws-kms"
-            ? `aws secretsmanager put-secret-value --secret-id "$RECOVERY_SECRET_ID" --secret-string file:///work/init.json >/dev/null
-echo "recovery keys and initial root token stored in Secrets Manager"`
-            : `kubectl -n "$NAMESPACE" create secret generic vault-init-insecure-local --from-file=init.json=/work/init.json >/dev/null
-echo "INSECURE (local only): unseal key stored in the Secret vault-init-insecure-local"
-jq '{key: .keys_base64[0]}' init.json > unseal.json
-api -o /dev/null -X PUT -d @unseal.json "$VAULT_ADDR/v1/sys/unseal"
-rm -f unseal.json`;
-    const deployerLogin =
+            ? `aws secretsmanager put-secret-value --secret-id "$RECOVERY_SECRET_ID" --client-request-token "$request_token" --secret-string file:///work/init.json >/dev/null`
+            : `kubectl -n "$NAMESPACE" create secret generic vault-init-insecure-local --from-file=init.json=/work/init.json >/dev/null`;
+    const stored =
         unseal === "aws-kms"
-            ? `# The deployer logs in with its own AWS identity (IAM auth): no long-lived Vault token exists.
-printf '%s' '{"type":"aws","description":"platform deployer (pulumi up)"}' > body.json
-api -o /dev/null -H @root.header -X POST -d @body.json "$VAULT_ADDR/v1/sys/auth/aws"
-# Regional STS on both sides: the deployer signs for sts.<region>, and Vault sends the request there.
-jq -n --arg header "$AWS_AUTH_HEADER" --arg region "$AWS_REGION" \
-  '{iam_server_id_header_value: $header, sts_region: $region, sts_endpoint: ("https://sts." + $region + ".amazonaws.com")}' > body.json
-api -o /dev/null -H @root.header -X POST -d @body.json "$VAULT_ADDR/v1/auth/aws/config/client"
-jq -n --argjson principals "$DEPLOYER_PRINCIPALS" --arg policy "$DEPLOYER_POLICY_NAME" \\
-  '{auth_type: "iam", bound_iam_principal_arn: $principals, resolve_aws_unique_ids: false,
-    token_policies: [$policy], token_no_default_policy: true, token_ttl: 1800, token_max_ttl: 3600}' > body.json
-api -o /dev/null -H @root.header -X POST -d @body.json "$VAULT_ADDR/v1/auth/aws/role/$DEPLOYER_POLICY_NAME"
-echo "AWS IAM login for the deployer configured"`
-            : `# Local only: an orphan token with the deployer policy, kept in a Secret that only cluster admins read.
-jq -n --arg policy "$DEPLOYER_POLICY_NAME" '{policies: [$policy], no_default_policy: true, ttl: "768h", display_name: "platform-deployer"}' > body.json
-api -H @root.header -X POST -d @body.json "$VAULT_ADDR/v1/auth/token/create-orphan" | jq -j .auth.client_token > deployer.token
-kubectl -n "$NAMESPACE" create secret generic vault-deployer-token-insecure-local --from-file=token=/work/deployer.token >/dev/null
-rm -f deployer.token
-echo "INSECURE (local only): deployer token stored in the Secret vault-deployer-token-insecure-local"`;
+            ? `echo "recovery keys and initial root token stored in Secrets Manager"`
+            : `echo "INSECURE (local only): unseal key stored in the Secret vault-init-insecure-local"
+jq '{key: .keys_base64[0]}' init.json > unseal.json
+quiet -X PUT -d @unseal.json "$VAULT_ADDR/v1/sys/unseal"
+rm -f unseal.json`;
     return `${PRELUDE}
+RUNBOOK="docs/runbooks/vault-recovery.md"
+state() { kubectl -n "$NAMESPACE" get configmap ${BOOTSTRAP_STATE} -o jsonpath='{.data.phase}' 2>/dev/null || true; }
+record() {
+  kubectl -n "$NAMESPACE" patch configmap ${BOOTSTRAP_STATE} --type merge -p "{\\"data\\":{\\"phase\\":\\"$1\\"}}" >/dev/null 2>&1 ||
+    kubectl -n "$NAMESPACE" create configmap ${BOOTSTRAP_STATE} --from-literal=phase="$1" >/dev/null
+}
 wait_for_api "$VAULT_ADDR"
+phase="$(state)"
 if [ "$(api "$VAULT_ADDR/v1/sys/init" | jq -r .initialized)" = "true" ]; then
-  echo "Vault is already initialised; nothing to do"
-  exit 0
+  if [ "$phase" = "complete" ]; then
+    echo "Vault is initialised and its bootstrap completed; nothing to do"
+    exit 0
+  fi
+  echo "Vault is initialised but its bootstrap did not complete (recorded phase: \${phase:-none}); this job cannot finish it. Follow $RUNBOOK, section \\"Bootstrap did not complete\\"." >&2
+  exit 1
 fi
-printf '%s' ${initBody} > body.json
+# Before init: everything the stored response needs must already work, or nothing is initialised.
+${preflight}
+record initialising
+request_token="$(cat /proc/sys/kernel/random/uuid)"
+printf '%s' "$INIT_REQUEST" > body.json
 api -X PUT -d @body.json "$VAULT_ADDR/v1/sys/init" > init.json
-${store}
+# The response exists only here: retry until it is stored, however long that takes (the job has no deadline).
+attempt=1
+until ${store}; do
+  echo "storing the init response failed (attempt $attempt); retrying in 10 s. Do not delete this pod: it holds the only copy." >&2
+  attempt=$((attempt + 1))
+  sleep 10
+done
+record stored
+${stored}
 jq -j '"X-Vault-Token: " + .root_token' init.json > root.header
 rm -f init.json
 i=0
-until api -o /dev/null "$VAULT_ADDR/v1/sys/health"; do
-  i=$((i + 1)); [ "$i" -lt 60 ] || { echo "Vault did not become active" >&2; exit 1; }; sleep 5
+until quiet "$VAULT_ADDR/v1/sys/health"; do
+  i=$((i + 1)); [ "$i" -lt 60 ] || { echo "Vault did not become active; follow $RUNBOOK" >&2; exit 1; }; sleep 5
 done
-jq -n --arg policy "$DEPLOYER_POLICY" '{policy: $policy}' > body.json
-api -o /dev/null -H @root.header -X PUT -d @body.json "$VAULT_ADDR/v1/sys/policies/acl/$DEPLOYER_POLICY_NAME"
-${deployerLogin}
-api -o /dev/null -H @root.header -X POST "$VAULT_ADDR/v1/auth/token/revoke-self"
+# The login of the reconciler: Kubernetes auth, its policy and its role. It maintains all three from then on.
+printf '%s' '{"type":"kubernetes","description":"service accounts of this cluster"}' > body.json
+quiet -H @root.header -X POST -d @body.json "$VAULT_ADDR/v1/sys/auth/kubernetes"
+printf '%s' "$RECONCILER" | jq '.authConfig' > body.json
+quiet -H @root.header -X POST -d @body.json "$VAULT_ADDR/v1/auth/kubernetes/config"
+printf '%s' "$RECONCILER" | jq '{policy: .policy}' > body.json
+quiet -H @root.header -X PUT -d @body.json "$VAULT_ADDR/v1/sys/policies/acl/$RECONCILER_ROLE"
+printf '%s' "$RECONCILER" | jq '.role' > body.json
+quiet -H @root.header -X POST -d @body.json "$VAULT_ADDR/v1/auth/kubernetes/role/$RECONCILER_ROLE"
+echo "reconciler login configured"
+quiet -H @root.header -X POST "$VAULT_ADDR/v1/auth/token/revoke-self"
 rm -f root.header body.json
+record complete
 echo "root token revoked; bootstrap complete"
+`;
+}
+
+/**
+ * Makes Vault match the desired state (the ConfigMap vault-desired-state): logs in with Kubernetes auth,
+ * rewrites its own policy and role first (so they follow config), then audit devices, engines, policies,
+ * roles, Transit keys and the database engine, each written only when Vault's copy differs; then deletes
+ * what the platform owns but no longer declares. Prints what it changed, never a secret value.
+ */
+export function reconcileScript(): string {
+    return `${PRELUDE}
+D=${RECONCILER_INPUTS.desired}
+changes=0
+raw() { curl -sS --retry 5 --retry-all-errors --cacert /vault-ca/ca.crt -H @/work/token.header "$@"; }
+# Prints the .data at a path, or null when nothing is there; any other answer fails the run.
+read_path() {
+  code="$(raw -o read.json -w '%{http_code}' "$VAULT_ADDR/v1/$1")"
+  case "$code" in
+    200) jq -c '.data' read.json ;;
+    404) echo null ;;
+    *) echo "reading $1 failed: HTTP $code" >&2; return 1 ;;
+  esac
+}
+list_keys() {
+  code="$(raw -o list.json -w '%{http_code}' "$VAULT_ADDR/v1/$1?list=true")"
+  case "$code" in
+    200) jq -r '.data.keys[]' list.json ;;
+    404) ;;
+    *) echo "listing $1 failed: HTTP $code" >&2; return 1 ;;
+  esac
+}
+send() { quiet -H @/work/token.header -X "$1" "$VAULT_ADDR/v1/$2" \${3:+-d @"$3"}; changes=$((changes + 1)); }
+# Writes $2 (a JSON file) to path $1 unless what Vault returns at $3 already has those values.
+converge() {
+  current="$(read_path "$3")"
+  if [ "$current" != null ] && printf '%s' "$current" | jq -e --slurpfile want "$2" '. as $have | $want[0] | to_entries | all(.value == $have[.key])' >/dev/null; then
+    return 0
+  fi
+  if [ "$current" != null ] && [ "\${4:-false}" = true ]; then
+    echo "$1 exists with other values that Vault cannot change in place: $(jq -c . "$2")" >&2
+    return 1
+  fi
+  send POST "$1" "$2"
+  echo "updated $1"
+}
+jq -n --arg role "$VAULT_ROLE" --rawfile jwt /var/run/secrets/vault/token '{role: $role, jwt: ($jwt | rtrimstr("\\n"))}' > login.json
+api -X POST -d @login.json "$VAULT_ADDR/v1/auth/kubernetes/login" | jq -j '"X-Vault-Token: " + .auth.client_token' > token.header
+rm -f login.json
+trap 'quiet -H @/work/token.header -X POST "$VAULT_ADDR/v1/auth/token/revoke-self" 2>/dev/null || true; rm -f /work/token.header' EXIT
+
+# Its own access first: a second run with a changed policy applies the change before using it.
+jq '.reconciler | {policy}' "$D" > body.json
+converge "sys/policies/acl/$VAULT_ROLE" body.json "sys/policies/acl/$VAULT_ROLE"
+jq '.reconciler.role' "$D" > body.json
+converge "auth/kubernetes/role/$VAULT_ROLE" body.json "auth/kubernetes/role/$VAULT_ROLE"
+jq '.reconciler.authConfig' "$D" > body.json
+converge auth/kubernetes/config body.json auth/kubernetes/config
+
+# Audit devices: a changed device is disabled, then enabled again (Vault refuses two at one path).
+audit="$(read_path sys/audit)"
+jq -c '.audit[]' "$D" > items.jsonl
+while read -r item; do
+  path="$(printf '%s' "$item" | jq -r .path)"
+  printf '%s' "$item" | jq '{type, description, options}' > body.json
+  printf '%s' "$audit" | jq -e --arg p "$path/" --slurpfile w body.json '.[$p] // null | . != null and {type, description, options} == $w[0]' >/dev/null && continue
+  if [ "$(printf '%s' "$audit" | jq --arg p "$path/" 'has($p)')" = true ]; then
+    send DELETE "sys/audit/$path"
+    echo "disabled audit device $path (changed)"
+  fi
+  send PUT "sys/audit/$path" body.json
+  echo "enabled audit device $path"
+done < items.jsonl
+printf '%s' "$audit" | jq -r --arg owner "${AUDIT_OWNER}" --slurpfile d "$D" \\
+  'to_entries[] | select((.value.description // "") | startswith($owner)) | .key | rtrimstr("/") | select(. as $p | $d[0].audit | map(.path) | index($p) | not)' > stale.txt
+while read -r path; do send DELETE "sys/audit/$path"; echo "disabled audit device $path (no longer declared)"; done < stale.txt
+
+# Engines: mounted or tuned, never unmounted (that destroys their data), never changed in type.
+mounts="$(read_path sys/mounts)"
+jq -c '.mounts[]' "$D" > items.jsonl
+while read -r item; do
+  path="$(printf '%s' "$item" | jq -r .path)"
+  have="$(printf '%s' "$mounts" | jq -c --arg p "$path/" '.[$p] // null')"
+  if [ "$have" = null ]; then
+    printf '%s' "$item" | jq '{type, description, options}' > body.json
+    send POST "sys/mounts/$path" body.json
+    echo "mounted $path"
+    continue
+  fi
+  want="$(printf '%s' "$item" | jq -r .type)"
+  [ "$(printf '%s' "$have" | jq -r .type)" = "$want" ] || { echo "$path/ is mounted with another engine than $want; refusing to remount (data loss)" >&2; exit 1; }
+  printf '%s' "$item" | jq '{description, options}' > body.json
+  if ! printf '%s' "$have" | jq -e --slurpfile w body.json '.description == $w[0].description and ((.options // {}) | contains($w[0].options))' >/dev/null; then
+    send POST "sys/mounts/$path/tune" body.json
+    echo "tuned $path"
+  fi
+done < items.jsonl
+
+apply_writes() {
+  jq -c "$1" "$D" > writes.jsonl
+  while read -r item; do
+    printf '%s' "$item" | jq '.body' > body.json
+    eval "$(printf '%s' "$item" | jq -r '@sh "path=\\(.path) source=\\(.read // .path) immutable=\\(.immutable // false)"')"
+    converge "$path" body.json "$source" "$immutable"
+  done < writes.jsonl
+}
+apply_writes '.writes[]'
+
+# The database connection: created once with the administrator password, which Vault then rotates so
+# that only Vault knows it; later writes omit the password, and Vault keeps the one it holds.
+if [ "$(jq -r '.database != null' "$D")" = true ]; then
+  name="$(jq -r .database.connection.name "$D")"
+  jq '.database.connection.body' "$D" > body.json
+  have="$(read_path "database/config/$name")"
+  if [ "$have" = null ]; then
+    jq --rawfile password ${RECONCILER_INPUTS.databasePassword} '. + {password: ($password | rtrimstr("\\n"))}' body.json > create.json
+    send POST "database/config/$name" create.json
+    rm -f create.json
+    send POST "database/rotate-root/$name"
+    echo "created database connection $name and rotated its root credential"
+  elif ! printf '%s' "$have" | jq -e --slurpfile w body.json '{plugin_name, allowed_roles, verify_connection,
+      connection_url: .connection_details.connection_url, username: .connection_details.username,
+      password_authentication: .connection_details.password_authentication,
+      root_rotation_statements: .root_credentials_rotate_statements} == $w[0]' >/dev/null; then
+    send POST "database/config/$name" body.json
+    echo "updated database connection $name"
+  fi
+  apply_writes '.database.writes[]'
+fi
+
+# What the platform owns but no longer declares.
+jq -c '.prune[]' "$D" > prune.jsonl
+while read -r rule; do
+  list="$(printf '%s' "$rule" | jq -r .list)"
+  prefix="$(printf '%s' "$rule" | jq -r .prefix)"
+  list_keys "$list" > keys.txt
+  while read -r key; do
+    case "$key" in "$prefix"*) ;; *) continue ;; esac
+    printf '%s' "$rule" | jq -e --arg k "$key" '.keep | index($k)' >/dev/null && continue
+    if [ "$(printf '%s' "$rule" | jq -r .deletionAllowed)" != true ]; then
+      echo "kept $list/$key: no longer declared, but deletion is refused in this environment"
+      continue
+    fi
+    case "$list" in
+      */keys) printf '%s' '{"deletion_allowed":true}' > body.json; send POST "$list/$key/config" body.json ;;
+    esac
+    send DELETE "$list/$key"
+    echo "removed $list/$key (no longer declared)"
+  done < keys.txt
+done < prune.jsonl
+rm -f body.json items.jsonl writes.jsonl prune.jsonl keys.txt stale.txt read.json list.json
+echo "reconciled: $changes change(s)"
 `;
 }
 
@@ -117,7 +294,7 @@ export function unsealScript(replicas: number, namespace: string): string {
 jq '{key: .keys_base64[0]}' /vault-init/init.json > unseal.json
 for pod in ${pods}; do
   if [ "$(api "$pod/v1/sys/seal-status" | jq -r .sealed)" = "true" ]; then
-    api -o /dev/null -X PUT -d @unseal.json "$pod/v1/sys/unseal" && echo "unsealed $pod"
+    quiet -X PUT -d @unseal.json "$pod/v1/sys/unseal" && echo "unsealed $pod"
   fi
 done
 rm -f unseal.json
@@ -141,7 +318,7 @@ file="/work/vault-$(date -u +%Y%m%dT%H%M%SZ).snap"
 api -H @token.header -o "$file" "$VAULT_ADDR/v1/sys/storage/raft/snapshot"
 [ -s "$file" ] || { echo "empty snapshot" >&2; exit 1; }
 ${upload}
-api -o /dev/null -H @token.header -X POST "$VAULT_ADDR/v1/auth/token/revoke-self"
+quiet -H @token.header -X POST "$VAULT_ADDR/v1/auth/token/revoke-self"
 rm -f token.header "$file"
 `;
 }

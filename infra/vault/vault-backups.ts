@@ -155,6 +155,8 @@ export class VaultBackups extends pulumi.ComponentResource {
                 parent,
             );
             annotations = role.serviceAccountAnnotations;
+            // Pods get Pod Identity credentials only if their association exists when they are created.
+            deps.push(...role.credentialsReady);
             env = { BUCKET: bucket.bucket, KMS_KEY_ARN: key.arn, AWS_REGION: awsContext.region };
             this.bucket = bucket.bucket;
         } else {

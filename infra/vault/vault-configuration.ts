@@ -1,26 +1,24 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as vault from "@pulumi/vault";
+import { createHash } from "node:crypto";
+import { dirname } from "node:path/posix";
 import type { ServiceConfig } from "../services/config";
 import type { VaultConfig } from "./config";
+import { JOB_NAMES, cronJob, job, jobPodSpec, serviceAccount } from "./manifests";
 import {
     MOUNTS,
+    RECONCILER_ROLE,
     SNAPSHOT_ROLE,
     VAULT_AUDIENCE,
+    reconcilerPolicyRules,
     renderPolicy,
     servicePolicyName,
     servicePolicyRules,
     snapshotPolicyRules,
     vaultName,
 } from "./policies";
-import { VAULT_NAMESPACE } from "./values";
-import { JOB_NAMES } from "./manifests";
-
-export interface VaultConfigurationArgs {
-    config: VaultConfig;
-    services: ServiceConfig[];
-    provider: vault.Provider;
-    protect: boolean;
-}
+import { AUDIT_OWNER, RECONCILER_INPUTS, reconcileScript } from "./scripts";
+import { RELEASE_NAME, VAULT_NAMESPACE, VAULT_PORT } from "./values";
 
 /** The Kubernetes auth role of one workload, bound to exactly one account in one namespace. */
 export interface ServiceRoleSpec {
@@ -61,6 +59,18 @@ export function snapshotRole(): ServiceRoleSpec {
     };
 }
 
+/** The reconciler's own role: sessions of ten minutes at most, enough for one run. */
+export function reconcilerRole(): ServiceRoleSpec {
+    return {
+        roleName: RECONCILER_ROLE,
+        serviceAccount: JOB_NAMES.configure,
+        namespace: VAULT_NAMESPACE,
+        policies: [RECONCILER_ROLE],
+        ttlSeconds: 300,
+        maxTtlSeconds: 600,
+    };
+}
+
 /** PostgreSQL statements for a dynamic user: it logs in until its lease ends and inherits the service's group role. */
 export function dynamicUserStatements(service: Pick<ServiceConfig, "name" | "namespace">): { creation: string[]; revocation: string[] } {
     const group = `"${vaultName(service)}"`;
@@ -73,211 +83,289 @@ export function dynamicUserStatements(service: Pick<ServiceConfig, "name" | "nam
     };
 }
 
+/** A Vault write the reconciler makes when what Vault returns (its `read` path, default `path`) differs from `body`. */
+export interface DesiredWrite {
+    path: string;
+    body: Record<string, unknown>;
+    read?: string;
+    /** Vault cannot change it in place (a Transit key's type): a difference fails the run instead of being written. */
+    immutable?: boolean;
+}
+
+/** Objects the platform owns under a list path: any name with the prefix that is not kept is deleted. */
+export interface DesiredPrune {
+    list: string;
+    prefix: string;
+    keep: string[];
+    /** False where deletion is refused (Transit keys in staging and prod): the reconciler reports and keeps them. */
+    deletionAllowed: boolean;
+}
+
+export interface DesiredAudit {
+    path: string;
+    type: string;
+    description: string;
+    options: Record<string, string>;
+}
+
 /**
- * What Vault holds, managed through the deployer's login: audit devices, the Kubernetes auth method with
- * one role and one policy per service, KV v2, Transit keys that rotate, and the database engine.
+ * Vault's configuration as data (never a secret): the reconciler Job reads it from a ConfigMap and makes
+ * Vault match it. Order within each list is the order of the writes.
+ */
+export interface DesiredState {
+    /** The reconciler's own login, written by the bootstrap job once and by the reconciler at every run. */
+    reconciler: { policy: string; role: Record<string, unknown>; authConfig: Record<string, unknown> };
+    audit: DesiredAudit[];
+    mounts: { path: string; type: string; description: string; options: Record<string, string> }[];
+    writes: DesiredWrite[];
+    database?: {
+        connection: { name: string; body: Record<string, unknown> };
+        writes: DesiredWrite[];
+    };
+    prune: DesiredPrune[];
+}
+
+const roleBody = (spec: ServiceRoleSpec): Record<string, unknown> => ({
+    bound_service_account_names: [spec.serviceAccount],
+    bound_service_account_namespaces: [spec.namespace],
+    audience: VAULT_AUDIENCE,
+    token_policies: spec.policies,
+    token_no_default_policy: true,
+    token_ttl: spec.ttlSeconds,
+    token_max_ttl: spec.maxTtlSeconds,
+    token_type: "service",
+});
+
+/** Pure: what Vault must hold for this config and these services. */
+export function desiredState(args: { config: VaultConfig; services: ServiceConfig[]; protect: boolean }): DesiredState {
+    const { config } = args;
+    const services = args.services.filter((s) => s.vault);
+    // Two audit devices: Vault refuses requests only when every device fails, and each copy has a use.
+    const audit: DesiredAudit[] = [
+        {
+            path: "file",
+            type: "file",
+            description: `${AUDIT_OWNER} audit log on the audit volume, kept with the pod's storage`,
+            options: { file_path: "/vault/audit/vault-audit.log", mode: "0600", log_raw: "false" },
+        },
+        {
+            path: "stdout",
+            type: "file",
+            description: `${AUDIT_OWNER} audit log to the container's stdout, shipped by the cluster's log pipeline`,
+            options: { file_path: "stdout", log_raw: "false" },
+        },
+    ];
+    const db = config.database;
+    const databaseServices = db ? services.filter((s) => s.vault?.database) : [];
+    const transitDeletion = !args.protect;
+    const policy = renderPolicy(
+        reconcilerPolicyRules({ auditPaths: audit.map((a) => a.path), database: db !== undefined, transitDeletion }),
+    );
+
+    const roles = [...serviceRoles(services, config), snapshotRole()];
+    const policies = [
+        ...services.map((s) => ({ name: servicePolicyName(s), policy: renderPolicy(servicePolicyRules(s)) })),
+        { name: SNAPSHOT_ROLE, policy: renderPolicy(snapshotPolicyRules()) },
+    ];
+    const transitServices = services.filter((s) => s.vault?.transit);
+    const writes: DesiredWrite[] = [
+        // KV v2: versions kept and check-and-set required, so a stale writer cannot overwrite silently.
+        { path: `${MOUNTS.kv}/config`, body: { max_versions: config.kv.maxVersions, cas_required: config.kv.casRequired } },
+        ...policies.map((p) => ({ path: `sys/policies/acl/${p.name}`, body: { policy: p.policy } })),
+        ...roles.map((spec) => ({ path: `auth/${MOUNTS.kubernetesAuth}/role/${spec.roleName}`, body: roleBody(spec) })),
+        ...transitServices.flatMap((service): DesiredWrite[] => {
+            const key = `${MOUNTS.transit}/keys/${vaultName(service)}`;
+            return [
+                { path: key, body: { type: config.transit.keyType }, immutable: true },
+                {
+                    path: `${key}/config`,
+                    read: key,
+                    body: {
+                        auto_rotate_period: config.transit.autoRotateDays * 86400,
+                        exportable: false,
+                        allow_plaintext_backup: false,
+                        // Outside staging and prod a key may be deleted, so a re-created stack starts clean.
+                        deletion_allowed: transitDeletion,
+                    },
+                },
+            ];
+        }),
+    ];
+    const prune: DesiredPrune[] = [
+        {
+            list: `auth/${MOUNTS.kubernetesAuth}/role`,
+            prefix: "",
+            keep: [RECONCILER_ROLE, ...roles.map((r) => r.roleName)],
+            deletionAllowed: true,
+        },
+        { list: "sys/policies/acl", prefix: "service.", keep: policies.map((p) => p.name), deletionAllowed: true },
+        {
+            list: `${MOUNTS.transit}/keys`,
+            prefix: "",
+            keep: transitServices.map(vaultName),
+            deletionAllowed: transitDeletion,
+        },
+    ];
+
+    let database: DesiredState["database"];
+    if (db && databaseServices.length > 0) {
+        const dynamic = databaseServices.filter((s) => s.vault?.database?.dynamic);
+        const statics = databaseServices.filter((s) => s.vault?.database?.staticUsername);
+        database = {
+            connection: {
+                name: "postgres",
+                // The password is not here: the reconciler sends it from a Secret when it creates the connection, then
+                // Vault rotates it (rotate-root) so that only Vault knows it; later writes leave it alone.
+                body: {
+                    plugin_name: "postgresql-database-plugin",
+                    connection_url: `postgresql://{{username}}:{{password}}@${db.host}:${db.port}/${db.database}?sslmode=${db.sslMode}`,
+                    username: db.username,
+                    password_authentication: "scram-sha-256",
+                    allowed_roles: [...new Set(databaseServices.map(vaultName))].sort(),
+                    verify_connection: true,
+                    root_rotation_statements: [`ALTER ROLE "{{name}}" WITH PASSWORD '{{password}}';`],
+                },
+            },
+            writes: [
+                ...dynamic.map((service) => {
+                    const statements = dynamicUserStatements(service);
+                    return {
+                        path: `${MOUNTS.database}/roles/${vaultName(service)}`,
+                        body: {
+                            db_name: "postgres",
+                            creation_statements: statements.creation,
+                            revocation_statements: statements.revocation,
+                            default_ttl: db.dynamicTtlSeconds,
+                            max_ttl: db.dynamicMaxTtlSeconds,
+                        },
+                    };
+                }),
+                ...statics.map((service) => ({
+                    path: `${MOUNTS.database}/static-roles/${vaultName(service)}`,
+                    body: {
+                        db_name: "postgres",
+                        username: service.vault!.database!.staticUsername!,
+                        rotation_period: db.staticRotationPeriodSeconds,
+                    },
+                })),
+            ],
+        };
+        prune.push(
+            { list: `${MOUNTS.database}/roles`, prefix: "", keep: dynamic.map(vaultName), deletionAllowed: true },
+            { list: `${MOUNTS.database}/static-roles`, prefix: "", keep: statics.map(vaultName), deletionAllowed: true },
+        );
+    }
+
+    return {
+        reconciler: {
+            policy,
+            role: roleBody(reconcilerRole()),
+            // In-cluster: Vault reviews tokens with its own service account token (no reviewer JWT).
+            authConfig: { kubernetes_host: "https://kubernetes.default.svc:443", disable_local_ca_jwt: false },
+        },
+        audit,
+        mounts: [
+            { path: MOUNTS.kv, type: "kv", description: "service secrets, one tree per namespace/service", options: { version: "2" } },
+            { path: MOUNTS.transit, type: "transit", description: "encryption as a service, one key per service", options: {} },
+            ...(db ? [{ path: MOUNTS.database, type: "database", description: "PostgreSQL credentials", options: {} }] : []),
+        ],
+        writes,
+        ...(database ? { database } : {}),
+        prune,
+    };
+}
+
+/** The desired state as the ConfigMap holds it, and the short hash that names the Job which applies it. */
+export function desiredStateDocument(state: DesiredState, script: string): { json: string; hash: string } {
+    const json = `${JSON.stringify(state, null, 2)}\n`;
+    return { json, hash: createHash("sha256").update(json).update(script).digest("hex").slice(0, 10) };
+}
+
+export interface VaultConfigurationArgs {
+    config: VaultConfig;
+    desired: DesiredState;
+    toolsImage: string;
+    /** Resources the first run needs: the bootstrap Job (the reconciler's login exists after it). */
+    dependsOn: pulumi.Resource[];
+}
+
+/**
+ * Vault's configuration without a Vault provider: the desired state is a ConfigMap, and a Job named after
+ * its hash logs in with Kubernetes auth over the in-cluster TLS service and makes Vault match it (creates,
+ * updates, prunes what the platform owns). An hourly CronJob runs the same pod, so changes made by hand
+ * are reverted without waiting for a deploy. `pulumi preview` shows the ConfigMap's diff.
  */
 export class VaultConfiguration extends pulumi.ComponentResource {
-    readonly roles: vault.kubernetes.AuthBackendRole[] = [];
+    readonly job: k8s.batch.v1.Job;
 
     constructor(name: string, args: VaultConfigurationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("secure-platform:vault:VaultConfiguration", name, {}, opts);
-        const { config } = args;
-        const withVault = { parent: this, provider: args.provider };
-        const kept = { ...withVault, protect: args.protect };
-        const services = args.services.filter((s) => s.vault);
+        const ns = VAULT_NAMESPACE;
+        const parent = { parent: this, dependsOn: args.dependsOn };
+        const script = reconcileScript();
+        const document = desiredStateDocument(args.desired, script);
 
-        // Two audit devices: Vault refuses requests only when every device fails, and each copy has a use.
-        new vault.Audit(
-            `${name}-audit-file`,
+        const account = new k8s.core.v1.ServiceAccount(`${name}-account`, serviceAccount(JOB_NAMES.configure, ns), parent);
+        const desired = new k8s.core.v1.ConfigMap(
+            `${name}-desired`,
             {
-                type: "file",
-                path: "file",
-                description: "audit log on the audit volume, kept with the pod's storage",
-                options: { file_path: "/vault/audit/vault-audit.log", mode: "0600", log_raw: "false" },
+                metadata: { name: "vault-desired-state", namespace: ns, labels: { "app.kubernetes.io/part-of": "vault" } },
+                data: { "desired.json": document.json },
             },
-            withVault,
+            parent,
         );
-        new vault.Audit(
-            `${name}-audit-stdout`,
+        const volumes: NonNullable<Parameters<typeof jobPodSpec>[0]["extraVolumes"]> = [
             {
-                type: "file",
-                path: "stdout",
-                description: "audit log to the container's stdout, shipped by the cluster's log pipeline",
-                options: { file_path: "stdout", log_raw: "false" },
-            },
-            withVault,
-        );
-
-        // Kubernetes auth, in-cluster: Vault reviews tokens with its own service account token (no reviewer JWT).
-        const kubernetesAuth = new vault.AuthBackend(
-            `${name}-kubernetes`,
-            {
-                type: "kubernetes",
-                path: MOUNTS.kubernetesAuth,
-                description: "service accounts of this cluster",
-            },
-            withVault,
-        );
-        const authConfig = new vault.kubernetes.AuthBackendConfig(
-            `${name}-kubernetes`,
-            {
-                backend: kubernetesAuth.path,
-                kubernetesHost: "https://kubernetes.default.svc:443",
-                disableLocalCaJwt: false,
-            },
-            withVault,
-        );
-
-        const role = (spec: ServiceRoleSpec, dependsOn: pulumi.Resource[]) =>
-            new vault.kubernetes.AuthBackendRole(
-                `${name}-role-${spec.roleName}`,
-                {
-                    backend: kubernetesAuth.path,
-                    roleName: spec.roleName,
-                    boundServiceAccountNames: [spec.serviceAccount],
-                    boundServiceAccountNamespaces: [spec.namespace],
-                    audience: VAULT_AUDIENCE,
-                    tokenPolicies: spec.policies,
-                    tokenNoDefaultPolicy: true,
-                    tokenTtl: spec.ttlSeconds,
-                    tokenMaxTtl: spec.maxTtlSeconds,
-                    tokenType: "service",
+                volume: {
+                    name: "desired",
+                    configMap: { name: "vault-desired-state", items: [{ key: "desired.json", path: "desired.json" }] },
                 },
-                { ...withVault, dependsOn: [authConfig, ...dependsOn] },
-            );
-
-        const roleSpecs = new Map(serviceRoles(services, config).map((spec) => [spec.roleName, spec]));
-        for (const service of services) {
-            const policy = new vault.Policy(
-                `${name}-policy-${vaultName(service)}`,
-                {
-                    name: servicePolicyName(service),
-                    policy: renderPolicy(servicePolicyRules(service)),
-                },
-                withVault,
-            );
-            this.roles.push(role(roleSpecs.get(vaultName(service))!, [policy]));
-        }
-        const snapshotPolicy = new vault.Policy(
-            `${name}-policy-${SNAPSHOT_ROLE}`,
-            { name: SNAPSHOT_ROLE, policy: renderPolicy(snapshotPolicyRules()) },
-            withVault,
-        );
-        this.roles.push(role(snapshotRole(), [snapshotPolicy]));
-
-        // KV v2: versions kept and check-and-set required, so a stale writer cannot overwrite silently.
-        const kv = new vault.Mount(
-            `${name}-kv`,
-            {
-                path: MOUNTS.kv,
-                type: "kv",
-                options: { version: "2" },
-                description: "service secrets, one tree per namespace/service",
+                mountPath: dirname(RECONCILER_INPUTS.desired),
+                readOnly: true,
             },
-            kept,
-        );
-        new vault.kv.SecretBackendV2(
-            `${name}-kv`,
-            { mount: kv.path, maxVersions: config.kv.maxVersions, casRequired: config.kv.casRequired },
-            withVault,
-        );
-
-        const transitServices = services.filter((s) => s.vault?.transit);
-        if (transitServices.length > 0) {
-            const transit = new vault.Mount(
-                `${name}-transit`,
-                { path: MOUNTS.transit, type: "transit", description: "encryption as a service, one key per service" },
-                kept,
-            );
-            for (const service of transitServices) {
-                new vault.transit.SecretBackendKey(
-                    `${name}-transit-${vaultName(service)}`,
+        ];
+        const deps: pulumi.Resource[] = [account, desired];
+        if (args.config.database && args.desired.database) {
+            // Sent to Vault only when the connection is created; Vault then rotates it so that only Vault knows it.
+            deps.push(
+                new k8s.core.v1.Secret(
+                    `${name}-database`,
                     {
-                        backend: transit.path,
-                        name: vaultName(service),
-                        type: config.transit.keyType,
-                        autoRotatePeriod: config.transit.autoRotateDays * 86400,
-                        exportable: false,
-                        allowPlaintextBackup: false,
-                        deletionAllowed: false,
+                        metadata: { name: "vault-database-admin", namespace: ns, labels: { "app.kubernetes.io/part-of": "vault" } },
+                        type: "Opaque",
+                        stringData: { password: pulumi.secret(args.config.database.password) },
                     },
-                    kept,
-                );
-            }
-        }
-
-        const db = config.database;
-        const databaseServices = services.filter((s) => s.vault?.database);
-        if (db && databaseServices.length > 0) {
-            const mount = new vault.Mount(
-                `${name}-database`,
-                { path: MOUNTS.database, type: "database", description: "PostgreSQL credentials" },
-                withVault,
+                    parent,
+                ),
             );
-            const dynamic = databaseServices.filter((s) => s.vault?.database?.dynamic);
-            const statics = databaseServices.filter((s) => s.vault?.database?.staticUsername);
-            const connectionName = "postgres";
-            const connection = new vault.database.SecretBackendConnection(
-                `${name}-postgres`,
-                {
-                    backend: mount.path,
-                    name: connectionName,
-                    allowedRoles: [...new Set(databaseServices.map(vaultName))].sort(),
-                    verifyConnection: true,
-                    postgresql: {
-                        connectionUrl: `postgresql://{{username}}:{{password}}@${db.host}:${db.port}/${db.database}?sslmode=${db.sslMode}`,
-                        username: db.username,
-                        // Write-only: sent once, never stored in state, so later updates do not undo the rotation below.
-                        passwordWo: pulumi.secret(db.password),
-                        passwordWoVersion: 1,
-                        passwordAuthentication: "scram-sha-256",
-                    },
-                    rootRotationStatements: [`ALTER ROLE "{{name}}" WITH PASSWORD '{{password}}';`],
+            volumes.push({
+                volume: {
+                    name: "database",
+                    secret: { secretName: "vault-database-admin", items: [{ key: "password", path: "password" }] },
                 },
-                withVault,
-            );
-            // Vault replaces the configured password with one only it knows, once the connection exists.
-            new vault.generic.Endpoint(
-                `${name}-postgres-rotate-root`,
-                {
-                    path: pulumi.interpolate`${mount.path}/rotate-root/${connection.name}`,
-                    dataJson: "{}",
-                    disableRead: true,
-                    disableDelete: true,
-                },
-                { ...withVault, dependsOn: [connection] },
-            );
-            for (const service of dynamic) {
-                const statements = dynamicUserStatements(service);
-                new vault.database.SecretBackendRole(
-                    `${name}-db-${vaultName(service)}`,
-                    {
-                        backend: mount.path,
-                        name: vaultName(service),
-                        dbName: connection.name,
-                        creationStatements: statements.creation,
-                        revocationStatements: statements.revocation,
-                        defaultTtl: db.dynamicTtlSeconds,
-                        maxTtl: db.dynamicMaxTtlSeconds,
-                    },
-                    withVault,
-                );
-            }
-            for (const service of statics) {
-                new vault.database.SecretBackendStaticRole(
-                    `${name}-db-static-${vaultName(service)}`,
-                    {
-                        backend: mount.path,
-                        name: vaultName(service),
-                        dbName: connection.name,
-                        username: service.vault!.database!.staticUsername!,
-                        rotationPeriod: db.staticRotationPeriodSeconds,
-                    },
-                    withVault,
-                );
-            }
+                mountPath: dirname(RECONCILER_INPUTS.databasePassword),
+                readOnly: true,
+            });
         }
-        this.registerOutputs({});
+        const pod = jobPodSpec({
+            serviceAccount: JOB_NAMES.configure,
+            image: args.toolsImage,
+            script,
+            env: { VAULT_ADDR: `https://${RELEASE_NAME}-active.${ns}.svc:${VAULT_PORT}`, VAULT_ROLE: RECONCILER_ROLE },
+            kubernetesApi: false,
+            vaultToken: true,
+            extraVolumes: volumes,
+        });
+        // A new desired state is a new Job name: Pulumi replaces the Job, which runs once more.
+        this.job = new k8s.batch.v1.Job(`${name}-reconcile`, job(`${JOB_NAMES.configure}-${document.hash}`, ns, pod, 900), {
+            parent: this,
+            dependsOn: [...args.dependsOn, ...deps],
+            customTimeouts: { create: "20m", update: "20m" },
+        });
+        new k8s.batch.v1.CronJob(`${name}-drift`, cronJob(JOB_NAMES.configure, ns, "17 * * * *", pod), {
+            parent: this,
+            dependsOn: [this.job],
+        });
+        this.registerOutputs({ job: this.job.metadata.name });
     }
 }

@@ -1,19 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as vault from "@pulumi/vault";
-import { writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { PlatformCluster } from "../cluster";
 import { keyPolicy } from "../cluster/iam-documents";
 import { helmRelease } from "../lib/helm";
 import { systemNamespace } from "../namespaces/system-namespace";
-import type { VaultConfig } from "./config";
-import { bootstrapPolicy, unsealPolicy } from "./iam";
+import { recoveryShares, type VaultConfig } from "./config";
+import type { DesiredState } from "./vault-configuration";
+import { bootstrapPolicy, recoveryKeyPolicy, recoverySecretPolicy, unsealPolicy } from "./iam";
 import {
     JOB_NAMES,
-    LOCAL_BOOTSTRAP_RBAC,
+    bootstrapRbac,
     TLS_RBAC,
     bundlePublisherRbac,
     job,
@@ -25,14 +22,14 @@ import {
     vaultIngressPolicy,
     vaultNamespaceIsolation,
 } from "./manifests";
-import { DEPLOYER_POLICY, deployerPolicyRules, renderPolicy } from "./policies";
+import { RECONCILER_ROLE } from "./policies";
 import { bootstrapScript, unsealScript } from "./scripts";
 import { TLS_RENEW_SCHEDULE, tlsRenewScript } from "./tls";
 import {
     CA_CONFIGMAP,
-    TLS_SECRET,
     RELEASE_NAME,
     SERVER_SERVICE_ACCOUNT,
+    TLS_SECRET,
     VAULT_NAMESPACE,
     VAULT_PORT,
     serverCertificateNames,
@@ -50,8 +47,8 @@ export interface VaultServerArgs {
     protect: boolean;
     kmsDeletionWindowDays: number;
     cluster: PlatformCluster;
-    /** IAM principals that run `pulumi up` (the cluster-admin access entries); they log in to Vault with IAM. */
-    deployerPrincipalArns: string[];
+    /** The reconciler's login (policy, role, auth config) that the bootstrap job writes with the root token. */
+    reconciler: DesiredState["reconciler"];
     /** Application namespaces whose services use Vault, those services, and the resources that create the namespaces. */
     clientNamespaces: { name: string; resource: pulumi.Resource; workloads: string[] }[];
     /** EKS: the VPC's range, where the API server's interfaces are; undefined on an existing cluster. */
@@ -60,16 +57,16 @@ export interface VaultServerArgs {
 
 /**
  * Vault on Kubernetes: HashiCorp's chart in HA Raft mode behind its own TLS, auto-unsealed with KMS on EKS,
- * initialised by an in-cluster job that stores the recovery material encrypted and hands `pulumi up` a
- * least-privilege login instead of the root token. Exposes the Vault provider configured from outputs.
+ * initialised by an in-cluster job that stores the recovery material encrypted and sets up the in-cluster
+ * reconciler's login; the root token is revoked, and nothing outside the cluster talks to Vault.
  */
 export class VaultServer extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
     readonly release: k8s.helm.v3.Release;
     readonly bootstrap: k8s.batch.v1.Job;
-    readonly provider: vault.Provider;
-    readonly address: string;
     readonly recoverySecretArn?: pulumi.Output<string>;
+    /** What pods with AWS roles in this namespace start after (Pod Identity associations): the snapshot job's too. */
+    readonly credentialsReady: pulumi.Resource[];
 
     constructor(name: string, args: VaultServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("secure-platform:vault:VaultServer", name, {}, { ...opts, providers: [args.cluster.provider] });
@@ -92,38 +89,30 @@ export class VaultServer extends pulumi.ComponentResource {
         // AWS: the unseal key, the encrypted home of the recovery material, and the two roles that use them.
         let serverAnnotations: Record<string, pulumi.Output<string>> = {};
         let bootstrapAnnotations: Record<string, pulumi.Output<string>> = {};
+        // EKS injects Pod Identity credentials only when a pod is created: pods start after their association.
+        let serverCredentials: pulumi.Resource[] = [];
+        let bootstrapCredentials: pulumi.Resource[] = [];
         let sealArgs: { region?: string; kmsKeyId?: pulumi.Output<string> } = {};
         let recoverySecretArn: pulumi.Output<string> | undefined;
         const awsContext = args.cluster.aws;
         if (config.unseal === "aws-kms") {
             if (!awsContext) throw new Error("vault.unseal aws-kms needs an EKS cluster");
+            const tags = { "secure-platform/cluster": args.clusterName };
             const key = new aws.kms.Key(
                 `${name}-unseal`,
                 {
-                    description: `${args.clusterName}: Vault auto-unseal and recovery material`,
+                    description: `${args.clusterName}: Vault auto-unseal`,
                     enableKeyRotation: true,
                     rotationPeriodInDays: 365,
                     deletionWindowInDays: args.kmsDeletionWindowDays,
                     policy: pulumi
                         .all([awsContext.partition, awsContext.accountId])
                         .apply(([partition, accountId]) => JSON.stringify(keyPolicy({ partition, accountId, region: awsContext.region }))),
-                    tags: { "secure-platform/cluster": args.clusterName },
+                    tags,
                 },
                 { parent: this, protect: args.protect },
             );
             new aws.kms.Alias(`${name}-unseal`, { name: `alias/${args.clusterName}-vault-unseal`, targetKeyId: key.keyId }, parent);
-            const recovery = new aws.secretsmanager.Secret(
-                `${name}-recovery`,
-                {
-                    name: `${args.clusterName}/vault/recovery`,
-                    description: "Vault recovery keys and the (revoked) initial root token, written once by the vault-bootstrap job",
-                    kmsKeyId: key.arn,
-                    recoveryWindowInDays: 30,
-                    tags: { "secure-platform/cluster": args.clusterName },
-                },
-                { parent: this, protect: args.protect },
-            );
-            recoverySecretArn = recovery.arn;
             const server = awsContext.workloadIdentity.roleFor(
                 `${name}-server`,
                 {
@@ -133,19 +122,72 @@ export class VaultServer extends pulumi.ComponentResource {
                 },
                 parent,
             );
+            // The recovery material has its own key, which only the break-glass role may decrypt with: the
+            // unseal key must stay usable by the servers, so it cannot also be the guard of the recovery keys.
+            const breakGlassRoleArn = config.recovery.breakGlassRoleArn;
+            if (!breakGlassRoleArn) throw new Error("vault.recovery.breakGlassRoleArn is required with aws-kms");
+            // The secret's name has a generated suffix, so the role names the prefix; KMS use comes from the key policy.
+            const secretPrefix = `${args.clusterName}/vault/recovery-`;
             const bootstrap = awsContext.workloadIdentity.roleFor(
                 `${name}-bootstrap`,
                 {
                     namespace: ns,
                     serviceAccount: JOB_NAMES.bootstrap,
-                    policy: pulumi
-                        .all([recovery.arn, key.arn])
-                        .apply(([secretArn, keyArn]) => JSON.stringify(bootstrapPolicy({ secretArn, keyArn, region: awsContext.region }))),
+                    policy: pulumi.all([awsContext.partition, awsContext.accountId]).apply(([partition, accountId]) =>
+                        JSON.stringify(
+                            bootstrapPolicy({
+                                secretArnPattern: `arn:${partition}:secretsmanager:${awsContext.region}:${accountId}:secret:${secretPrefix}*`,
+                            }),
+                        ),
+                    ),
                 },
                 parent,
             );
+            const recoveryKey = new aws.kms.Key(
+                `${name}-recovery`,
+                {
+                    description: `${args.clusterName}: Vault recovery material (break-glass only)`,
+                    enableKeyRotation: true,
+                    rotationPeriodInDays: 365,
+                    deletionWindowInDays: args.kmsDeletionWindowDays,
+                    policy: pulumi
+                        .all([awsContext.partition, awsContext.accountId, bootstrap.roleArn])
+                        .apply(([partition, accountId, bootstrapRoleArn]) =>
+                            JSON.stringify(
+                                recoveryKeyPolicy({ partition, accountId, region: awsContext.region, bootstrapRoleArn, breakGlassRoleArn }),
+                            ),
+                        ),
+                    tags,
+                },
+                { parent: this, protect: args.protect },
+            );
+            new aws.kms.Alias(
+                `${name}-recovery`,
+                { name: `alias/${args.clusterName}-vault-recovery`, targetKeyId: recoveryKey.keyId },
+                parent,
+            );
+            const recovery = new aws.secretsmanager.Secret(
+                `${name}-recovery`,
+                {
+                    // A generated suffix: a re-created stack never collides with a secret still in its recovery window.
+                    namePrefix: secretPrefix,
+                    description: "Vault recovery keys and the (revoked) initial root token, written once by the vault-bootstrap job",
+                    kmsKeyId: recoveryKey.arn,
+                    recoveryWindowInDays: args.protect ? 30 : 7,
+                    tags,
+                },
+                { parent: this, protect: args.protect },
+            );
+            new aws.secretsmanager.SecretPolicy(
+                `${name}-recovery`,
+                { secretArn: recovery.arn, policy: JSON.stringify(recoverySecretPolicy({ breakGlassRoleArn })), blockPublicPolicy: true },
+                parent,
+            );
+            recoverySecretArn = recovery.arn;
             serverAnnotations = server.serviceAccountAnnotations;
             bootstrapAnnotations = bootstrap.serviceAccountAnnotations;
+            serverCredentials = server.credentialsReady;
+            bootstrapCredentials = bootstrap.credentialsReady;
             sealArgs = { region: awsContext.region, kmsKeyId: key.keyId };
         }
         this.recoverySecretArn = recoverySecretArn;
@@ -210,7 +252,7 @@ export class VaultServer extends pulumi.ComponentResource {
                 // about: waiting here would hang until the timeout and roll Vault back. The Job waits for the pods.
                 skipAwait: true,
             },
-            { parent: this, dependsOn: [tlsJob] },
+            { parent: this, dependsOn: [tlsJob, ...serverCredentials] },
         );
 
         // With Pod Identity (an EKS cluster whose role grants need no IRSA annotation) the agent serves credentials.
@@ -244,23 +286,30 @@ export class VaultServer extends pulumi.ComponentResource {
             );
         }
 
-        // Bootstrap: initialise once, store recovery material, set up the deployer's login, revoke root.
+        // Bootstrap: initialise once, store recovery material, set up the reconciler's login, revoke root.
         const local = config.unseal === "insecure-local-shamir";
         const bootstrapAccount = new k8s.core.v1.ServiceAccount(
             `${name}-bootstrap`,
             serviceAccount(JOB_NAMES.bootstrap, ns, bootstrapAnnotations),
             inNamespace,
         );
-        const bootstrapDeps: pulumi.Resource[] = [bootstrapAccount, this.release];
-        if (local) {
-            const [role, binding] = roleFor(JOB_NAMES.bootstrap, ns, LOCAL_BOOTSTRAP_RBAC);
-            bootstrapDeps.push(
-                new k8s.rbac.v1.Role(`${name}-bootstrap`, role, inNamespace),
-                new k8s.rbac.v1.RoleBinding(`${name}-bootstrap`, binding, inNamespace),
-            );
-        }
-        const deployerPolicy = renderPolicy(deployerPolicyRules());
-        const authHeader = `${args.clusterName}-vault`;
+        const [bootstrapRole, bootstrapBinding] = roleFor(JOB_NAMES.bootstrap, ns, bootstrapRbac(local));
+        const bootstrapDeps: pulumi.Resource[] = [
+            bootstrapAccount,
+            this.release,
+            ...bootstrapCredentials,
+            new k8s.rbac.v1.Role(`${name}-bootstrap`, bootstrapRole, inNamespace),
+            new k8s.rbac.v1.RoleBinding(`${name}-bootstrap`, bootstrapBinding, inNamespace),
+        ];
+        const { pgpKeys, threshold } = config.recovery;
+        // One recovery share per custodian key (each encrypted to its custodian by Vault), or five together.
+        const initRequest = local
+            ? { secret_shares: 1, secret_threshold: 1 }
+            : {
+                  recovery_shares: recoveryShares(config.recovery),
+                  recovery_threshold: threshold,
+                  ...(pgpKeys.length > 0 ? { recovery_pgp_keys: pgpKeys } : {}),
+              };
         this.bootstrap = new k8s.batch.v1.Job(
             `${name}-bootstrap`,
             job(
@@ -273,19 +322,20 @@ export class VaultServer extends pulumi.ComponentResource {
                     env: {
                         VAULT_ADDR: `https://${RELEASE_NAME}-0.${RELEASE_NAME}-internal.${ns}.svc:${VAULT_PORT}`,
                         NAMESPACE: ns,
-                        DEPLOYER_POLICY_NAME: DEPLOYER_POLICY,
-                        DEPLOYER_POLICY: deployerPolicy,
-                        DEPLOYER_PRINCIPALS: local ? undefined : JSON.stringify(args.deployerPrincipalArns),
-                        AWS_AUTH_HEADER: local ? undefined : authHeader,
+                        INIT_REQUEST: JSON.stringify(initRequest),
+                        RECONCILER_ROLE,
+                        RECONCILER: JSON.stringify(args.reconciler),
                         AWS_REGION: awsContext?.region,
-                        RECOVERY_SECRET_ID: local ? undefined : `${args.clusterName}/vault/recovery`,
+                        RECOVERY_SECRET_ID: recoverySecretArn,
                     },
-                    kubernetesApi: local,
+                    kubernetesApi: true,
                 }),
-                1800,
+                // No deadline: a pod killed while it retries storing the init response would lose it.
+                "none",
             ),
             { parent: this, dependsOn: bootstrapDeps, customTimeouts: { create: "35m", update: "35m" } },
         );
+        this.credentialsReady = [...serverCredentials, ...bootstrapCredentials];
 
         if (local) {
             // kind has no KMS: a CronJob unseals restarted pods with the key the bootstrap job kept. Local only.
@@ -322,58 +372,6 @@ export class VaultServer extends pulumi.ComponentResource {
             );
         }
 
-        // The Vault provider, configured from what the jobs produced: the CA they published, and a login
-        // that is never the root token (AWS IAM on EKS; the local-only deployer token on kind).
-        // Each read's id waits on its job's status: unknown while a preview plans the job, so nothing is read
-        // before the job has written it; known once the job has run, so later previews read the real object.
-        const afterJob = (jobResource: k8s.batch.v1.Job, id: string) => jobResource.status.apply(() => id);
-        const ca = k8s.core.v1.ConfigMap.get(`${name}-ca`, afterJob(tlsJob, `${ns}/${CA_CONFIGMAP}`), {
-            parent: this,
-            dependsOn: [tlsJob],
-        });
-        const caCertFile = ca.data.apply((data) => writeCaFile(args.stack, data?.["ca.crt"] ?? ""));
-        this.address = config.address;
-        let login: Pick<vault.ProviderArgs, "authLoginAws" | "token">;
-        if (local) {
-            const tokenSecret = k8s.core.v1.Secret.get(
-                `${name}-deployer-token`,
-                afterJob(this.bootstrap, `${ns}/vault-deployer-token-insecure-local`),
-                { parent: this, dependsOn: [this.bootstrap] },
-            );
-            login = {
-                token: pulumi.secret(tokenSecret.data.apply((data) => Buffer.from(data?.["token"] ?? "", "base64").toString("utf8"))),
-            };
-        } else {
-            const region = awsContext!.region;
-            login = {
-                authLoginAws: {
-                    role: DEPLOYER_POLICY,
-                    headerValue: authHeader,
-                    awsRegion: region,
-                    awsStsEndpoint: `https://sts.${region}.amazonaws.com`,
-                },
-            };
-        }
-        this.provider = new vault.Provider(
-            `${name}-provider`,
-            {
-                address: config.address,
-                caCertFile,
-                skipTlsVerify: false,
-                // Child tokens the provider creates live 20 minutes: long enough for an apply, no longer.
-                maxLeaseTtlSeconds: 1200,
-                ...login,
-            },
-            { parent: this, dependsOn: [this.bootstrap] },
-        );
-
-        this.registerOutputs({ namespace: this.namespace, address: this.address, recoverySecretArn });
+        this.registerOutputs({ namespace: this.namespace, recoverySecretArn });
     }
-}
-
-/** The Vault provider reads its CA from a file; the CA is public, so a file in the temp directory will do. */
-function writeCaFile(stack: string, pem: string): string {
-    const path = join(tmpdir(), `secure-platform-${stack}-vault-ca.pem`);
-    writeFileSync(path, pem, { mode: 0o644 });
-    return path;
 }

@@ -2,15 +2,15 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { ServiceConfig } from "../../../infra/services/config";
 import {
-    DEPLOYER_POLICY,
-    deployerPolicyRules,
+    RECONCILER_ROLE,
+    reconcilerPolicyRules,
     renderPolicy,
     servicePolicyName,
     servicePolicyRules,
     snapshotPolicyRules,
     vaultName,
 } from "../../../infra/vault/policies";
-import { allows, capabilitiesOn, comparePriority, parsePolicy, pathMatches, type AclRule } from "./vault-acl";
+import { allows, capabilitiesOn, comparePriority, parametersAllowed, parsePolicy, pathMatches, type AclRule } from "./vault-acl";
 
 type Svc = Pick<ServiceConfig, "name" | "namespace" | "vault">;
 
@@ -109,7 +109,11 @@ describe("vault ACL evaluation (Vault's documented path rules)", () => {
 
 describe("vault policies", () => {
     it("every rendered policy parses with HashiCorp's HCL parser and keeps every rule", async () => {
-        const all = [...SERVICES.map((s) => servicePolicyRules(s)), snapshotPolicyRules(), deployerPolicyRules()];
+        const all = [
+            ...SERVICES.map((s) => servicePolicyRules(s)),
+            snapshotPolicyRules(),
+            reconcilerPolicyRules({ auditPaths: ["file", "stdout"], database: true, transitDeletion: false }),
+        ];
         for (const rules of all) {
             const parsed = await parsePolicy(renderPolicy(rules));
             assert.deepEqual(parsed.map((r) => r.path).sort(), rules.map((r) => r.path).sort());
@@ -174,26 +178,40 @@ describe("vault policies", () => {
         assert.equal(allows(rules, "sys/storage/raft/snapshot", "update"), false, "restoring is not a backup job's business");
     });
 
-    it("gives the deployer the configuration it manages but no secret, no seal control and not its own policy", async () => {
-        const rules = await parsePolicy(renderPolicy(deployerPolicyRules()));
+    const reconciler = (scope: Partial<Parameters<typeof reconcilerPolicyRules>[0]> = {}) =>
+        parsePolicy(
+            renderPolicy(reconcilerPolicyRules({ auditPaths: ["file", "stdout"], database: true, transitDeletion: false, ...scope })),
+        );
+
+    it("gives the reconciler the configuration it manages but no secret, no seal control, no auth method and no unmount", async () => {
+        const rules = await reconciler();
         for (const [path, capability] of [
             ["sys/policies/acl/service.shop.orders", "update"],
+            ["sys/policies/acl/service.shop.orders", "delete"],
+            [`sys/policies/acl/${RECONCILER_ROLE}`, "update"],
             ["auth/kubernetes/role/shop.orders", "create"],
             ["sys/audit/file", "sudo"],
             ["transit/keys/shop.orders", "create"],
             ["database/static-roles/payments.payments-api", "update"],
             ["sys/mounts/secret", "create"],
         ] as const) {
-            assert.ok(allows(rules, path, capability), `deployer cannot ${capability} ${path}`);
+            assert.ok(allows(rules, path, capability), `reconciler cannot ${capability} ${path}`);
         }
         for (const path of [
-            `sys/policies/acl/${DEPLOYER_POLICY}`,
-            `sys/policy/${DEPLOYER_POLICY}`,
+            "sys/policies/acl/root",
+            "sys/policies/acl/default",
+            "sys/policies/acl/admin",
+            "sys/policy/service.shop.orders",
+            "sys/auth/kubernetes",
+            "sys/auth/userpass",
+            "sys/audit/socket",
+            "sys/mounts/pki",
             "secret/data/shop/orders/config",
             "database/creds/shop.orders",
             "database/static-creds/payments.payments-api",
             "transit/decrypt/shop.orders",
             "transit/export/encryption-key/shop.orders",
+            "auth/token/create",
             "sys/seal",
             "sys/storage/raft/snapshot",
             "sys/generate-root/attempt",
@@ -201,7 +219,24 @@ describe("vault policies", () => {
         ]) {
             assert.deepEqual(capabilitiesOn(rules, path), [], path);
         }
-        assert.equal(allows(rules, "transit/keys/shop.orders", "delete"), false);
+        assert.equal(allows(rules, "sys/mounts/secret", "delete"), false, "engines are never unmounted");
+        assert.equal(allows(rules, `sys/policies/acl/${RECONCILER_ROLE}`, "delete"), false);
+    });
+
+    it("lets the reconciler bind only the platform's policies to roles", async () => {
+        const rules = await reconciler();
+        const role = (policies: string[]) => ({ bound_service_account_names: ["orders"], token_policies: policies, token_ttl: 900 });
+        assert.ok(parametersAllowed(rules, "auth/kubernetes/role/shop.orders", role(["service.shop.orders"])));
+        assert.ok(parametersAllowed(rules, "auth/kubernetes/role/vault-snapshot", role(["vault-snapshot"])));
+        for (const policies of [["root"], ["default"], ["service.shop.orders", "admin"]])
+            assert.equal(parametersAllowed(rules, "auth/kubernetes/role/shop.orders", role(policies)), false, policies.join(","));
+    });
+
+    it("follows config: Transit deletion only where allowed, database paths only with a database, audit paths as declared", async () => {
+        assert.equal(allows(await reconciler(), "transit/keys/shop.orders", "delete"), false);
+        assert.equal(allows(await reconciler({ transitDeletion: true }), "transit/keys/shop.orders", "delete"), true);
+        assert.deepEqual(capabilitiesOn(await reconciler({ database: false }), "database/roles/shop.orders"), []);
+        assert.deepEqual(capabilitiesOn(await reconciler({ auditPaths: ["file"] }), "sys/audit/stdout"), []);
     });
 
     it("refuses to render a path Vault would read differently", () => {

@@ -2,12 +2,9 @@ import assert from "node:assert/strict";
 import { parse as parseYaml } from "yaml";
 import { readFileSync } from "node:fs";
 import { VAULT_AUDIENCE } from "../../../infra/vault/policies";
-import { serviceRoles } from "../../../infra/vault/vault-configuration";
-import { MOCK_VAULT_TOKEN } from "../../../tools/render/mocks";
 import type { RenderedResource, RenderedStack } from "../../../tools/render/render";
 import { SECRET_PLACEHOLDER, readStackFile } from "../../../tools/render/stack-file";
 import { kubernetesObjects, ofType, only, rendered, renderWith, STACKS } from "../../helpers/stacks";
-import { capabilitiesOn, parsePolicy } from "./vault-acl";
 import { stackConfig } from "../../helpers/config";
 
 const T = {
@@ -87,108 +84,6 @@ describe("vault in the rendered stacks", function () {
                 else assert.doesNotMatch(hcl, /seal "/);
             });
 
-            it("binds one Kubernetes auth role per Vault-using service to exactly its account and namespace, with bounded TTLs", async () => {
-                const rendering = await rendered(stack);
-                const roles = ofType(rendering, T.role);
-                const expected = serviceRoles(config.services, config.vault);
-                assert.equal(roles.length, expected.length + 1, "one per service plus the snapshot job's");
-                for (const spec of expected) {
-                    const role = roles.find((r) => r.inputs.roleName === spec.roleName);
-                    assert.ok(role, spec.roleName);
-                    const inputs = role.inputs as any;
-                    assert.deepEqual(inputs.boundServiceAccountNames, [spec.serviceAccount]);
-                    assert.deepEqual(inputs.boundServiceAccountNamespaces, [spec.namespace]);
-                    assert.equal(inputs.audience, VAULT_AUDIENCE);
-                    assert.deepEqual(inputs.tokenPolicies, [`service.${spec.roleName}`]);
-                    assert.equal(inputs.tokenNoDefaultPolicy, true);
-                    assert.ok(inputs.tokenTtl > 0 && inputs.tokenTtl <= config.vault.tokenTtlSeconds);
-                    assert.ok(inputs.tokenMaxTtl >= inputs.tokenTtl && inputs.tokenMaxTtl <= config.vault.tokenMaxTtlSeconds);
-                }
-                for (const role of roles) {
-                    const inputs = role.inputs as any;
-                    for (const value of [...inputs.boundServiceAccountNames, ...inputs.boundServiceAccountNamespaces])
-                        assert.doesNotMatch(value, /[*]/);
-                    assert.equal(inputs.boundServiceAccountNamespaceSelector, undefined);
-                }
-                const authConfig = only(rendering, T.authConfig).inputs as any;
-                assert.equal(authConfig.tokenReviewerJwt, undefined, "in-cluster: Vault reviews tokens with its own account");
-                assert.equal(authConfig.kubernetesHost, "https://kubernetes.default.svc:443");
-                assert.equal(only(rendering, T.authBackend).inputs.type, "kubernetes");
-            });
-
-            it("gives each service a policy that reaches its own paths and no other service's", async () => {
-                const rendering = await rendered(stack);
-                const policies = ofType(rendering, T.policy);
-                assert.equal(policies.length, vaultServices.length + 1);
-                const parsed = new Map<string, Awaited<ReturnType<typeof parsePolicy>>>();
-                for (const policy of policies) parsed.set(String(policy.inputs.name), await parsePolicy(String(policy.inputs.policy)));
-                for (const service of vaultServices) {
-                    const own = parsed.get(`service.${service.namespace}.${service.name}`)!;
-                    assert.ok(own, service.name);
-                    assert.ok(capabilitiesOn(own, `secret/data/${service.namespace}/${service.name}/config`).includes("read"));
-                    for (const other of vaultServices.filter((o) => o !== service)) {
-                        for (const path of [
-                            `secret/data/${other.namespace}/${other.name}/config`,
-                            `transit/decrypt/${other.namespace}.${other.name}`,
-                            `database/creds/${other.namespace}.${other.name}`,
-                            `database/static-creds/${other.namespace}.${other.name}`,
-                        ]) {
-                            assert.deepEqual(capabilitiesOn(own, path), [], `${service.name} reaches ${path}`);
-                        }
-                    }
-                    for (const path of ["sys/mounts", "sys/storage/raft/snapshot", "sys/policies/acl/x", "auth/kubernetes/role/x"])
-                        assert.deepEqual(capabilitiesOn(own, path), []);
-                }
-            });
-
-            it("configures two audit devices, KV v2 with check-and-set, and Transit keys that rotate and never leave Vault", async () => {
-                const rendering = await rendered(stack);
-                const audits = ofType(rendering, T.audit);
-                assert.equal(audits.length, 2);
-                assert.deepEqual(audits.map((a) => (a.inputs as any).options.file_path).sort(), ["/vault/audit/vault-audit.log", "stdout"]);
-                const kv = only(rendering, T.kv).inputs as any;
-                assert.equal(kv.casRequired, true);
-                assert.equal(kv.maxVersions, config.vault.kv.maxVersions);
-                const keys = ofType(rendering, T.transitKey);
-                assert.deepEqual(
-                    keys.map((k) => k.inputs.name).sort(),
-                    vaultServices
-                        .filter((s) => s.vault?.transit)
-                        .map((s) => `${s.namespace}.${s.name}`)
-                        .sort(),
-                );
-                for (const key of keys) {
-                    const inputs = key.inputs as any;
-                    assert.ok(inputs.autoRotatePeriod > 0 && inputs.autoRotatePeriod <= 30 * 86400);
-                    assert.equal(inputs.exportable, false);
-                    assert.equal(inputs.deletionAllowed, false);
-                    assert.equal(inputs.allowPlaintextBackup, false);
-                    assert.equal(key.protect, config.protect);
-                }
-            });
-
-            it("rotates database credentials: dynamic roles with TTLs, static roles with rotation_period, the root credential once connected", async () => {
-                const rendering = await rendered(stack);
-                const connection = only(rendering, T.connection).inputs as any;
-                assert.equal(connection.postgresql.passwordWo, "[secret]");
-                assert.equal(connection.postgresql.password, undefined);
-                assert.ok(connection.rootRotationStatements.length > 0);
-                const rotate = ofType(rendering, "vault:generic/endpoint:Endpoint").find((e) =>
-                    String(e.inputs.path).includes("/rotate-root/"),
-                );
-                assert.ok(rotate, "root credential rotation");
-                assert.ok(rotate.dependsOn.some((urn) => urn.endsWith(T.connection.split(":").pop() + "::vault-config-postgres")));
-                const statics = ofType(rendering, T.staticRole);
-                assert.equal(statics.length, vaultServices.filter((s) => s.vault?.database?.staticUsername).length);
-                for (const role of statics) assert.equal(role.inputs.rotationPeriod, config.vault.database!.staticRotationPeriodSeconds);
-                for (const role of ofType(rendering, T.dynamicRole)) {
-                    const inputs = role.inputs as any;
-                    assert.ok(inputs.defaultTtl <= inputs.maxTtl);
-                    assert.match(inputs.creationStatements[0], /VALID UNTIL '\{\{expiration\}\}'/);
-                    assert.ok(connection.allowedRoles.includes(inputs.name));
-                }
-            });
-
             it("backs up Raft snapshots on a schedule with a snapshot-only login", async () => {
                 const rendering = await rendered(stack);
                 const cron = byName(rendering, T.cronJob, "vault-backups-snapshot").inputs as any;
@@ -248,11 +143,6 @@ describe("vault in the rendered stacks", function () {
                     for (const variable of used) assert.ok(env.has(variable), `${pod.serviceAccountName}: $${variable} is not set`);
                     for (const e of container.env) assert.notEqual(e.value, undefined, `${pod.serviceAccountName}: ${e.name}`);
                 }
-                const bootstrap = byName(rendering, T.job, "vault-bootstrap").inputs as any;
-                const env = Object.fromEntries(bootstrap.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
-                const deployer = await parsePolicy(env.DEPLOYER_POLICY);
-                assert.deepEqual(capabilitiesOn(deployer, "secret/data/shop/orders/config"), []);
-                assert.equal(env.DEPLOYER_POLICY_NAME, "platform-deployer");
             });
 
             it("opens Vault's port to the services that declared it, and only those", async () => {
@@ -283,31 +173,18 @@ describe("vault in the rendered stacks", function () {
                 const rendering = await rendered(stack);
                 const { secrets, exposed } = leaks(rendering);
                 assert.deepEqual(exposed, []);
-                // The scan sees the values that must stay hidden: the database password, and on kind the deployer token.
+                // The scan sees the value that must stay hidden: the database password (in the reconciler's Secret).
                 assert.ok(secrets.has(SECRET_PLACEHOLDER), "the database password is a secret input");
-                if (config.vault.unseal === "insecure-local-shamir")
-                    assert.ok(secrets.has(MOCK_VAULT_TOKEN), "the deployer token is a secret input");
-                const provider = only(rendering, T.provider).inputs as any;
-                assert.equal(provider.skipTlsVerify, "false");
-                if (config.vault.unseal === "aws-kms") {
-                    assert.equal(provider.token, undefined, "the deployer logs in with AWS IAM, no token");
-                    const login = JSON.parse(provider.authLoginAws);
-                    assert.equal(login.role, "platform-deployer");
-                    assert.equal(login.headerValue, `${config.cluster.name}-vault`);
-                    assert.equal(login.awsStsEndpoint, `https://sts.${login.awsRegion}.amazonaws.com`);
-                } else {
-                    assert.equal(provider.token, "[secret]");
-                }
             });
 
-            it("never lets the recovery material pass through Pulumi: no secret version, no ConfigMap, no output", async () => {
+            it("never lets the recovery material pass through Pulumi: no secret version, no ConfigMap but the desired state, no output", async () => {
                 const rendering = await rendered(stack);
                 assert.equal(ofType(rendering, "aws:secretsmanager/secretVersion:SecretVersion").length, 0);
-                assert.equal(
-                    ofType(rendering, "kubernetes:core/v1:ConfigMap").filter(
-                        (c) => String((c.inputs as any).metadata?.namespace) === "vault",
-                    ).length,
-                    0,
+                assert.deepEqual(
+                    ofType(rendering, "kubernetes:core/v1:ConfigMap")
+                        .filter((c) => String((c.inputs as any).metadata?.namespace) === "vault")
+                        .map((c) => (c.inputs as any).metadata.name),
+                    ["vault-desired-state"],
                 );
                 assert.doesNotMatch(JSON.stringify(rendering.outputs), /root_token|recovery_keys|hvs\./);
             });
@@ -353,21 +230,6 @@ describe("vault in the rendered stacks", function () {
             assert.ok(policy.Statement.some((s: any) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false"));
             const upload = JSON.parse(String(byName(rendering, "aws:iam/rolePolicy:RolePolicy", "vault-backups-snapshot").inputs.policy));
             assert.deepEqual(upload.Statement.flatMap((s: any) => s.Action).sort(), ["kms:Decrypt", "kms:GenerateDataKey", "s3:PutObject"]);
-        });
-
-        it("orders the install: TLS job, then the chart, then the bootstrap job, then the provider", async () => {
-            const rendering = await rendered("prod");
-            const tls = byName(rendering, T.job, "vault-tls");
-            const release = byName(rendering, T.release, "vault");
-            const bootstrap = byName(rendering, T.job, "vault-bootstrap");
-            assert.ok(release.dependsOn.includes(tls.urn));
-            assert.ok(bootstrap.dependsOn.includes(release.urn));
-            assert.ok(only(rendering, T.provider).dependsOn.includes(bootstrap.urn));
-            const pod = (bootstrap.inputs as any).spec.template.spec;
-            assert.equal(pod.automountServiceAccountToken, false, "on EKS the bootstrap job needs no Kubernetes API access");
-            const env = Object.fromEntries(pod.containers[0].env.map((e: any) => [e.name, e.value]));
-            assert.deepEqual(JSON.parse(env.DEPLOYER_PRINCIPALS), ["arn:aws:iam::777788889999:role/platform-deployer-prod"]);
-            assert.equal(env.RECOVERY_SECRET_ID, "platform-prod/vault/recovery");
         });
     });
 

@@ -5,18 +5,24 @@ import { parse } from "@cdktf/hcl2json";
 export interface AclRule {
     path: string;
     capabilities: string[];
+    /** Vault's allowed_parameters: request fields and the values (with `x*` / `*x` globs) they may take. */
+    allowedParameters?: Record<string, string[]>;
 }
 
 /** Parses policy HCL with HashiCorp's parser; throws on anything Vault would not accept as HCL. */
 export async function parsePolicy(hcl: string): Promise<AclRule[]> {
-    const parsed = (await parse("policy.hcl", hcl)) as { path?: Record<string, { capabilities?: string[] }[]> };
+    const parsed = (await parse("policy.hcl", hcl)) as {
+        path?: Record<string, { capabilities?: string[]; allowed_parameters?: Record<string, string[]> | Record<string, string[]>[] }[]>;
+    };
     const keys = Object.keys(parsed);
     if (keys.some((key) => key !== "path")) throw new Error(`unexpected blocks in policy: ${keys.join(", ")}`);
     return Object.entries(parsed.path ?? {}).flatMap(([path, blocks]) => {
         if (blocks.length !== 1) throw new Error(`path "${path}" appears ${blocks.length} times`);
         const capabilities = blocks[0]!.capabilities;
         if (!Array.isArray(capabilities)) throw new Error(`path "${path}" has no capabilities list`);
-        return [{ path, capabilities }];
+        const allowed = blocks[0]!.allowed_parameters;
+        const allowedParameters = Array.isArray(allowed) ? allowed[0] : allowed;
+        return [{ path, capabilities, ...(allowedParameters ? { allowedParameters } : {}) }];
     });
 }
 
@@ -75,4 +81,28 @@ export function capabilitiesOn(rules: AclRule[], request: string): string[] {
 
 export function allows(rules: AclRule[], request: string, capability: string): boolean {
     return capabilitiesOn(rules, request).includes(capability);
+}
+
+/** Vault's value globbing for allowed_parameters: a leading or trailing `*` matches any prefix or suffix. */
+const globMatches = (pattern: string, value: string) =>
+    pattern === "*" ||
+    (pattern.endsWith("*") && value.startsWith(pattern.slice(0, -1))) ||
+    (pattern.startsWith("*") && value.endsWith(pattern.slice(1))) ||
+    pattern === value;
+
+/**
+ * Does a write's body pass the winning rule's allowed_parameters? Each field must be listed (or `*` be
+ * listed), and a listed field with values takes only those; list values are checked element by element.
+ */
+export function parametersAllowed(rules: AclRule[], request: string, body: Record<string, unknown>): boolean {
+    const winner = rules.filter((rule) => pathMatches(rule.path, request)).sort((x, y) => comparePriority(y.path, x.path))[0];
+    const allowed = winner?.allowedParameters;
+    if (!allowed) return true;
+    return Object.entries(body).every(([key, value]) => {
+        const values = allowed[key] ?? (allowed["*"] !== undefined ? [] : undefined);
+        if (values === undefined) return false;
+        if (values.length === 0) return true;
+        const items = Array.isArray(value) ? value : [value];
+        return items.every((item) => values.some((pattern) => globMatches(pattern, String(item))));
+    });
 }
