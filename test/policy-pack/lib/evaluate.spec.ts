@@ -6,6 +6,12 @@ import { POD_KINDS, restrictedPod } from "../helpers";
 // The engine's sentinels for values not known until apply (internal exports of @pulumi/policy).
 const { unknownStringValue, unknownBooleanValue } = require("@pulumi/policy/proxy") as Record<string, string>;
 const wrapDeployment = POD_KINDS.find((k) => k.kind === "Deployment")!.wrap;
+// The restricted pod, with the read-only root filesystem the (advisory) policy asks for too.
+const compliantPod = () => {
+    const spec = restrictedPod();
+    spec.containers[0].securityContext.readOnlyRootFilesystem = true;
+    return spec;
+};
 const deployment = (spec: object, name = "web", namespace = "shop") => ({
     type: "kubernetes:apps/v1:Deployment",
     name,
@@ -14,7 +20,7 @@ const deployment = (spec: object, name = "web", namespace = "shop") => ({
 
 describe("lib/evaluate", () => {
     it("a compliant workload has no violation", async () => {
-        const report = await evaluate([deployment(restrictedPod())], {}, { policies: allPolicies });
+        const report = await evaluate([deployment(compliantPod())], {}, { policies: allPolicies });
         assert.deepEqual(
             report.violations.map((v) => v.policy),
             [],
@@ -22,7 +28,7 @@ describe("lib/evaluate", () => {
         assert.equal(report.hasMandatory, false);
     });
     it("reports a mandatory violation with its metadata and controls", async () => {
-        const spec = restrictedPod();
+        const spec = compliantPod();
         spec.containers[0].securityContext.privileged = true;
         const report = await evaluate([deployment(spec)], {}, { policies: allPolicies });
         const v = report.violations.find((x) => x.policy === "pss:baseline:privileged-containers")!;
@@ -43,7 +49,7 @@ describe("lib/evaluate", () => {
         assert.equal(report.hasMandatory, true);
     });
     it("applies exemptions with their reason, and per-policy enforcement", async () => {
-        const spec = restrictedPod();
+        const spec = compliantPod();
         spec.hostNetwork = true;
         const config = {
             "pss:baseline:host-namespaces": { exemptions: [{ namespace: "shop", name: "web", reason: "reviewed network probe (SEC-7)" }] },
@@ -71,7 +77,7 @@ describe("lib/evaluate", () => {
         assert.equal(disabled.violations.length, 0);
     });
     it("never gives a mandatory violation for a value not known until apply", async () => {
-        const spec = restrictedPod();
+        const spec = compliantPod();
         spec.securityContext = { runAsNonRoot: unknownBooleanValue, seccompProfile: { type: "RuntimeDefault" } };
         spec.containers[0].image = unknownStringValue;
         const report = await evaluate([deployment(spec)], {}, { policies: allPolicies });
@@ -81,7 +87,7 @@ describe("lib/evaluate", () => {
         assert.deepEqual(v.unknownValues, ["spec.template.spec.securityContext.runAsNonRoot"]);
     });
     it("a known violation beside an unknown value the policy never read stays mandatory", async () => {
-        const spec = restrictedPod();
+        const spec = compliantPod();
         spec.containers[0].image = unknownStringValue;
         spec.hostPID = true;
         const report = await evaluate([deployment(spec)], {}, { policies: allPolicies });
