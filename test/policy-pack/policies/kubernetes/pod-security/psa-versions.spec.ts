@@ -535,6 +535,24 @@ describe("Pod Security: agreement with Pod Security Admission, 1.30 to 1.36", ()
         });
     }
 
+    it("a namespace pinned below its cluster: the pin picks each check's version, the cluster's code decides the image type", () => {
+        const judge = (name: string, policy: number, cluster: number) => {
+            const c = CASES.find((x) => x.name === name)!;
+            return podSecurityDenials(
+                "restricted",
+                { policy, cluster },
+                podTemplateOf("kubernetes:core/v1:Pod", POD_KINDS[0].wrap(structuredClone(c.spec), {}))!,
+            );
+        };
+        // restrictedVolumes has one version (1.0); Kubernetes 1.33 added `image` into that function (PR 130394).
+        assert.deepEqual(judge("image volume", 30, 36), []);
+        assert.equal(judge("image volume", 32, 32).length, 1);
+        // sysctls and the user-namespace relaxation follow the pinned policy version (check_sysctls.go, check_runAsNonRoot.go).
+        assert.equal(judge("sysctl net.ipv4.tcp_rmem", 31, 36).length, 1);
+        assert.equal(judge("runAsNonRoot unset, hostUsers: false", 34, 36).length, 1);
+        assert.deepEqual(judge("runAsNonRoot unset, hostUsers: false", 35, 36), []);
+    });
+
     it("judges at the newest released version without a configured one", async () => {
         const tcpRmem = CASES.find((c) => c.name === "sysctl net.ipv4.tcp_rmem")!;
         const hostUsers = CASES.find((c) => c.name === "runAsNonRoot unset, hostUsers: false")!;
