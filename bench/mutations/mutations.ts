@@ -125,8 +125,55 @@ function policyDocument(resource: Json): Json {
     return JSON.parse(resource.inputs.policy as string);
 }
 
+/**
+ * The program configures Vault through an in-cluster reconciler, so the prod stack holds no vault:* resource;
+ * the pack's Vault policies judge the organisation's other stacks that use the Vault provider. These
+ * mutations add such a stack's compliant Vault resources (an audit device, a role, a policy, a Transit key
+ * and a static role), then make one of them insecure.
+ */
+function vaultResource(
+    resources: RenderedResource[],
+    type: string,
+    options: { withAudit?: boolean } = {},
+): RenderedResource & { inputs: Json } {
+    if (!resources.some((r) => r.name.startsWith("org-vault-"))) {
+        if (options.withAudit !== false)
+            add(resources, T.vaultAudit, "org-vault-audit", { type: "file", path: "file", options: { file_path: "/vault/audit/a.log" } });
+        add(resources, T.vaultRole, "org-vault-role", {
+            backend: "kubernetes",
+            roleName: "shop.catalog",
+            boundServiceAccountNames: ["catalog"],
+            boundServiceAccountNamespaces: ["shop"],
+            audience: "vault",
+            tokenPolicies: ["service.shop.catalog"],
+            tokenTtl: 900,
+            tokenMaxTtl: 3600,
+        });
+        add(resources, T.vaultPolicy, "org-vault-policy", {
+            name: "service.shop.catalog",
+            policy: 'path "secret/data/shop/catalog/*" {\n  capabilities = ["read"]\n}\n',
+        });
+        add(resources, T.transitKey, "org-vault-transit", {
+            backend: "transit",
+            name: "shop.checkout",
+            autoRotatePeriod: 2592000,
+            exportable: false,
+            allowPlaintextBackup: false,
+            deletionAllowed: false,
+        });
+        add(resources, T.staticRole, "org-vault-static-role", {
+            backend: "database",
+            name: "payments.payment-api",
+            dbName: "postgres",
+            username: "payments_app",
+            rotationPeriod: 86400,
+        });
+    }
+    return one(resources, type, resources.find((r) => r.type === type && r.name.startsWith("org-vault-"))?.name ?? `org-vault ${type}`);
+}
+
 function appendVaultPolicy(resources: RenderedResource[], hcl: string): void {
-    const policy = one(resources, T.vaultPolicy, "vault-config-policy-shop.catalog");
+    const policy = vaultResource(resources, T.vaultPolicy);
     policy.inputs.policy = `${policy.inputs.policy as string}\n${hcl}\n`;
 }
 
@@ -382,11 +429,11 @@ export const MUTATIONS: Mutation[] = [
         "vault:kubernetes-auth-role",
         "a Kubernetes auth role bound to every service account",
         (rs) => {
-            one(rs, T.vaultRole, "vault-config-role-shop.catalog").inputs.boundServiceAccountNames = ["*"];
+            vaultResource(rs, T.vaultRole).inputs.boundServiceAccountNames = ["*"];
         },
     ),
     mutation("vault-role-any-namespace", "vault", "vault:kubernetes-auth-role", "a Kubernetes auth role bound to every namespace", (rs) => {
-        one(rs, T.vaultRole, "vault-config-role-shop.catalog").inputs.boundServiceAccountNamespaces = ["*"];
+        vaultResource(rs, T.vaultRole).inputs.boundServiceAccountNamespaces = ["*"];
     }),
     mutation(
         "vault-role-ttl-unbounded",
@@ -394,7 +441,7 @@ export const MUTATIONS: Mutation[] = [
         "vault:kubernetes-auth-role",
         "a Kubernetes auth role without a maximum token TTL",
         (rs) => {
-            delete one(rs, T.vaultRole, "vault-config-role-shop.catalog").inputs.tokenMaxTtl;
+            delete vaultResource(rs, T.vaultRole).inputs.tokenMaxTtl;
         },
     ),
     mutation("vault-policy-sudo-sys", "vault", "vault:policy-least-privilege", "a service policy with sudo on sys/*", (rs) => {
@@ -410,13 +457,13 @@ export const MUTATIONS: Mutation[] = [
         },
     ),
     mutation("vault-transit-exportable", "vault", "vault:transit-key-rotation", "a Transit key made exportable", (rs) => {
-        one(rs, T.transitKey, "vault-config-transit-shop.checkout").inputs.exportable = true;
+        vaultResource(rs, T.transitKey).inputs.exportable = true;
     }),
     mutation("vault-transit-deletion-allowed", "vault", "vault:transit-key-deletion", "a Transit key that can be deleted", (rs) => {
-        one(rs, T.transitKey, "vault-config-transit-shop.checkout").inputs.deletionAllowed = true;
+        vaultResource(rs, T.transitKey).inputs.deletionAllowed = true;
     }),
     mutation("vault-transit-rotation-removed", "vault", "vault:transit-key-rotation", "a Transit key without auto-rotation", (rs) => {
-        delete one(rs, T.transitKey, "vault-config-transit-shop.checkout").inputs.autoRotatePeriod;
+        delete vaultResource(rs, T.transitKey).inputs.autoRotatePeriod;
     }),
     mutation(
         "vault-static-role-no-rotation",
@@ -424,11 +471,11 @@ export const MUTATIONS: Mutation[] = [
         "vault:database-rotation",
         "a database static role without a rotation period",
         (rs) => {
-            delete one(rs, T.staticRole, "vault-config-db-static-payments.payment-api").inputs.rotationPeriod;
+            delete vaultResource(rs, T.staticRole).inputs.rotationPeriod;
         },
     ),
-    mutation("vault-audit-removed", "vault", "vault:audit-device", "every Vault audit device removed", (rs) => {
-        for (const r of rs.filter((r) => r.type === T.vaultAudit)) remove(rs, r.type, r.name);
+    mutation("vault-audit-removed", "vault", "vault:audit-device", "a stack that configures Vault without an audit device", (rs) => {
+        vaultResource(rs, T.vaultRole, { withAudit: false });
     }),
 
     // --- aws ---

@@ -33,6 +33,7 @@ const T = {
 const NAMES = {
     vaultRelease: "vault",
     unsealKey: "vault-unseal",
+    recoveryKey: "vault-recovery",
     snapshotKey: "vault-backups-key",
     snapshotBucket: "vault-backups-bucket",
     snapshotEncryption: "vault-backups-encryption",
@@ -55,7 +56,7 @@ function cluster(resources: readonly RenderedResource[]): RenderedResource & { i
     return found[0] as RenderedResource & { inputs: Json };
 }
 
-/** The stack's keys by purpose: the cluster's three are named after the cluster, Vault's two after their component. */
+/** The stack's keys by purpose: the cluster's three are named after the cluster, Vault's three after their component. */
 function keys(resources: readonly RenderedResource[]) {
     const name = String(cluster(resources).inputs.name);
     return {
@@ -63,6 +64,7 @@ function keys(resources: readonly RenderedResource[]) {
         logs: one(resources, T.key, `${name}-logs`),
         volumes: one(resources, T.key, `${name}-volumes`),
         unseal: one(resources, T.key, NAMES.unsealKey),
+        recovery: one(resources, T.key, NAMES.recoveryKey),
         snapshots: one(resources, T.key, NAMES.snapshotKey),
     };
 }
@@ -146,13 +148,14 @@ export const REFERENCE_CHECKS: ReferenceCheck[] = [
     },
     {
         id: "references:vault-unseal-key",
-        description: "Vault auto-unseals with the unseal key, and its recovery secret is encrypted with the same key",
+        description: "Vault auto-unseals with the unseal key, and its recovery secret is encrypted with its own recovery key",
         check: (rs) => {
             const hcl = String(one(rs, T.release, NAMES.vaultRelease).inputs.values?.server?.ha?.raft?.config ?? "");
             const sealKey = /seal\s+"awskms"\s*\{[^}]*kms_key_id\s*=\s*"([^"]+)"/.exec(hcl)?.[1];
             return [
                 ...expectKey(rs, "Vault's awskms seal", sealKey, keys(rs).unseal),
-                ...expectKey(rs, "the recovery secret", one(rs, T.secret, NAMES.recoverySecret).inputs.kmsKeyId, keys(rs).unseal),
+                // Its own key: the servers may decrypt with the unseal key, so that key cannot guard the recovery keys.
+                ...expectKey(rs, "the recovery secret", one(rs, T.secret, NAMES.recoverySecret).inputs.kmsKeyId, keys(rs).recovery),
             ];
         },
     },
