@@ -297,8 +297,11 @@ export class ConfigError extends Error {
     constructor(
         readonly stack: string,
         readonly problems: string[],
+        /** Where the keys these problems name are documented (for nested keys). */
+        readonly docs: string[] = [],
     ) {
-        super(`Invalid configuration for stack "${stack}":\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        const footer = docs.length > 0 ? `\nThe keys are documented in ${docs.join(", ")}.` : "";
+        super(`Invalid configuration for stack "${stack}":\n${problems.map((p) => `  - ${p}`).join("\n")}${footer}`);
         this.name = "ConfigError";
     }
 }
@@ -354,6 +357,11 @@ function docsOf(path: PropertyKey[]): string {
     return CONFIG_DOCS[String(path[0])] ?? "README.md#configuration";
 }
 
+/** The documentation of each block that a nested key's problem is in, once each, in order. */
+function docsOfIssues(error: z.ZodError): string[] {
+    return [...new Set(error.issues.filter((issue) => issue.path.length > 1).map((issue) => docsOf(issue.path)))];
+}
+
 function problemsOf(error: z.ZodError, secrets: SecretLocations): string[] {
     return error.issues.flatMap((issue) => {
         if (issue.code === "unrecognized_keys") {
@@ -367,8 +375,7 @@ function problemsOf(error: z.ZodError, secrets: SecretLocations): string[] {
         const hidden = issue.path.length > 0 ? hiddenBecause(issue.path, secrets) : undefined;
         const given = !("input" in issue) ? "" : hidden ? ` (value not shown: ${hidden})` : ` (got ${describeValue(issue.input)})`;
         const key = issue.path.length > 0 ? keyOf(issue.path) : `${PROJECT}:<root>`;
-        const docs = issue.path.length > 1 ? `; see ${docsOf(issue.path)}` : "";
-        return `${key}: ${issue.message}${given}${docs}`;
+        return `${key}: ${issue.message}${given}`;
     });
 }
 
@@ -422,13 +429,15 @@ export function parseStackConfig(stack: string, config: Record<string, string>, 
     }
     const problems = misspeltNamespaces(Object.keys(config));
     let parsed: PlatformConfig | undefined;
+    let docs: string[] = [];
     try {
         parsed = parsePlatformConfig(stack, raw, secrets);
     } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         problems.push(...error.problems);
+        docs = error.docs;
     }
-    if (problems.length > 0 || !parsed) throw new ConfigError(stack, problems);
+    if (problems.length > 0 || !parsed) throw new ConfigError(stack, problems, docs);
     return parsed;
 }
 
@@ -447,7 +456,7 @@ export function parsePlatformConfig(stack: string, raw: Record<string, unknown>,
         ]);
     }
     const parsed = platformSchema(environment.data).safeParse({ ...raw, environment: environment.data }, { reportInput: true });
-    if (!parsed.success) throw new ConfigError(stack, problemsOf(parsed.error, secretLocations));
+    if (!parsed.success) throw new ConfigError(stack, problemsOf(parsed.error, secretLocations), docsOfIssues(parsed.error));
     const config = parsed.data;
     return {
         stack,

@@ -99,7 +99,8 @@ describe("npm run plan", () => {
         });
         const { code, stderr } = await plan(["--stack-file", path]);
         assert.equal(code, 2);
-        assert.match(stderr, /secure-platform:vault\.replicas: .*\(got "three"\); see docs\/vault\.md#configuration-secure-platformvault/);
+        assert.match(stderr, /secure-platform:vault\.replicas: .*\(got "three"\)\n/);
+        assert.match(stderr, /\nThe keys are documented in docs\/vault\.md#configuration-secure-platformvault\.\n$/);
         assert.ok(!stderr.includes("value not shown"), stderr);
     });
 
