@@ -20,6 +20,8 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
 export interface RunningPack {
     port: number;
+    /** The pack's process, for what it costs (benchmarks read its CPU time). */
+    pid: number;
     /** Milliseconds from spawn to the port on stdout. */
     startupMs: number;
     client: AnalyzerClient;
@@ -61,6 +63,7 @@ export function startPack(dir: string, mode: StartMode = "cli", timeoutMs = 60_0
             });
             resolvePack({
                 port,
+                pid: child.pid!,
                 startupMs: Number(process.hrtime.bigint() - started) / 1e6,
                 client,
                 stop: () =>
