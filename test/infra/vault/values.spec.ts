@@ -32,9 +32,11 @@ const config = (): VaultConfig =>
             },
             nodeGroups: [{ name: "g", instanceTypes: ["m6i.large"], minSize: 1, desiredSize: 1, maxSize: 2 }],
             accessEntries: [{ principalArn: "arn:aws:iam::111122223333:role/deployer", access: "cluster-admin" }],
+            apiAccessCidrs: ["10.250.0.0/16"],
         },
         // Signature verification needs policies of its own; it is not what these tests look at.
         admission: { signatures: { enabled: false } },
+        vault: { recovery: { breakGlassRoleArn: "arn:aws:iam::111122223333:role/vault-break-glass" } },
     }).vault;
 
 type Values = { server: Record<string, any>; injector: { enabled: boolean }; global: { tlsDisable: boolean } };
