@@ -230,6 +230,7 @@ while read -r item; do
 done < items.jsonl
 
 apply_writes() {
+  path="" source="" immutable=""
   jq -c "$1" "$D" > writes.jsonl
   while read -r item; do
     printf '%s' "$item" | jq '.body' > body.json

@@ -132,9 +132,11 @@ describe("vault in the rendered stacks", function () {
                     // Single-quoted text is literal to the shell (jq programs use their own $variables).
                     const script = (container.command[2] as string).replace(/'[^']*'/g, "''");
                     const assigned = new Set(
-                        [...script.matchAll(/(?:^|[\s;(])([A-Za-z_][A-Za-z0-9_]*)=/g), ...script.matchAll(/\bfor ([a-z_]+) in/g)].map(
-                            (m) => m[1]!,
-                        ),
+                        [
+                            ...script.matchAll(/(?:^|[\s;(])([A-Za-z_][A-Za-z0-9_]*)=/g),
+                            ...script.matchAll(/\bfor ([a-z_]+) in/g),
+                            ...script.matchAll(/\bread -r ([a-z_]+)/g),
+                        ].map((m) => m[1]!),
                     );
                     const used = new Set(
                         [...script.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!).filter((v) => !assigned.has(v)),
