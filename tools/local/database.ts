@@ -129,6 +129,8 @@ export function localDatabaseManifests(config: PlatformConfig): Manifest[] {
                             {
                                 name: "postgres",
                                 image: POSTGRES_IMAGE,
+                                // `kind load docker-image` puts it on the node; nothing is pulled from localhost:5001.
+                                imagePullPolicy: "IfNotPresent",
                                 args: [
                                     "-c",
                                     "ssl=on",
