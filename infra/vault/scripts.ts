@@ -171,7 +171,7 @@ converge() {
     return 0
   fi
   if [ "$current" != null ] && [ "\${4:-false}" = true ]; then
-    echo "$1 exists with other values that Vault cannot change in place: $(jq -c . "$2")" >&2
+    echo "$1 exists with values that Vault cannot change in place (such as a Transit key type); refusing" >&2
     return 1
   fi
   send POST "$1" "$2"

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { parse } from "@cdktf/hcl2json";
 import { parsePlatformConfig } from "../../../infra/config";
 import type { VaultConfig } from "../../../infra/vault/config";
-import { bootstrapScript, snapshotScript, tlsScript, unsealScript } from "../../../infra/vault/scripts";
+import { bootstrapScript, reconcileScript, snapshotScript, tlsScript, unsealScript } from "../../../infra/vault/scripts";
 import {
     LIVENESS_PATH,
     READINESS_PATH,
@@ -157,6 +157,7 @@ describe("vault job scripts", () => {
         tls: tlsScript({ namespace: "vault", dnsNames: ["vault.vault.svc"], ipAddresses: ["127.0.0.1"], validityDays: 730 }),
         "bootstrap (aws-kms)": bootstrapScript("aws-kms"),
         "bootstrap (local)": bootstrapScript("insecure-local-shamir"),
+        reconcile: reconcileScript(),
         unseal: unsealScript(3, "vault"),
         "snapshot (s3)": snapshotScript("s3"),
         "snapshot (volume)": snapshotScript("volume"),
@@ -195,9 +196,10 @@ describe("vault job scripts", () => {
             assert.ok(store > init && store < script.indexOf("root.header"), "stores the recovery material before using the root token");
             assert.ok(
                 script.lastIndexOf("auth/token/revoke-self") > script.indexOf("sys/policies/acl"),
-                "revokes root after configuring the deployer",
+                "revokes root after configuring the reconciler's login",
             );
+            // The init request (shares, threshold, custodian keys) comes from config; configuration.spec.ts checks it.
+            assert.match(script, /printf '%s' "\$INIT_REQUEST" > body\.json/);
         }
-        assert.match(bootstrapScript("aws-kms"), /"recovery_shares":5,"recovery_threshold":3/);
     });
 });
