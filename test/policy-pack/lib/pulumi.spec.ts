@@ -118,6 +118,9 @@ describe("lib/pulumi: the pack as @pulumi/policy serves it", () => {
         const served = packPolicies(allPolicies);
         const info = () => Buffer.from(makeAnalyzerInfo("p", "1.0.0", "mandatory", { policies: served }).serializeBinary()).toString("hex");
         const untouched = info();
+        // What the pack published before it was served type by type: its policies, one by one.
+        const oneByOne = makeAnalyzerInfo("p", "1.0.0", "mandatory", { policies: allPolicies.map(toPulumiPolicy) }).serializeBinary();
+        assert.equal(untouched, Buffer.from(oneByOne).toString("hex"));
         const readType = () => analyzeRequest({ type: "aws:kms/key:Key", name: "k", props: {} }).getType();
         readType();
         const yielded = [...served];
