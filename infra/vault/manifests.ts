@@ -211,7 +211,13 @@ export function job(
     };
 }
 
-export function cronJob(name: string, namespace: string, schedule: string, pod: PodSpec): Manifest<k8s.types.input.batch.v1.CronJob> {
+export function cronJob(
+    name: string,
+    namespace: string,
+    schedule: string,
+    pod: PodSpec,
+    backoffLimit = 2,
+): Manifest<k8s.types.input.batch.v1.CronJob> {
     return {
         apiVersion: "batch/v1",
         kind: "CronJob",
@@ -224,7 +230,7 @@ export function cronJob(name: string, namespace: string, schedule: string, pod: 
             failedJobsHistoryLimit: 3,
             jobTemplate: {
                 spec: {
-                    backoffLimit: 2,
+                    backoffLimit,
                     activeDeadlineSeconds: 1800,
                     ttlSecondsAfterFinished: 86400,
                     template: { metadata: podMetadata(name), spec: pod },

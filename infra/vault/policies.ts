@@ -118,6 +118,7 @@ export function reconcilerPolicyRules(scope: ReconcilerScope): PolicyRule[] {
             },
         },
         { path: "sys/mounts", capabilities: ["read"], reason: "see which engines are mounted" },
+        { path: "sys/auth", capabilities: ["read"], reason: "report auth methods the platform does not manage" },
         // Engines are mounted and tuned, never unmounted: unmounting destroys their data.
         ...engines.flatMap((mount): PolicyRule[] => [
             { path: `sys/mounts/${mount}`, capabilities: ["create", "read", "update"], reason: `mount the ${mount} engine` },

@@ -2,12 +2,15 @@
 // credential in a memory-backed directory, and never print one: `set -x` is never on, and secret values
 // travel in files (curl -d @file, -H @file), never on a command line.
 import { BOOTSTRAP_STATE_CONFIGMAP as BOOTSTRAP_STATE } from "./manifests";
+import { SNAPSHOT_ROLE } from "./policies";
 
 /** Audit devices the platform owns carry this description prefix; others (an operator's) are never pruned. */
 export const AUDIT_OWNER = "secure-platform:";
 
 /** Where the reconciler finds its inputs in the pod. */
 export const RECONCILER_INPUTS = { desired: "/desired/desired.json", databasePassword: "/database/password" } as const;
+
+const RUNBOOK_DRIFT = 'docs/runbooks/vault-recovery.md, section "Configuration changed outside a deploy"';
 
 /** Shared helpers: an API call that verifies Vault's certificate, and a wait for the API to answer. */
 const PRELUDE = `set -eu
@@ -282,8 +285,24 @@ while read -r rule; do
     echo "removed $list/$key (no longer declared)"
   done < keys.txt
 done < prune.jsonl
+# What the platform does not manage is reported, never touched: policies, auth methods, audit devices.
+unmanaged=0
+list_keys sys/policies/acl > keys.txt
+read_path sys/auth | jq -r 'keys[] | select(. != "kubernetes/" and . != "token/") | "auth method " + .' >> keys.txt
+printf '%s' "$audit" | jq -r --arg owner "${AUDIT_OWNER}" 'to_entries[] | select((.value.description // "") | startswith($owner) | not) | "audit device " + .key' >> keys.txt
+while read -r key; do
+  case "$key" in root|default|service.*|"$VAULT_ROLE"|${SNAPSHOT_ROLE}) continue ;; esac
+  echo "not managed by the platform: $key"
+  unmanaged=$((unmanaged + 1))
+done < keys.txt
 rm -f body.json items.jsonl writes.jsonl prune.jsonl keys.txt stale.txt read.json list.json
-echo "reconciled: $changes change(s)"
+echo "reconciled: $changes change(s); $unmanaged object(s) not managed by the platform"
+# The hourly run expects nothing to do: a change it had to make, or an object nobody declared, was made
+# outside a deploy. It fails, so the Job's failure alerts (kube-prometheus-stack's KubeJobFailed).
+if [ "$REPORT_DRIFT" = true ] && [ $((changes + unmanaged)) -gt 0 ]; then
+  echo "Vault's configuration was changed outside a deploy (corrected above where the platform owns it); see ${RUNBOOK_DRIFT}" >&2
+  exit 3
+fi
 `;
 }
 

@@ -347,22 +347,29 @@ export class VaultConfiguration extends pulumi.ComponentResource {
                 readOnly: true,
             });
         }
-        const pod = jobPodSpec({
-            serviceAccount: JOB_NAMES.configure,
-            image: args.toolsImage,
-            script,
-            env: { VAULT_ADDR: `https://${RELEASE_NAME}-active.${ns}.svc:${VAULT_PORT}`, VAULT_ROLE: RECONCILER_ROLE },
-            kubernetesApi: false,
-            vaultToken: true,
-            extraVolumes: volumes,
-        });
+        // The deploy's run applies changes; the hourly run fails when it finds any (a change made outside a deploy).
+        const pod = (reportDrift: boolean) =>
+            jobPodSpec({
+                serviceAccount: JOB_NAMES.configure,
+                image: args.toolsImage,
+                script,
+                env: {
+                    VAULT_ADDR: `https://${RELEASE_NAME}-active.${ns}.svc:${VAULT_PORT}`,
+                    VAULT_ROLE: RECONCILER_ROLE,
+                    REPORT_DRIFT: String(reportDrift),
+                },
+                kubernetesApi: false,
+                vaultToken: true,
+                extraVolumes: volumes,
+            });
         // A new desired state is a new Job name: Pulumi replaces the Job, which runs once more.
-        this.job = new k8s.batch.v1.Job(`${name}-reconcile`, job(`${JOB_NAMES.configure}-${document.hash}`, ns, pod, 900), {
+        this.job = new k8s.batch.v1.Job(`${name}-reconcile`, job(`${JOB_NAMES.configure}-${document.hash}`, ns, pod(false), 900), {
             parent: this,
             dependsOn: [...args.dependsOn, ...deps],
             customTimeouts: { create: "20m", update: "20m" },
         });
-        new k8s.batch.v1.CronJob(`${name}-drift`, cronJob(JOB_NAMES.configure, ns, "17 * * * *", pod), {
+        // No retry: a second attempt would find nothing left to correct and hide the first one's finding.
+        new k8s.batch.v1.CronJob(`${name}-drift`, cronJob(JOB_NAMES.configure, ns, "17 * * * *", pod(true), 0), {
             parent: this,
             dependsOn: [this.job],
         });

@@ -177,8 +177,13 @@ describe("vault configuration in the rendered stacks", function () {
                 assert.equal(volumes["vault-token"].projected.sources[0].serviceAccountToken.audience, VAULT_AUDIENCE);
                 const bootstrap = named(rendering, T.job, "vault-bootstrap");
                 assert.ok(job.dependsOn.includes(bootstrap.urn) && job.dependsOn.includes(configMap.urn));
+                assert.equal(env.REPORT_DRIFT, "false", "the deploy's run applies changes");
                 const cron = named(rendering, T.cronJob, "vault-configure").inputs as any;
-                assert.equal(cron.spec.jobTemplate.spec.template.spec.containers[0].command[2], script);
+                const cronPod = cron.spec.jobTemplate.spec.template.spec;
+                assert.equal(cronPod.containers[0].command[2], script);
+                const cronEnv = Object.fromEntries(cronPod.containers[0].env.map((e: any) => [e.name, e.value]));
+                assert.equal(cronEnv.REPORT_DRIFT, "true", "the hourly run fails on a change made outside a deploy");
+                assert.equal(cron.spec.jobTemplate.spec.backoffLimit, 0, "a retry would hide the finding");
                 assert.match(cron.spec.schedule, /^\d+ \* \* \* \*$/);
                 const snapshot = named(rendering, T.cronJob, "vault-backups-snapshot");
                 assert.ok(snapshot.dependsOn.includes(job.urn), "the snapshot role exists before its CronJob");

@@ -54,13 +54,14 @@ describe("vault reconciler job, run against a stand-in Vault", function () {
         [RECONCILER_INPUTS.databasePassword]: join(inputs, "password"),
         "/var/run/secrets/vault/token": join(inputs, "token"),
     };
-    const reconcile = async (desired: DesiredState) => {
+    /** One run of the reconciler: the deploy's Job, or with `reportDrift` the hourly CronJob's. */
+    const reconcile = async (desired: DesiredState, reportDrift = false) => {
         writeFileSync(join(inputs, "desired.json"), JSON.stringify(desired));
         const since = vault.requests.length;
         const result = await runJob(
             box,
             reconcileScript(),
-            { VAULT_ADDR: address, VAULT_ROLE: RECONCILER_ROLE },
+            { VAULT_ADDR: address, VAULT_ROLE: RECONCILER_ROLE, REPORT_DRIFT: String(reportDrift) },
             { ...paths, "/vault-ca/ca.crt": caFile },
         );
         return { ...result, changes: vault.changes(since), requests: vault.requests.slice(since) };
@@ -146,6 +147,30 @@ describe("vault reconciler job, run against a stand-in Vault", function () {
             "POST /v1/sys/policies/acl/service.shop.cart",
         ]);
         assert.equal(vault.store.get("auth/kubernetes/role/shop.cart")!.token_ttl, prod.vault.tokenTtlSeconds);
+    });
+
+    it("the hourly run succeeds when nothing changed, and fails (so KubeJobFailed alerts) after correcting a change made outside a deploy", async () => {
+        const clean = await reconcile(desiredFor(), true);
+        assert.equal(clean.code, 0, clean.stderr);
+        vault.store.get("auth/kubernetes/role/shop.cart")!.token_policies = ["service.shop.cart", "service.payments.ledger"];
+        vault.store.set("sys/policies/acl/break-glass-admin", {
+            name: "break-glass-admin",
+            policy: 'path "*" { capabilities = ["sudo"] }',
+        });
+        vault.auth.set("userpass/", { type: "userpass" });
+        const drifted = await reconcile(desiredFor(), true);
+        assert.equal(drifted.code, 3);
+        assert.match(drifted.stdout, /updated auth\/kubernetes\/role\/shop\.cart/);
+        assert.match(drifted.stdout, /not managed by the platform: break-glass-admin/);
+        assert.match(drifted.stdout, /not managed by the platform: auth method userpass\//);
+        assert.match(drifted.stderr, /changed outside a deploy.*Configuration changed outside a deploy/);
+        assert.deepEqual(vault.store.get("auth/kubernetes/role/shop.cart")!.token_policies, ["service.shop.cart"], "corrected");
+        assert.ok(vault.store.has("sys/policies/acl/break-glass-admin"), "what the platform does not own is reported, not deleted");
+        // The deploy's run reports the same objects but does not fail on them.
+        const deploy = await reconcile(desiredFor());
+        assert.equal(deploy.code, 0, deploy.stderr);
+        vault.store.delete("sys/policies/acl/break-glass-admin");
+        vault.auth.delete("userpass/");
     });
 
     it("replaces a changed audit device by disabling it first", async () => {

@@ -202,6 +202,7 @@ export class StandInVault {
         let match: RegExpExecArray | null;
         if (method === "GET" && path === "sys/mounts") return [200, { data: Object.fromEntries(this.mounts) }];
         if (method === "GET" && path === "sys/audit") return [200, { data: Object.fromEntries(this.audit) }];
+        if (method === "GET" && path === "sys/auth") return [200, { data: Object.fromEntries(this.auth) }];
         if ((match = /^sys\/mounts\/([^/]+)$/.exec(path)) && method === "POST") {
             if (this.mounts.has(`${match[1]}/`)) return [400, { errors: [`path is already in use at ${match[1]}/`] }];
             this.mounts.set(`${match[1]}/`, { type: body.type, description: body.description ?? "", options: body.options ?? {} });
