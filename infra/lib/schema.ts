@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isNetworkAddress, parseCidr } from "./cidr";
 import { isQuantity } from "./quantity";
+import { KUBERNETES_VERSIONS } from "../../policy-pack/policies/kubernetes/pod-security/versions";
 
 /** A DNS-1123 label: the form Kubernetes requires for namespace and most object names. */
 export const dnsLabel = z
@@ -18,10 +19,11 @@ export const cidr = z.string().refine((value) => {
 
 export const quantity = z.string().refine(isQuantity, "must be a Kubernetes quantity such as 500m, 2, 512Mi or 4Gi");
 
-/** A Kubernetes minor version such as "1.33"; 1.30 is the first with ValidatingAdmissionPolicy GA. */
-export const kubernetesVersion = z
-    .string()
-    .regex(/^1\.(3[0-9])$/, 'must be a Kubernetes minor version from 1.30 to 1.39, such as "1.33" (quote it in YAML)');
+/** A Kubernetes minor version such as "1.33": one whose Pod Security Admission the pack models exactly (1.30 is the
+ * first with ValidatingAdmissionPolicy GA), so the pack judges the stack's pods as its cluster will. */
+export const kubernetesVersion = z.string().refine((v) => (KUBERNETES_VERSIONS as readonly string[]).includes(v), {
+    message: `must be a Kubernetes minor version the policy pack models, one of ${KUBERNETES_VERSIONS.join(", ")} (quote it in YAML)`,
+});
 
 export const awsRegion = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$/, "must be an AWS region such as eu-west-1");
 

@@ -16,6 +16,7 @@ import { pulumiConfigSchema, settingsFor } from "./config";
 import { describeResource, judgeResource, judgeStack, type Judgement } from "./evaluate";
 import type { AnyPolicy, Resource } from "./types";
 import { UNKNOWN_STRING } from "./values";
+import { NEWEST_KUBERNETES } from "../policies/kubernetes/pod-security/versions";
 
 // The engine hands policies a proxy that throws on unknown values; our policies read the plain
 // values and track unknowns themselves, so they never throw on them.
@@ -26,7 +27,7 @@ function plainProps(props: Record<string, unknown>): Record<string, unknown> {
 
 function framework(policy: AnyPolicy): PolicyComplianceFramework | undefined {
     const pss = policy.controls.PSS?.[0];
-    if (pss) return { name: "Pod Security Standards", version: "v1.34", reference: pss, specification: policy.description };
+    if (pss) return { name: "Pod Security Standards", version: `v${NEWEST_KUBERNETES}`, reference: pss, specification: policy.description };
     const cis = policy.controls["CIS EKS"]?.[0];
     if (cis) return { name: "CIS Amazon EKS Benchmark", version: "1.7.0", reference: cis, specification: policy.description };
     const soc2 = policy.controls["SOC 2"]?.[0];

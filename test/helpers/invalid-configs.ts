@@ -53,6 +53,14 @@ export const INVALID_CONFIG_CASES: InvalidConfigCase[] = [
         says: /1\.30/,
     },
     {
+        title: "Kubernetes newer than the versions the pack's Pod Security models",
+        mutate: (c) => {
+            c.cluster.kubernetesVersion = "1.37";
+        },
+        key: "secure-platform:cluster.kubernetesVersion",
+        says: /1\.30, 1\.31, .*1\.36/,
+    },
+    {
         title: "Kubernetes version as a YAML number",
         mutate: (c) => {
             c.cluster.kubernetesVersion = 1.33;
