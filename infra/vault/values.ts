@@ -167,6 +167,8 @@ export interface ValuesArgs {
     zones: number;
     serverHcl: unknown;
     serviceAccountAnnotations: Record<string, unknown>;
+    /** A protected stack keeps Vault's volumes when the release goes; elsewhere they go with it, so destroy leaves none. */
+    protect: boolean;
 }
 
 /**
@@ -257,7 +259,8 @@ export function vaultValues(args: ValuesArgs): Record<string, unknown> {
                 storageClass: config.storageClass ?? null,
                 mountPath: AUDIT_DIR,
             },
-            persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+            // Claims from a StatefulSet's templates outlive it unless told otherwise (GA in Kubernetes 1.32).
+            persistentVolumeClaimRetentionPolicy: { whenDeleted: args.protect ? "Retain" : "Delete", whenScaled: "Retain" },
             standalone: { enabled: false },
             dev: { enabled: false },
             ha: {

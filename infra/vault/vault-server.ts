@@ -239,6 +239,7 @@ export class VaultServer extends pulumi.ComponentResource {
                 zones: args.zones,
                 serverHcl: serverConfig({ unseal: config.unseal, region: sealArgs.region, kmsKeyId, namespace: ns }),
                 serviceAccountAnnotations: annotations,
+                protect: args.protect,
             }),
         );
         this.release = helmRelease(

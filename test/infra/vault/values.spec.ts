@@ -63,7 +63,13 @@ describe("vault server configuration and chart values", () => {
     });
 
     it("is Ready only when unsealed and joined; stays alive while sealed", () => {
-        const values = vaultValues({ config: config(), zones: 3, serverHcl: "", serviceAccountAnnotations: {} }) as unknown as Values;
+        const values = vaultValues({
+            config: config(),
+            zones: 3,
+            serverHcl: "",
+            serviceAccountAnnotations: {},
+            protect: true,
+        }) as unknown as Values;
         assert.equal(values.server.readinessProbe.path, READINESS_PATH);
         assert.equal(values.server.livenessProbe.path, LIVENESS_PATH);
         // The kubelet's httpGet probe succeeds on 200-399; the codes are /v1/sys/health's, with its query overrides.
@@ -82,6 +88,14 @@ describe("vault server configuration and chart values", () => {
         assert.deepEqual(alive, ["active", "standby", "perfstandby", "sealed", "uninitialized"]);
     });
 
+    it("keeps Vault's claims when the stack is protected and deletes them with the release elsewhere, so destroy leaves no volume", () => {
+        const policy = (protect: boolean) =>
+            (vaultValues({ config: config(), zones: 3, serverHcl: "", serviceAccountAnnotations: {}, protect }) as unknown as Values).server
+                .persistentVolumeClaimRetentionPolicy;
+        assert.deepEqual(policy(true), { whenDeleted: "Retain", whenScaled: "Retain" });
+        assert.deepEqual(policy(false), { whenDeleted: "Delete", whenScaled: "Retain" });
+    });
+
     it("sets the security-relevant values explicitly: TLS on, injector off, restricted contexts, audit storage, PDB", () => {
         const vault = { ...config(), replicas: 3 };
         const values = vaultValues({
@@ -89,6 +103,7 @@ describe("vault server configuration and chart values", () => {
             zones: 3,
             serverHcl: "hcl",
             serviceAccountAnnotations: { a: "b" },
+            protect: true,
         }) as unknown as Values;
         assert.equal(values.global.tlsDisable, false);
         assert.equal(values.injector.enabled, false);
