@@ -18,15 +18,17 @@ export type Playbook = (typeof PLAYBOOKS)[keyof typeof PLAYBOOKS];
  * Seconds since the Vault certificate renewer last succeeded, when that is longer than it may be before fewer
  * than `daysLeft` days could remain; a renewer that never succeeded counts from its creation.
  */
-function vaultRenewalStale(vault: VaultServerFacts, daysLeft: number): string {
+function vaultRenewalStale(vault: VaultServerFacts, seconds: number): string {
     const selector = `{namespace="${vault.namespace}", cronjob="${vault.tlsRenewal.cronJob}"}`;
-    const limit = Math.max(1, vault.tlsRenewal.renewBeforeDays - daysLeft) * 86400;
     return (
-        `(time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time${selector}) > ${limit})` +
-        ` or ((time() - max by (namespace, cronjob) (kube_cronjob_created${selector}) > ${limit})` +
+        `(time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time${selector}) > ${seconds})` +
+        ` or ((time() - max by (namespace, cronjob) (kube_cronjob_created${selector}) > ${seconds})` +
         ` unless on (namespace, cronjob) kube_cronjob_status_last_successful_time${selector})`
     );
 }
+
+/** The daily renewer may miss one run (a node drain, a retry); two missed runs are a failure worth a look. */
+const VAULT_RENEWAL_MISSED_DAYS = 2;
 
 export function runbookUrl(baseUrl: string, playbook: Playbook): string {
     return `${baseUrl}/docs/runbooks/${playbook}.md`;
@@ -219,11 +221,27 @@ export function securityRuleGroups(config: MonitoringConfig, monitored: Monitore
                       ]
                     : []),
                 {
+                    alert: "VaultCertificateRenewalFailing",
+                    // Days before the certificate is at risk: the renewer has a month of margin, and this says so early.
+                    expr: vaultRenewalStale(monitored.vault, VAULT_RENEWAL_MISSED_DAYS * 86400),
+                    for: "1h",
+                    labels: { severity: "warning" },
+                    annotations: {
+                        summary:
+                            "Vault's certificate renewal ({{ $labels.namespace }}/{{ $labels.cronjob }}) has not succeeded for {{ $value | humanizeDuration }}",
+                        description: `The daily CronJob that renews Vault's listener certificate has not succeeded for ${VAULT_RENEWAL_MISSED_DAYS} days. The certificate is not at risk yet (it is renewed ${monitored.vault.tlsRenewal.renewBeforeDays} days ahead); find why the Job fails before VaultCertificateExpiring fires.`,
+                        runbook_url: runbook(PLAYBOOKS.certificateExpiry),
+                    },
+                },
+                {
                     alert: "VaultCertificateExpiring",
                     // Vault's TLS job renews the listener's certificate renewBeforeDays before its end and succeeds daily
                     // even when nothing is due (infra/vault/tls.ts). kube-state-metrics reports its last success: once
                     // that is renewBeforeDays - vaultCertificateDays old, fewer than vaultCertificateDays may be left.
-                    expr: vaultRenewalStale(monitored.vault, t.vaultCertificateDays),
+                    expr: vaultRenewalStale(
+                        monitored.vault,
+                        Math.max(1, monitored.vault.tlsRenewal.renewBeforeDays - t.vaultCertificateDays) * 86400,
+                    ),
                     for: "1h",
                     labels: { severity: "critical" },
                     annotations: {

@@ -423,6 +423,31 @@ const CASES: Record<string, { tests: PromtoolTest[]; evaluationInterval?: string
                 ],
             },
             {
+                name: "a Vault certificate renewer without success for 2 days warns, long before the certificate is at risk",
+                interval: "1m",
+                input_series: [
+                    { series: 'kube_cronjob_status_last_successful_time{namespace="vault", cronjob="vault-tls-renew"}', values: "0x4000" },
+                    { series: 'kube_cronjob_created{namespace="vault", cronjob="vault-tls-renew"}', values: "0x4000" },
+                ],
+                alert_rule_test: [
+                    { eval_time: "48h", alertname: "VaultCertificateRenewalFailing", exp_alerts: [] },
+                    {
+                        eval_time: "49h30m",
+                        alertname: "VaultCertificateRenewalFailing",
+                        exp_alerts: [
+                            {
+                                exp_labels: { namespace: "vault", cronjob: "vault-tls-renew", severity: "warning" },
+                                exp_annotations: annotations(
+                                    "VaultCertificateRenewalFailing",
+                                    "Vault's certificate renewal (vault/vault-tls-renew) has not succeeded for 2d 1h 30m 0s",
+                                ),
+                            },
+                        ],
+                    },
+                    { eval_time: "49h30m", alertname: "VaultCertificateExpiring", exp_alerts: [] },
+                ],
+            },
+            {
                 name: "a Vault certificate renewer that never succeeded fires 16 days after its creation",
                 interval: "1m",
                 input_series: [{ series: 'kube_cronjob_created{namespace="vault", cronjob="vault-tls-renew"}', values: "0x24000" }],
