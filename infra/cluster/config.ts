@@ -35,6 +35,13 @@ const nodeGroup = z.strictObject({
     maxSize: z.number().int().min(1).max(450),
     diskSizeGiB: z.number().int().min(20).max(16384).default(50),
     labels: z.record(z.string(), z.string()).default({}),
+    /**
+     * Who sets the group's desired size: "pulumi" (the config's desiredSize, enforced at every up) or
+     * "autoscaler" (a cluster autoscaler the team runs, which EKS's managed node groups are tagged for; Pulumi
+     * then keeps min and max and leaves desiredSize to it). Ignoring desiredSize without an autoscaler would
+     * hide every manual resize from Pulumi.
+     */
+    desiredSizeOwner: z.enum(["pulumi", "autoscaler"]).default("pulumi"),
 });
 
 const addonVersions = z.strictObject({
@@ -95,6 +102,14 @@ export function eksClusterSchema(defaults: EnvironmentDefaults) {
             .default({ publicAccess: false, publicAccessCidrs: [] }),
         logRetentionDays: retentionDays.default(defaults.logRetentionDays),
         kmsDeletionWindowDays: z.number().int().min(7).max(30).default(30),
+        /**
+         * EKS's support policy once the Kubernetes version leaves standard support: STANDARD upgrades the control
+         * plane automatically at the end of standard support; EXTENDED keeps the version, billed at the extended
+         * support rate. Set explicitly, because EKS's own default is EXTENDED.
+         */
+        upgradePolicy: z
+            .strictObject({ supportType: z.enum(["STANDARD", "EXTENDED"]).default("STANDARD") })
+            .default({ supportType: "STANDARD" }),
         workloadIdentity: z.enum(["pod-identity", "irsa"]).default("pod-identity"),
         /**
          * AWSServiceRoleForAutoScaling, which the volumes key's policy names: "create" where the account has

@@ -149,6 +149,7 @@ export class EksCluster extends pulumi.ComponentResource implements PlatformClus
                 accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
                 // Only the managed add-ons below run; nothing self-managed to drift from them.
                 bootstrapSelfManagedAddons: false,
+                upgradePolicy: { supportType: config.upgradePolicy.supportType },
                 deletionProtection: protect,
                 tags,
             },
@@ -332,8 +333,8 @@ export class EksCluster extends pulumi.ComponentResource implements PlatformClus
                 {
                     parent: this,
                     dependsOn: [...nodePolicies, vpcCni, kubeProxy, ...podIdentityAgent],
-                    // Autoscalers change the desired size; Pulumi keeps min and max.
-                    ignoreChanges: ["scalingConfig.desiredSize"],
+                    // Only an autoscaler that owns the desired size may change it behind Pulumi's back.
+                    ...(group.desiredSizeOwner === "autoscaler" ? { ignoreChanges: ["scalingConfig.desiredSize"] } : {}),
                 },
             );
         });

@@ -21,6 +21,8 @@ export interface RenderedResource {
     outputs: Record<string, unknown>;
     protect: boolean;
     dependsOn: string[];
+    /** Input paths Pulumi leaves to someone else after creation (`ignoreChanges`), when there are any. */
+    ignoreChanges?: string[];
     /** The program file and line that declared it (Pulumi's source position), when inside the project. */
     source?: { file: string; line: number };
 }
@@ -74,6 +76,7 @@ interface RegisterRequest {
     getCustom(): boolean;
     getProtect(): boolean | undefined;
     getDependenciesList(): string[];
+    getIgnorechangesList(): string[];
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
     getSourceposition(): { getUri(): string; getLine(): number } | undefined;
 }
@@ -115,6 +118,7 @@ class RecordingMonitor extends MockMonitor {
                     outputs: plain(state, false) as Record<string, unknown>,
                     protect: req.getProtect() ?? false,
                     dependsOn: [...new Set(req.getDependenciesList())],
+                    ...(req.getIgnorechangesList().length > 0 ? { ignoreChanges: req.getIgnorechangesList() } : {}),
                     ...sourceOf(req),
                 });
                 this.secretInputs.set(urn, plain(wire, true) as Record<string, unknown>);

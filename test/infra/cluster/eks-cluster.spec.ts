@@ -53,6 +53,16 @@ describe("infra/cluster: EKS", () => {
                 cluster = inputs(only(stack, "aws:eks/cluster:Cluster"));
             });
 
+            it("sets the support policy explicitly: STANDARD, not EKS's default of extended support", () => {
+                assert.deepEqual(cluster.upgradePolicy, { supportType: "STANDARD" });
+            });
+
+            it("leaves no node group's desired size to an autoscaler the stack does not declare", () => {
+                const groups = ofType(stack, "aws:eks/nodeGroup:NodeGroup");
+                assert.ok(groups.length > 0);
+                for (const group of groups) assert.equal(group.ignoreChanges, undefined, group.name);
+            });
+
             it("keeps the private API endpoint on", () => {
                 assert.equal(cluster.vpcConfig.endpointPrivateAccess, true);
             });
@@ -315,6 +325,22 @@ describe("infra/cluster: EKS", () => {
         const statements = keyPolicyOf(keyOf(stack, "volumes")).Statement as Inputs[];
         const principals = statements.filter((st) => st.Sid?.startsWith("AutoScaling")).map((st) => st.Principal.AWS);
         assert.deepEqual(principals, [AUTO_SCALING_ROLE_ARN, AUTO_SCALING_ROLE_ARN]);
+    });
+
+    it("ignores desiredSize only on a group whose config gives it to an autoscaler, and keeps extended support when asked", async () => {
+        const raw = rawStackConfig("prod").cluster;
+        const nodeGroups = raw.nodeGroups.map((g: Inputs, i: number) => (i === 0 ? { ...g, desiredSizeOwner: "autoscaler" } : g));
+        const cluster = { ...raw, nodeGroups, upgradePolicy: { supportType: "EXTENDED" } };
+        const stack = await renderWith("prod", { "secure-platform:cluster": JSON.stringify(cluster) });
+        const groups = ofType(stack, "aws:eks/nodeGroup:NodeGroup");
+        assert.deepEqual(
+            groups.map((g) => [inputs(g).nodeGroupName, g.ignoreChanges ?? []]),
+            nodeGroups.map((g: Inputs, i: number) => [g.name, i === 0 ? ["scalingConfig.desiredSize"] : []]),
+        );
+        assert.deepEqual(inputs(only(stack, "aws:eks/cluster:Cluster")).upgradePolicy, { supportType: "EXTENDED" });
+        const problems = configProblems("prod", rawStackConfig("prod", { cluster: { ...raw, upgradePolicy: { supportType: "NONE" } } }));
+        assert.equal(problems.length, 1, problems.join("\n"));
+        assert.match(problems[0]!, /^secure-platform:cluster\.upgradePolicy\.supportType: /);
     });
 
     it("rejects any other autoScalingServiceLinkedRole value, naming the key and both choices", () => {
