@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", ".tools/", ".charts/", "**/*.js", "**/*.mjs"] },
+    { ignores: ["node_modules/", ".tools/", ".charts/", "**/*.js", "**/*.mjs", "**/*.cjs"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import { REPO_ROOT } from "../../../tools/render/stack-file";
+import { rendered } from "../../helpers/stacks";
 
 interface PlannedResource {
     type: string;
@@ -9,19 +7,15 @@ interface PlannedResource {
     inputs: Record<string, any>;
 }
 
-describe("npm run plan -- --stack prod --format json (vault)", function () {
+describe("the prod plan (vault): what `npm run plan -- --stack prod --format json` shows", function () {
     this.timeout(300_000);
     let resources: PlannedResource[] = [];
     let outputs: Record<string, unknown> = {};
 
+    // What the command prints is the prod render (test/tools/plan.spec.ts runs the command itself).
     before(async () => {
-        // The same command a user runs; npm's own banner goes to stdout, so call the script npm runs.
-        const { stdout } = await promisify(execFile)("npx", ["tsx", "tools/plan.ts", "--stack", "prod", "--format", "json"], {
-            cwd: REPO_ROOT,
-            maxBuffer: 64 * 1024 * 1024,
-        });
-        const plan = JSON.parse(stdout) as { resources: PlannedResource[]; outputs: Record<string, unknown> };
-        resources = plan.resources;
+        const plan = await rendered("prod");
+        resources = plan.resources as PlannedResource[];
         outputs = plan.outputs;
     });
 
