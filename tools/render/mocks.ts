@@ -2,8 +2,6 @@ import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
-/** The token the local deployer Secret holds in offline renders; tests check it never appears unmarked. */
-export const MOCK_VAULT_TOKEN = "hvs.CAESIOfflineRenderDeployerToken0000000000";
 
 /** Service-linked roles the program creates or looks up, by the service they belong to. */
 const SERVICE_LINKED_ROLE_NAMES: Record<string, string> = { "autoscaling.amazonaws.com": "AWSServiceRoleForAutoScaling" };
@@ -139,13 +137,6 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
                     },
                 };
             }
-            case "vault:index/mount:Mount":
-            case "vault:index/authBackend:AuthBackend":
-                return { id: String(inputs.path), state: { ...state, accessor: `${inputs.type}_${hex(seed, 8)}` } };
-            case "vault:index/policy:Policy":
-                return { id: String(inputs.name), state };
-            case "vault:index/audit:Audit":
-                return { id: String(inputs.path), state };
             default:
                 break;
         }
@@ -164,31 +155,10 @@ export class PlatformMocks implements pulumi.runtime.Mocks {
         return { id: `${name}-${hex(seed, 8)}`, state };
     }
 
-    /**
-     * Objects the program reads back from the cluster (`.get`): what the in-cluster jobs publish. The CA and
-     * the local deployer token are stand-ins shaped like the real ones.
-     */
+    /** Objects the program reads back from the cluster (`.get`) keep their name and namespace. */
     private readKubernetesObject(type: string, id: string, state: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
         const [namespace, objectName] = id.includes("/") ? id.split("/") : ["default", id];
-        const metadata = { name: objectName, namespace, uid: hex(`${type}::${id}`, 32) };
-        if (type === "kubernetes:core/v1:ConfigMap" && objectName === "vault-ca") {
-            const pem = `-----BEGIN CERTIFICATE-----\n${Buffer.from(`offline render CA for ${namespace}`).toString("base64")}\n-----END CERTIFICATE-----\n`;
-            return { id, state: { ...state, apiVersion: "v1", kind: "ConfigMap", metadata, data: { "ca.crt": pem } } };
-        }
-        if (type === "kubernetes:core/v1:Secret" && objectName === "vault-deployer-token-insecure-local") {
-            return {
-                id,
-                state: {
-                    ...state,
-                    apiVersion: "v1",
-                    kind: "Secret",
-                    metadata,
-                    type: "Opaque",
-                    data: { token: Buffer.from(MOCK_VAULT_TOKEN).toString("base64") },
-                },
-            };
-        }
-        return { id, state: { ...state, metadata } };
+        return { id, state: { ...state, metadata: { name: objectName, namespace, uid: hex(`${type}::${id}`, 32) } } };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
