@@ -47,7 +47,7 @@ export class IstioMesh extends pulumi.ComponentResource {
     /** The root namespace's name, known before anything is created: istiod runs there, and other components select it. */
     readonly rootNamespaceName: string;
     readonly egressNamespace: pulumi.Output<string>;
-    /** Istio custom resources can be created once these exist: CRDs, istiod's validation webhook, the egress namespace. */
+    /** Istio custom resources can be created once these exist: CRDs, istiod's validation webhook, the gateways' namespaces. */
     readonly ready: pulumi.Resource[];
     readonly gateways: { ingress: GatewayAddress; egress: GatewayAddress };
 
