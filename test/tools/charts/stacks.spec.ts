@@ -8,32 +8,10 @@ import { join } from "node:path";
 import { ingressGatewayPrincipal } from "../../../infra/services/ingress";
 import { readStackPolicyConfig } from "../../../policy-pack/lib/plan";
 import { runChartChecks, type StackCheck } from "../../../tools/charts/checks";
-import { findHelm } from "../../../tools/charts/helm";
-import { renderCharts } from "../../../tools/charts/render";
-import type { ChartRendering } from "../../../tools/charts/types";
 import { platformConfigOf } from "../../../tools/render/platform-config";
 import { REPO_ROOT, readStackFile } from "../../../tools/render/stack-file";
-import { rendered, STACKS } from "../../helpers/stacks";
-
-export const TEST_CHARTS = join(REPO_ROOT, "test", "charts");
-
-const renderings = new Map<string, Promise<ChartRendering>>();
-
-/** The stack rendered with the test charts, once per run. */
-export function renderedCharts(stack: string): Promise<ChartRendering> {
-    let result = renderings.get(stack);
-    if (!result) {
-        result = (async () =>
-            renderCharts(await rendered(stack), {
-                helm: await findHelm(),
-                chartsDir: TEST_CHARTS,
-                pull: false,
-                kubernetesVersion: platformConfigOf(readStackFile(stack)).cluster.kubernetesVersion,
-            }))();
-        renderings.set(stack, result);
-    }
-    return result;
-}
+import { renderedCharts, TEST_CHARTS } from "../../helpers/charts";
+import { STACKS } from "../../helpers/stacks";
 
 function findingsText(result: StackCheck): string {
     return result.checks.flatMap((c) => c.findings.map((f) => `${c.check}: ${f.subject}: ${f.message}`)).join("\n");

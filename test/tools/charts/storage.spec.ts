@@ -1,13 +1,9 @@
 import { strict as assert } from "node:assert";
 import { EKS_STORAGE_CLASS } from "../../../infra/cluster/storage-class";
-import { findHelm } from "../../../tools/charts/helm";
-import { renderCharts } from "../../../tools/charts/render";
 import { checkStorage } from "../../../tools/charts/storage";
 import type { ChartObject, ChartRendering, Manifest } from "../../../tools/charts/types";
 import type { RenderedResource, RenderedStack } from "../../../tools/render/render";
-import { platformConfigOf } from "../../../tools/render/platform-config";
-import { REPO_ROOT, readStackFile } from "../../../tools/render/stack-file";
-import { join } from "node:path";
+import { renderedCharts } from "../../helpers/charts";
 import { rendered } from "../../helpers/stacks";
 
 const STORAGE_CLASS_TYPE = "kubernetes:storage.k8s.io/v1:StorageClass";
@@ -189,12 +185,7 @@ describe("tools/charts/storage", () => {
     });
 
     it("prod over the test charts: Vault's claim templates and the operator's storage name the cluster's class, and nothing is found", async () => {
-        const rendering = await renderCharts(prod, {
-            helm: await findHelm(),
-            chartsDir: join(REPO_ROOT, "test", "charts"),
-            pull: false,
-            kubernetesVersion: platformConfigOf(readStackFile("prod")).cluster.kubernetesVersion,
-        });
+        const rendering = await renderedCharts("prod");
         const manifests = rendering.releases.flatMap((r) => r.objects.map((o) => o.manifest as Record<string, any>));
         const vault = manifests.find((m) => m.kind === "StatefulSet" && m.metadata.name === "vault")!;
         assert.deepEqual(

@@ -2,13 +2,8 @@ import { strict as assert } from "node:assert";
 import { evaluate } from "../../../../../policy-pack/lib/evaluate";
 import { readOnlyRootFilesystem } from "../../../../../policy-pack/policies/kubernetes/containers/read-only-root-filesystem";
 import { readStackPolicyConfig } from "../../../../../policy-pack/lib/plan";
-import { findHelm } from "../../../../../tools/charts/helm";
 import { checkPack } from "../../../../../tools/charts/pack";
-import { renderCharts } from "../../../../../tools/charts/render";
-import { platformConfigOf } from "../../../../../tools/render/platform-config";
-import { REPO_ROOT, readStackFile } from "../../../../../tools/render/stack-file";
-import { rendered } from "../../../../helpers/stacks";
-import { join } from "node:path";
+import { renderedCharts } from "../../../../helpers/charts";
 import { CONTAINER_LISTS, expectPod, podWithContainer, restrictedPod } from "../../../helpers";
 
 /** The restricted pod with every container's root filesystem read-only. */
@@ -58,12 +53,7 @@ describe("k8s:containers:read-only-root-filesystem", () => {
     });
     it("prod: every platform workload, the program's and what the charts render, meets it or is exempt with its reason", async function () {
         this.timeout(300_000);
-        const rendering = await renderCharts(await rendered("prod"), {
-            helm: await findHelm(),
-            chartsDir: join(REPO_ROOT, "test", "charts"),
-            pull: false,
-            kubernetesVersion: platformConfigOf(readStackFile("prod")).cluster.kubernetesVersion,
-        });
+        const rendering = await renderedCharts("prod");
         const { evaluation } = await checkPack(rendering, readStackPolicyConfig("prod"));
         const name = "k8s:containers:read-only-root-filesystem";
         assert.deepEqual(
