@@ -66,6 +66,7 @@ describe("admission: configuration", () => {
                     publicSubnetCidrs: ["10.30.128.0/22", "10.30.132.0/22", "10.30.136.0/22"],
                 },
                 endpoint: { publicAccess: false },
+                apiAccessCidrs: ["10.200.0.0/24"],
                 nodeGroups: [{ name: "g", instanceTypes: ["m6i.large"], minSize: 3, desiredSize: 3, maxSize: 6 }],
                 accessEntries: [{ principalArn: "arn:aws:iam::777788889999:role/deployer", access: "cluster-admin" }],
             },
@@ -76,6 +77,7 @@ describe("admission: configuration", () => {
                     receivers: [{ name: "oncall", type: "pagerduty", severities: ["critical"], routingKey: "test-routing-key" }],
                 },
             },
+            vault: { recovery: { breakGlassRoleArn: "arn:aws:iam::777788889999:role/vault-break-glass" } },
         });
         assert.equal(prod.admission.requireDigest, true);
     });
