@@ -75,6 +75,7 @@ export function createPlatform(config: PlatformConfig): Platform {
               environment: config.environment,
               clusterName: config.cluster.name,
               kubernetesVersion: config.cluster.kubernetesVersion,
+              protect: config.protect,
               appNamespaces,
               provider: cluster.provider,
               dependsOn: cluster.ready,

@@ -23,6 +23,7 @@ const RENDER = [
     "test/infra/references.spec.ts",
     "test/infra/mesh/istio-mesh.spec.ts",
     "test/infra/monitoring/amtool.spec.ts",
+    "test/infra/monitoring/crds.spec.ts",
     "test/infra/monitoring/rules.spec.ts",
     "test/infra/monitoring/security-monitoring.spec.ts",
     "test/infra/namespaces/app-namespace.spec.ts",

@@ -18,6 +18,8 @@ export interface HelmReleaseArgs extends PinnedChart {
      * pods become ready only after a later step, such as Vault's, which a bootstrap Job must initialise first.
      */
     skipAwait?: boolean;
+    /** Leave the chart's crds/ folder to the program, which applies and upgrades it (Helm installs it once, never upgrades it). */
+    skipCrds?: boolean;
 }
 
 /**
@@ -37,6 +39,7 @@ export function helmRelease(name: string, args: HelmReleaseArgs, opts: pulumi.Cu
             createNamespace: false,
             atomic: !args.skipAwait,
             ...(args.skipAwait ? { skipAwait: true } : {}),
+            ...(args.skipCrds ? { skipCrds: true } : {}),
             cleanupOnFail: true,
             timeout: args.timeoutSeconds ?? 600,
             values: args.values,

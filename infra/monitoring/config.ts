@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ENVIRONMENT_DEFAULTS, type Environment } from "../environments";
 import { quantityValue } from "../lib/quantity";
+import { TRIVY_OPERATOR_APP_VERSIONS } from "./crds";
 import { chartVersion, dnsLabel, quantity, retentionDays } from "../lib/schema";
 import { VAULT_SERVER_FACTS, type VaultServerFacts } from "../vault/values";
 
@@ -240,6 +241,13 @@ export function monitoringRules(
             monitoring.alertmanager.receivers.length,
         );
     }
+    const trivy = monitoring.charts.trivyOperator.version;
+    if (TRIVY_OPERATOR_APP_VERSIONS[trivy] === undefined)
+        issue(
+            ["monitoring", "charts", "trivyOperator", "version"],
+            `the source tag of this chart version's CRDs is unknown; add its appVersion to TRIVY_OPERATOR_APP_VERSIONS in infra/monitoring/crds.ts (known: ${Object.keys(TRIVY_OPERATOR_APP_VERSIONS).join(", ")})`,
+            trivy,
+        );
     const ns = [monitoring.namespace, monitoring.falcoNamespace, monitoring.trivyNamespace];
     if (new Set(ns).size !== ns.length)
         issue(

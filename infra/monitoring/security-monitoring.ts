@@ -5,6 +5,7 @@ import { helmRelease } from "../lib/helm";
 import { systemNamespace } from "../namespaces/system-namespace";
 import { alertmanagerConfig } from "./alertmanager";
 import { CHART_REPOS, type MonitoredComponents, type MonitoringConfig } from "./config";
+import { chartCrds } from "./crds";
 import {
     falcoNamespacePolicies,
     MONITORING_NAMESPACE_LABELS,
@@ -32,6 +33,8 @@ export interface SecurityMonitoringArgs {
     environment: string;
     clusterName: string;
     kubernetesVersion: string;
+    /** Protect what losing loses data: the CRDs, whose deletion deletes every Prometheus, rule and report. */
+    protect: boolean;
     /** Application namespaces (default-deny) whose sidecars Prometheus scrapes. */
     appNamespaces: { name: string; resource: pulumi.Resource }[];
     provider: k8s.Provider;
@@ -115,6 +118,12 @@ export class SecurityMonitoring extends pulumi.ComponentResource {
             { parent: this, dependsOn: [namespaces.monitoring] },
         );
 
+        // The CRDs of the pinned chart versions, applied and upgraded by the program before the Releases (see crds.ts).
+        const crds = (chart: "kubePrometheusStack" | "trivyOperator", version: string) =>
+            chartCrds(`${name}-${RELEASES[chart]}-crds`, { chart, version, protect: args.protect }, base);
+        const prometheusCrds = crds("kubePrometheusStack", config.charts.kubePrometheusStack.version);
+        const trivyCrds = crds("trivyOperator", config.charts.trivyOperator.version);
+
         const stack = helmRelease(
             RELEASES.kubePrometheusStack,
             {
@@ -124,8 +133,9 @@ export class SecurityMonitoring extends pulumi.ComponentResource {
                 namespace: config.namespace,
                 values: kubePrometheusStackValues(config, { clusterName: args.clusterName, environment: args.environment }),
                 timeoutSeconds: 900,
+                skipCrds: true,
             },
-            { parent: this, dependsOn: [namespaces.monitoring, alertmanagerSecret, ...isolation] },
+            { parent: this, dependsOn: [namespaces.monitoring, alertmanagerSecret, prometheusCrds, ...isolation] },
         );
 
         // Both charts create ServiceMonitors, whose CRD comes with kube-prometheus-stack.
@@ -149,8 +159,9 @@ export class SecurityMonitoring extends pulumi.ComponentResource {
                 repo: CHART_REPOS.trivyOperator,
                 namespace: config.trivyNamespace,
                 values: trivyOperatorValues(),
+                skipCrds: true,
             },
-            { parent: this, dependsOn: [namespaces.trivy, stack, ...isolation] },
+            { parent: this, dependsOn: [namespaces.trivy, stack, trivyCrds, ...isolation] },
         );
 
         // The CRDs come with kube-prometheus-stack; Vault's namespace with the Vault component (`after`).
