@@ -100,7 +100,7 @@ function crossFieldRules(config: ParsedPlatform, environment: Environment, ctx: 
         if (!adopted && cluster.vpc.publicSubnetCidrs.length !== cluster.vpc.privateSubnetCidrs.length) {
             issue(
                 ["cluster", "vpc", "publicSubnetCidrs"],
-                `needs one public subnet (for the NAT gateway) per private subnet: ${cluster.vpc.privateSubnetCidrs.length}`,
+                `needs one public subnet (for the NAT gateway) per private subnet: ${cluster.vpc.privateSubnetCidrs.length}, unless cluster.vpc.existing adopts a VPC whose network stack routes it`,
                 cluster.vpc.publicSubnetCidrs,
             );
         }

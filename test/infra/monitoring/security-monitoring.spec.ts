@@ -264,6 +264,7 @@ describe("monitoring: rendered stacks", () => {
             .map((e) => e.policy)
             .sort();
         assert.deepEqual(falco, [
+            "k8s:containers:read-only-root-filesystem",
             "pss:baseline:apparmor",
             "pss:baseline:capabilities",
             "pss:baseline:hostpath-volumes",
