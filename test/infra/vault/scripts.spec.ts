@@ -1,21 +1,15 @@
 // Runs the jobs' shell scripts for real (sh, curl, jq, openssl) against a stand-in Vault served over HTTPS
 // with the certificate the TLS script issued, with kubectl and the AWS CLI replaced by recording stubs.
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { snapshotScript, tlsScript, unsealScript } from "../../../infra/vault/scripts";
 import { serverCertificateNames } from "../../../infra/vault/values";
+import { calls, RECOVERY_KEY, ROOT_TOKEN, runJob as runScript, sandbox, UNSEAL_KEY, type JobResult, type Sandbox } from "./stand-in-vault";
 
-const run = promisify(execFile);
-const FIXTURES = join(__dirname, "fixtures");
-const ROOT_TOKEN = "hvs.root-token-from-init-0123456789";
-const RECOVERY_KEY = "cmVjb3Zlcnkta2V5LW9uZS1zaG91bGQtbmV2ZXItYmUtcHJpbnRlZA==";
-const UNSEAL_KEY = "dW5zZWFsLWtleS1zaG91bGQtbmV2ZXItYmUtcHJpbnRlZA==";
 const SNAPSHOT_TOKEN = "hvs.snapshot-token-0123456789";
 const SNAPSHOT_BYTES = Buffer.from("raft snapshot bytes \u0000\u0001\u0002");
 
@@ -105,35 +99,12 @@ class FakeVault {
     }
 }
 
-interface Sandbox {
-    dir: string;
-    state: string;
-    work: string;
+/** The job's script run in the sandbox; a script that fails fails the test with its output. */
+async function runJob(box: Sandbox, script: string, env: Record<string, string>, paths: Record<string, string> = {}): Promise<JobResult> {
+    const result = await runScript(box, script, env, paths);
+    assert.equal(result.code, 0, `the job exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
+    return result;
 }
-
-function sandbox(): Sandbox {
-    const dir = mkdtempSync(join(tmpdir(), "vault-job-"));
-    const state = join(dir, "state");
-    const work = join(dir, "work");
-    mkdirSync(state);
-    mkdirSync(work);
-    writeFileSync(join(state, "calls"), "");
-    return { dir, state, work };
-}
-
-/** The job's script with its in-pod paths pointed at the sandbox, run by sh with the stubs first on PATH. */
-async function runJob(box: Sandbox, script: string, env: Record<string, string>, paths: Record<string, string> = {}) {
-    let text = script.replaceAll("/work", box.work);
-    for (const [from, to] of Object.entries(paths)) text = text.replaceAll(from, to);
-    rmSync(box.work, { recursive: true, force: true });
-    mkdirSync(box.work);
-    return run("sh", ["-c", text], {
-        env: { PATH: `${FIXTURES}:${process.env.PATH}`, HOME: box.work, STATE: box.state, ...env },
-        timeout: 120_000,
-    });
-}
-
-const calls = (box: Sandbox) => readFileSync(join(box.state, "calls"), "utf8").split("\n").filter(Boolean);
 
 describe("vault job scripts, run", function () {
     this.timeout(300_000);
