@@ -1,3 +1,4 @@
+import { vaultKey } from "./kms-key";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -58,13 +59,13 @@ export class VaultBackups extends pulumi.ComponentResource {
 
         if (awsContext) {
             const tags = { "secure-platform/cluster": args.clusterName };
-            const key = new aws.kms.Key(
+            const key = vaultKey(
                 `${name}-key`,
                 {
-                    description: `${args.clusterName}: Vault Raft snapshots`,
-                    enableKeyRotation: true,
-                    rotationPeriodInDays: 365,
-                    deletionWindowInDays: args.kmsDeletionWindowDays,
+                    clusterName: args.clusterName,
+                    purpose: "Vault Raft snapshots",
+                    alias: "vault-snapshots",
+                    deletionWindowDays: args.kmsDeletionWindowDays,
                     policy: pulumi
                         .all([awsContext.partition, awsContext.accountId])
                         .apply(([partition, accountId]) => JSON.stringify(keyPolicy({ partition, accountId, region: awsContext.region }))),
@@ -72,7 +73,6 @@ export class VaultBackups extends pulumi.ComponentResource {
                 },
                 kept,
             );
-            new aws.kms.Alias(`${name}-key`, { name: `alias/${args.clusterName}-vault-snapshots`, targetKeyId: key.keyId }, parent);
             const bucket = new aws.s3.Bucket(
                 `${name}-bucket`,
                 {

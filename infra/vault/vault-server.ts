@@ -1,3 +1,4 @@
+import { vaultKey } from "./kms-key";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -98,13 +99,13 @@ export class VaultServer extends pulumi.ComponentResource {
         if (config.unseal === "aws-kms") {
             if (!awsContext) throw new Error("vault.unseal aws-kms needs an EKS cluster");
             const tags = { "secure-platform/cluster": args.clusterName };
-            const key = new aws.kms.Key(
+            const key = vaultKey(
                 `${name}-unseal`,
                 {
-                    description: `${args.clusterName}: Vault auto-unseal`,
-                    enableKeyRotation: true,
-                    rotationPeriodInDays: 365,
-                    deletionWindowInDays: args.kmsDeletionWindowDays,
+                    clusterName: args.clusterName,
+                    purpose: "Vault auto-unseal",
+                    alias: "vault-unseal",
+                    deletionWindowDays: args.kmsDeletionWindowDays,
                     policy: pulumi
                         .all([awsContext.partition, awsContext.accountId])
                         .apply(([partition, accountId]) => JSON.stringify(keyPolicy({ partition, accountId, region: awsContext.region }))),
@@ -112,7 +113,6 @@ export class VaultServer extends pulumi.ComponentResource {
                 },
                 { parent: this, protect: args.protect },
             );
-            new aws.kms.Alias(`${name}-unseal`, { name: `alias/${args.clusterName}-vault-unseal`, targetKeyId: key.keyId }, parent);
             const server = awsContext.workloadIdentity.roleFor(
                 `${name}-server`,
                 {
@@ -143,13 +143,13 @@ export class VaultServer extends pulumi.ComponentResource {
                 },
                 parent,
             );
-            const recoveryKey = new aws.kms.Key(
+            const recoveryKey = vaultKey(
                 `${name}-recovery`,
                 {
-                    description: `${args.clusterName}: Vault recovery material (break-glass only)`,
-                    enableKeyRotation: true,
-                    rotationPeriodInDays: 365,
-                    deletionWindowInDays: args.kmsDeletionWindowDays,
+                    clusterName: args.clusterName,
+                    purpose: "Vault recovery material (break-glass only)",
+                    alias: "vault-recovery",
+                    deletionWindowDays: args.kmsDeletionWindowDays,
                     policy: pulumi
                         .all([awsContext.partition, awsContext.accountId, bootstrap.roleArn])
                         .apply(([partition, accountId, bootstrapRoleArn]) =>
@@ -160,11 +160,6 @@ export class VaultServer extends pulumi.ComponentResource {
                     tags,
                 },
                 { parent: this, protect: args.protect },
-            );
-            new aws.kms.Alias(
-                `${name}-recovery`,
-                { name: `alias/${args.clusterName}-vault-recovery`, targetKeyId: recoveryKey.keyId },
-                parent,
             );
             const recovery = new aws.secretsmanager.Secret(
                 `${name}-recovery`,
