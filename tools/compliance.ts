@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { evaluatePlan, readStackPolicyConfig } from "../policy-pack/lib/plan";
 import { allPolicies } from "../policy-pack/policies";
 import { complianceMatrix, policyTable } from "./compliance/matrix";
-import { renderStack } from "./render/render";
+import { planEntry, renderStack } from "./render/render";
 import { REPO_ROOT } from "./render/stack-file";
 
 export const COMPLIANCE_FILE = join(REPO_ROOT, "docs", "compliance.md");
@@ -27,15 +27,7 @@ export async function renderComplianceMatrix(stack = COMPLIANCE_STACK): Promise<
     const rendered = await renderStack(stack);
     const plan = {
         stack,
-        resources: rendered.resources.map(({ type, name, urn, parent, inputs, protect, dependsOn }) => ({
-            type,
-            name,
-            urn,
-            parent,
-            inputs,
-            protect,
-            dependsOn,
-        })),
+        resources: rendered.resources.map(planEntry),
     };
     const { report } = await evaluatePlan(plan, readStackPolicyConfig(stack));
     return complianceMatrix({ stack, policies: allPolicies, resources: rendered.resources.filter((r) => r.custom), report });

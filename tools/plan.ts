@@ -12,7 +12,7 @@ import { RELEASE_TYPE, ReleaseInputError, releaseInputs, renderCharts } from "./
 import { emit, oneLine, processIo, userPath, type Io } from "./cli/output";
 import { packConfigOfFile } from "./pack-config";
 import { platformConfigOf } from "./render/platform-config";
-import { renderStack, type RenderedStack } from "./render/render";
+import { planEntry, renderStack, type RenderedStack } from "./render/render";
 import { listStacks, readStackFile, readStackFileAt, StackFileError } from "./render/stack-file";
 import { formatSummary } from "./render/summary";
 
@@ -71,16 +71,7 @@ async function plan(options: PlanOptions, io: Io): Promise<number> {
     // The pack config comes from the stack file being rendered (a candidate's own registries and namespaces).
     const packConfig = packConfigOfFile(file);
     const rendered = await renderStack(file.stack, { stackFile: file });
-    const resources = rendered.resources.map(({ type, name, urn, parent, inputs, protect, dependsOn, source }) => ({
-        type,
-        name,
-        urn,
-        parent,
-        inputs,
-        protect,
-        dependsOn,
-        ...(source ? { source } : {}),
-    }));
+    const resources = rendered.resources.map(planEntry);
     // The pack config travels with the plan, so that `check` on the saved plan judges it as plan does.
     const planJson = { stack: rendered.stack, resources, outputs: rendered.outputs, packConfig };
     const primary = format === "json" ? `${JSON.stringify(planJson, null, 2)}\n` : `${formatSummary(rendered)}\n`;

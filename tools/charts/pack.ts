@@ -1,7 +1,7 @@
 // The policy step over what the charts render: each Release's objects become its children, as a
 // helm.sh/v4 Chart's would be, so the pack judges third-party components like the program's own.
 import { evaluatePlan, type PlanEvaluation, type PlanJson } from "../../policy-pack/lib/plan";
-import type { RenderedStack } from "../render/render";
+import { planEntry, type RenderedStack } from "../render/render";
 import type { ChartObject, ChartRendering, CheckResult, RenderedRelease } from "./types";
 
 /** "Kind namespace/name (release r)": how every chart check names an object. */
@@ -32,15 +32,7 @@ export function chartChildren(release: RenderedRelease): PlanJson["resources"] {
 
 /** The stack as `plan --format json` prints it, plus every chart's rendered objects as Release children. */
 export function planWithCharts(program: RenderedStack, releases: RenderedRelease[]): PlanJson {
-    const resources = program.resources.map(({ type, name, urn, parent, inputs, protect, dependsOn }) => ({
-        type,
-        name,
-        urn,
-        parent,
-        inputs,
-        protect,
-        dependsOn,
-    }));
+    const resources = program.resources.map(planEntry);
     return { stack: program.stack, resources: [...resources, ...releases.flatMap(chartChildren)] };
 }
 

@@ -40,6 +40,11 @@ export function kubernetesObjects(stack: RenderedStack): { resource: RenderedRes
         .map((resource) => ({ resource, manifest: resource.inputs }));
 }
 
+/** A resource as `plan --format json` writes it: what the pack judges, without the mocks' id and outputs. */
+export function planEntry({ type, name, urn, parent, inputs, protect, dependsOn, source }: RenderedResource) {
+    return { type, name, urn, parent, inputs, protect, dependsOn, ...(source ? { source } : {}) };
+}
+
 export interface RenderedStack {
     stack: string;
     resources: RenderedResource[];

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { evaluatePlan, readStackPolicyConfig } from "../../../policy-pack/lib/plan";
+import { planEntry } from "../../../tools/render/render";
 import { rendered, STACKS } from "../../helpers/stacks";
 import { POD_KINDS } from "../helpers";
 
@@ -9,15 +10,7 @@ async function planJson(stack: string) {
     return JSON.parse(
         JSON.stringify({
             stack: r.stack,
-            resources: r.resources.map(({ type, name, urn, parent, inputs, protect, dependsOn }) => ({
-                type,
-                name,
-                urn,
-                parent,
-                inputs,
-                protect,
-                dependsOn,
-            })),
+            resources: r.resources.map(planEntry),
             outputs: r.outputs,
         }),
     );

@@ -2,19 +2,12 @@
 // the platform meets every AWS control, advisory ones included, and the policies see the shapes it sends.
 import { strict as assert } from "node:assert";
 import { evaluatePlan, readStackPolicyConfig, type PlanJson } from "../../../../policy-pack/lib/plan";
+import { planEntry } from "../../../../tools/render/render";
 import { rendered, STACKS } from "../../../helpers/stacks";
 
 async function planOf(stack: string): Promise<PlanJson> {
     const r = await rendered(stack);
-    const resources = r.resources.map(({ type, name, urn, parent, inputs, protect, dependsOn }) => ({
-        type,
-        name,
-        urn,
-        parent,
-        inputs,
-        protect,
-        dependsOn,
-    }));
+    const resources = r.resources.map(planEntry);
     return JSON.parse(JSON.stringify({ stack: r.stack, resources, outputs: r.outputs })) as PlanJson;
 }
 
