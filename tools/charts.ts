@@ -1,7 +1,7 @@
 // `npm run charts:check -- --stack <s>`: renders every Release of a stack with a real Helm and checks what
 // the cluster would receive. `npm run charts:render -- --stack <s> --out DIR` writes the rendered objects.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { Command, Option } from "commander";
 import { stringify } from "yaml";
 import { ConfigError } from "../infra/config";
@@ -10,6 +10,7 @@ import { readStackPolicyConfig } from "../policy-pack/lib/plan";
 import { ChartNotCachedError, DEFAULT_CHARTS_DIR } from "./charts/cache";
 import { runChartChecks, type StackCheck } from "./charts/checks";
 import { findHelm, HelmError } from "./charts/helm";
+import { userPath } from "./cli/output";
 import { ReleaseInputError, renderCharts } from "./charts/render";
 import { platformConfigOf } from "./render/platform-config";
 import { renderStack } from "./render/render";
@@ -28,11 +29,6 @@ interface CommonOptions {
     all?: boolean;
     charts: string;
     pull: boolean;
-}
-
-/** Relative paths are the user's: npm runs scripts from the project root, INIT_CWD is where npm was invoked. */
-function userPath(path: string): string {
-    return resolve(process.env.INIT_CWD ?? process.cwd(), path);
 }
 
 function stacksOf(options: CommonOptions): string[] {
