@@ -9,8 +9,8 @@ type ModelClass = (new (data: Record<string, unknown>) => Model) & { apiVersion:
 /**
  * The platform writes Istio's v1 APIs, but the Istio models that run on the project's Node.js
  * (@kubernetes-models/istio 2.x; 3.x needs Node.js 22) have some kinds only at older versions. Istio's CRDs
- * (manifests/charts/base/files/crd-all.gen.yaml) serve one openAPIV3Schema for every served version of a
- * kind: v1 is the same schema as v1beta1 and v1alpha3 (networking), v1beta1 (security) and v1alpha1
+ * (manifests/charts/base/files/crd-all.gen.yaml, compared at 1.29.2) serve one openAPIV3Schema for every
+ * served version of a kind: v1 is the same schema as v1beta1 and v1alpha3 (networking), v1beta1 (security) and v1alpha1
  * (telemetry). So a v1 object is checked against the first of these versions the package has, its
  * apiVersion set to that version for the check only.
  */
