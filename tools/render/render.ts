@@ -140,6 +140,27 @@ const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- SDK internals without typings
 const state = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- SDK internals without typings
+const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+    debugPromiseLeaks: boolean;
+    debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>;
+};
+
+// The SDK formats a stack trace for every promise it creates (with source maps, most of a render's time),
+// and shows it only when PULUMI_DEBUG_PROMISE_LEAKS is set: without that, capture none.
+if (!debuggable.debugPromiseLeaks) {
+    const withStackTrace = debuggable.debuggablePromise;
+    debuggable.debuggablePromise = function withoutStackTrace<T>(p: Promise<T>, ctx: unknown): Promise<T> {
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+            return withStackTrace(p, ctx);
+        } finally {
+            Error.stackTraceLimit = limit;
+        }
+    };
+}
+
 /** Installs the recording monitor with the features Pulumi's own mocks enable (secrets above all). */
 function installMonitor(monitor: RecordingMonitor, stack: string): void {
     pulumi.runtime.setMockOptions(monitor, "secure-platform", stack, false);
