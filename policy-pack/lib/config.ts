@@ -85,7 +85,7 @@ const settingsCache = new WeakMap<AnyPolicy, Map<string, Settings>>();
 
 /** The policy's typed settings (defaults applied) plus its exemptions. */
 export function settingsFor(policy: AnyPolicy, raw: Record<string, unknown> | undefined): Settings {
-    const key = JSON.stringify(raw ?? {});
+    const key = raw === undefined || isEmpty(raw) ? "{}" : JSON.stringify(raw);
     let cache = settingsCache.get(policy);
     if (!cache) settingsCache.set(policy, (cache = new Map()));
     let settings = cache.get(key);
@@ -95,6 +95,11 @@ export function settingsFor(policy: AnyPolicy, raw: Record<string, unknown> | un
         cache.set(key, settings);
     }
     return settings;
+}
+
+function isEmpty(raw: Record<string, unknown>): boolean {
+    for (const _ in raw) return false;
+    return true;
 }
 
 function parseSettings(policy: AnyPolicy, raw: Record<string, unknown> | undefined): Settings {

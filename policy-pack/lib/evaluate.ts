@@ -51,19 +51,40 @@ function hasUnknowns(props: Record<string, unknown>): boolean {
     return known;
 }
 
-/** Runs one resource policy over one resource; never throws. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+    return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
+}
+
+/**
+ * Runs one resource policy over one resource and never throws: the outcome at once when the policy's
+ * check is synchronous (every Kubernetes policy's is), a promise of it when the check returns one.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any policy, whatever its config schema
-export async function runResourceCheck(policy: ResourcePolicy<any>, resource: Resource, config: unknown): Promise<CheckOutcome> {
+export function checkResource(policy: ResourcePolicy<any>, resource: Resource, config: unknown): CheckOutcome | Promise<CheckOutcome> {
     const outcome: CheckOutcome = { violations: [], unknownPaths: [] };
     try {
         if (!policy.appliesTo(resource.type)) return outcome;
         // Only resources that carry unknowns pay for the read-tracking proxy.
-        const props = hasUnknowns(resource.props) ? trackUnknownReads(resource.props, (p) => outcome.unknownPaths.push(p)) : resource.props;
-        await policy.check({ ...resource, props }, { violation: (message) => outcome.violations.push({ message }) }, config);
+        const subject = hasUnknowns(resource.props)
+            ? { ...resource, props: trackUnknownReads(resource.props, (p) => outcome.unknownPaths.push(p)) }
+            : resource;
+        const done = policy.check(subject, { violation: (message) => outcome.violations.push({ message }) }, config);
+        if (isThenable(done)) {
+            return Promise.resolve(done).then(
+                () => outcome,
+                (e: unknown) => ((outcome.error = errorText(e)), outcome),
+            );
+        }
     } catch (e) {
         outcome.error = errorText(e);
     }
     return outcome;
+}
+
+/** Runs one resource policy over one resource; never throws. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any policy, whatever its config schema
+export async function runResourceCheck(policy: ResourcePolicy<any>, resource: Resource, config: unknown): Promise<CheckOutcome> {
+    return checkResource(policy, resource, config);
 }
 
 /** Runs one stack policy over all resources; never throws. */
@@ -112,10 +133,11 @@ function applyRules(outcome: CheckOutcome, exemptions: Exemption[], subjectOf: (
         judgement.error = outcome.error;
         return judgement;
     }
-    const unknownValues = [...new Set(outcome.unknownPaths)];
+    if (outcome.violations.length === 0) return judgement;
+    const unknownValues = outcome.unknownPaths.length > 0 ? [...new Set(outcome.unknownPaths)] : [];
     for (const v of outcome.violations) {
         const subject = subjectOf(v.urn);
-        const exemption = subject && findExemption(exemptions, exemptionTarget(subject));
+        const exemption = subject && exemptions.length > 0 ? findExemption(exemptions, exemptionTarget(subject)) : undefined;
         if (exemption) {
             judgement.exemptions.push({ subject: subject!, reason: exemption.reason });
             continue;
@@ -133,10 +155,22 @@ function applyRules(outcome: CheckOutcome, exemptions: Exemption[], subjectOf: (
     return judgement;
 }
 
+/** judgeResource, at once when the policy's check is synchronous. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any policy, whatever its config schema
+export function judgeResourceNow(policy: ResourcePolicy<any>, resource: Resource, settings: Settings): Judgement | Promise<Judgement> {
+    const outcome = checkResource(policy, resource, settings.own);
+    const rules = (o: CheckOutcome) => applyRules(o, settings.common.exemptions, () => resource);
+    return outcome instanceof Promise ? outcome.then(rules) : rules(outcome);
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any policy, whatever its config schema
 export async function judgeResource(policy: ResourcePolicy<any>, resource: Resource, settings: Settings): Promise<Judgement> {
-    const outcome = await runResourceCheck(policy, resource, settings.own);
-    return applyRules(outcome, settings.common.exemptions, () => resource);
+    return judgeResourceNow(policy, resource, settings);
+}
+
+/** A judgement with nothing to report: no violation, no exemption applied, no error. */
+export function isClean(judgement: Judgement): boolean {
+    return judgement.error === undefined && judgement.violations.length === 0 && judgement.exemptions.length === 0;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any policy, whatever its config schema

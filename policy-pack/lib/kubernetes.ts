@@ -6,15 +6,27 @@ export interface KubernetesType {
     kind: string;
 }
 
+// Policies ask for the parts of the same few type tokens on every resource; each is parsed once.
+const parsedTypes = new Map<string, Readonly<KubernetesType> | undefined>();
+
 /** Parses a Pulumi Kubernetes type token: `kubernetes:apps/v1:Deployment`, `kubernetes:security.istio.io/v1:PeerAuthentication`. */
-export function parseKubernetesType(type: string): KubernetesType | undefined {
+export function parseKubernetesType(type: string): Readonly<KubernetesType> | undefined {
+    if (parsedTypes.has(type)) return parsedTypes.get(type);
+    if (parsedTypes.size > 10_000) parsedTypes.clear();
+    const parsed = parse(type);
+    parsedTypes.set(type, parsed);
+    return parsed;
+}
+
+function parse(type: string): Readonly<KubernetesType> | undefined {
     const match = /^kubernetes:([^:]+):([A-Za-z0-9]+)$/.exec(type);
     if (!match) return undefined;
     const groupVersion = match[1];
     const slash = groupVersion.lastIndexOf("/");
     const group = slash < 0 ? "core" : groupVersion.slice(0, slash);
     const version = slash < 0 ? groupVersion : groupVersion.slice(slash + 1);
-    return { group, version, kind: match[2] };
+    // Frozen: every caller shares it.
+    return Object.freeze({ group, version, kind: match[2] });
 }
 
 /** The Pulumi type token of a Kubernetes object, as @pulumi/kubernetes names it. */

@@ -1,6 +1,7 @@
 // The one pod-spec walker: every policy that looks inside a pod goes through here, so every
 // pod-bearing kind and every container list is covered the same way.
 import { parseKubernetesType } from "./kubernetes";
+import { perObject } from "./memo";
 import { arr, at, isObj, obj, str, type Obj } from "./values";
 
 export interface PodTemplate {
@@ -83,22 +84,34 @@ function templatePathOf(type: string, props: Obj): string[] | undefined {
     return CUSTOM_TEMPLATE_PATHS.find((path) => Array.isArray(obj(at(props, [...path, "spec"].join("."))).containers));
 }
 
+// Every pod policy of a resource asks for its template; during a pass (./memo) it is found once.
+const templatesOf = perObject((_props: Obj) => new Map<string, PodTemplate | undefined>());
+
 /**
  * The pod template of any pod-bearing resource, or undefined for other resources. A custom resource
  * counts when a pod spec with containers sits at one of the usual template paths.
  */
 export function podTemplateOf(type: string, props: Obj): PodTemplate | undefined {
+    const known = templatesOf(props);
+    if (known.has(type)) return known.get(type);
+    const template = findPodTemplate(type, props);
+    known.set(type, template);
+    return template;
+}
+
+function findPodTemplate(type: string, props: Obj): PodTemplate | undefined {
     const path = templatePathOf(type, props);
     if (!path) return undefined;
     let holder: unknown = props;
     for (const key of path) holder = obj(holder)[key];
     const template = obj(holder);
     const prefix = path.join(".");
-    return {
+    // Frozen: policies share it.
+    return Object.freeze({
         metadata: obj(template.metadata),
         spec: obj(template.spec),
         path: prefix ? `${prefix}.spec` : "spec",
-    };
+    });
 }
 
 /**
@@ -121,22 +134,25 @@ export function podSpecPaths(props: Obj): string[] {
     return found;
 }
 
-/** Containers, init containers and ephemeral containers alike. */
-export function containersOf(spec: Obj): ContainerRef[] {
+/** Containers, init containers and ephemeral containers alike; during a pass (./memo), listed once per pod spec. */
+export const containersOf: (spec: Obj) => readonly ContainerRef[] = perObject((spec: Obj) => {
     const refs: ContainerRef[] = [];
     for (const list of ["containers", "initContainers", "ephemeralContainers"] as const) {
         arr(spec[list]).forEach((c, index) => {
             if (!isObj(c)) return;
-            refs.push({
-                container: c,
-                name: str(c.name) ?? `${list}[${index}]`,
-                list,
-                securityContext: obj(c.securityContext),
-            });
+            // Frozen: policies share them.
+            refs.push(
+                Object.freeze({
+                    container: c,
+                    name: str(c.name) ?? `${list}[${index}]`,
+                    list,
+                    securityContext: obj(c.securityContext),
+                }),
+            );
         });
     }
-    return refs;
-}
+    return Object.freeze(refs);
+});
 
 /** Pod-level security context (empty when unset). */
 export function podSecurityContext(spec: Obj): Obj {
