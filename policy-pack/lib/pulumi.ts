@@ -13,9 +13,10 @@ import {
 import { dirname } from "node:path";
 import { controlLabels } from "./controls";
 import { pulumiConfigSchema, settingsFor } from "./config";
-import { describeResource, judgeResource, judgeStack, type Judgement } from "./evaluate";
-import type { AnyPolicy, Resource } from "./types";
-import { UNKNOWN_STRING } from "./values";
+import { describeResource, isClean, judgeResourceNow, judgeStack, type Judgement } from "./evaluate";
+import { inOnePass } from "./memo";
+import type { AnyPolicy, Resource, ResourcePolicy } from "./types";
+import { isObj, UNKNOWN_STRING } from "./values";
 import { NEWEST_KUBERNETES } from "../policies/kubernetes/pod-security/versions";
 
 // The engine hands policies a proxy that throws on unknown values; our policies read the plain
@@ -77,15 +78,31 @@ function resourceOf(args: ResourceValidationArgs): Resource {
     return { type: args.type, name: args.name, urn: args.urn, props: plainProps(args.props), dependencies: [] };
 }
 
+type ConfigReader = () => Record<string, unknown>;
+
+// The engine's reader of each policy's config, kept from the first time the engine calls the policy:
+// it reads the config the CLI last sent (server.js makeGetConfigFun reads it anew on every call), so
+// a request can be judged by every policy before the engine calls them (see judgeAhead).
+const configReaders = new WeakMap<AnyPolicy, ConfigReader>();
+
+// Judgements made ahead for one request, by its deserialised properties, each taken by its policy
+// when the engine calls it.
+const judgedAhead = new WeakMap<object, Map<AnyPolicy, Judgement | Promise<Judgement>>>();
+
 export function toPulumiPolicy(policy: AnyPolicy): ResourceValidationPolicy | StackValidationPolicy {
     if (policy.kind === "resource") {
         return {
             ...metadata(policy),
-            // Not async: a policy that does not apply returns at once, without a promise.
+            // Not async: a policy that does not apply, or whose check is synchronous, answers at once.
             validateResource: (args, reportViolation) => {
+                if (!configReaders.has(policy)) configReaders.set(policy, args.getConfig as ConfigReader);
                 if (!policy.appliesTo(args.type)) return;
-                const settings = settingsFor(policy, args.getConfig<Record<string, unknown>>());
-                return judgeResource(policy, resourceOf(args), settings).then((j) => render(j, args.urn, args, reportViolation));
+                const ahead = judgedAhead.get(plainProps(args.props));
+                let judgement = ahead?.get(policy);
+                if (judgement !== undefined) ahead!.delete(policy);
+                else judgement = judgeResourceNow(policy, resourceOf(args), settingsFor(policy, args.getConfig<Record<string, unknown>>()));
+                if (judgement instanceof Promise) return judgement.then((j) => render(j, args.urn, args, reportViolation));
+                return render(judgement, args.urn, args, reportViolation);
             },
         };
     }
@@ -108,6 +125,13 @@ export function toPulumiPolicy(policy: AnyPolicy): ResourceValidationPolicy | St
 
 type Deserialize = (struct: object, proxySecrets: boolean) => Record<string, unknown>;
 
+let deserializeModule: { deserializeProperties: Deserialize & { shared?: true } } | undefined;
+
+function deserializer(): { deserializeProperties: Deserialize & { shared?: true } } {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module, without typings
+    return (deserializeModule ??= require("@pulumi/policy/deserialize") as { deserializeProperties: Deserialize & { shared?: true } });
+}
+
 /**
  * @pulumi/policy 1.21.0 deserialises a request's properties again for every policy it calls (server.js
  * calls deserialize.deserializeProperties per policy). The pack's policies only read them, so one copy
@@ -115,8 +139,7 @@ type Deserialize = (struct: object, proxySecrets: boolean) => Record<string, unk
  * costs the engine's per-policy bookkeeping only. Remediation (proxySecrets) keeps its own copies.
  */
 export function shareDeserialisedProperties(): void {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module, without typings
-    const deserialize = require("@pulumi/policy/deserialize") as { deserializeProperties: Deserialize & { shared?: true } };
+    const deserialize = deserializer();
     const original = deserialize.deserializeProperties;
     if (typeof original !== "function" || original.shared) return;
     const copies = new WeakMap<object, Record<string, unknown>>();
@@ -130,64 +153,128 @@ export function shareDeserialisedProperties(): void {
     deserialize.deserializeProperties = shared;
 }
 
-// The type of the Analyze request whose policy loop starts next, for this synchronous turn only.
+/** What the pack reads of an Analyze request: what the engine hands a policy as args.type, name, urn and props. */
+interface AnalyzedRequest {
+    getType(): string;
+    getName(): string;
+    getUrn(): string;
+    getProperties(): object | undefined;
+}
+
+// The Analyze request whose policy loop starts next, and its type, for this synchronous turn only.
+let analyzedRequest: AnalyzedRequest | undefined;
 let analyzedType: string | undefined;
 
 /**
  * @pulumi/policy 1.21.0's Analyze handler reads the request's type and then loops over every policy of
  * the pack, calling each (server.js makeAnalyzeRpcFun); it skips early only a policy typed with one type
- * token, and even that costs a not-applicable entry in the response. So the pack notes the type the
- * handler reads, and the policy list it serves yields, for that one loop, the policies that apply to
- * the type and, in place of the others, the same policies with no validation to run.
+ * token, and even that costs a not-applicable entry in the response. So the pack notes the request
+ * whose type the handler reads, and the policy list it serves yields, for that one loop, a stand-in
+ * with no validation to run for each policy that does not apply to the type or has nothing to say
+ * about the resource (see judgeAhead).
  */
 function watchAnalyzedTypes(): void {
     // The request class of the @pulumi/pulumi that @pulumi/policy itself loads.
     const from = { paths: [dirname(require.resolve("@pulumi/policy"))] };
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved from @pulumi/policy's folder
     const { AnalyzeRequest } = require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", from)) as {
-        AnalyzeRequest: { prototype: { getType: (() => string) & { watched?: true } } };
+        AnalyzeRequest: { prototype: { getType: ((this: AnalyzedRequest) => string) & { watched?: true } } };
     };
     const proto = AnalyzeRequest.prototype;
     const getType = proto.getType;
     if (getType.watched) return;
     proto.getType = Object.assign(
-        function (this: object) {
+        function (this: AnalyzedRequest) {
             const type = getType.call(this);
             analyzedType = type;
-            queueMicrotask(() => (analyzedType = undefined));
+            // eslint-disable-next-line @typescript-eslint/no-this-alias -- the request itself is what the served list reads
+            analyzedRequest = this;
+            queueMicrotask(() => (analyzedType = analyzedRequest = undefined));
             return type;
         },
         { watched: true as const },
     );
 }
 
+interface ForType {
+    /** The served list with a stand-in for each resource policy that does not apply to the type. */
+    list: Policies;
+    /** Indexes of the resource policies that apply. */
+    applicable: number[];
+}
+
 /**
  * The served list. Iterated right after an Analyze request's type was read, it yields a stand-in for each
- * resource policy that does not apply: the same name, level, schema and metadata, so that a reader that
- * is not that loop sees no difference, and no validation, so that the loop costs it nothing. Iterated
- * otherwise, it yields the policies themselves, each of which checks the type itself anyway.
+ * resource policy that does not apply, or that judged the request's resource ahead and found nothing to
+ * report: the same name, level, schema and metadata, so that a reader that is not that loop sees no
+ * difference, and no validation, so that the loop costs it nothing. Iterated otherwise, it yields the
+ * policies themselves, each of which checks the type itself anyway.
  */
 function typeIndexed(policies: AnyPolicy[], served: Policies): Policies {
     const standIns = served.map((p) => ("validateResource" in p ? { ...p, validateResource: [] } : p));
-    const byType = new Map<string, Policies>();
-    const forType = (type: string): Policies => {
-        let list = byType.get(type);
-        if (!list) {
+    const byType = new Map<string, ForType>();
+    const forType = (type: string): ForType => {
+        let entry = byType.get(type);
+        if (!entry) {
             if (byType.size > 10_000) byType.clear();
-            list = served.map((p, i) => {
+            const applicable: number[] = [];
+            const list = served.map((p, i) => {
                 const policy = policies[i];
-                return policy.kind === "resource" && !policy.appliesTo(type) ? standIns[i] : p;
+                if (policy.kind !== "resource") return p;
+                if (!policy.appliesTo(type)) return standIns[i];
+                applicable.push(i);
+                return p;
             });
-            byType.set(type, list);
+            byType.set(type, (entry = { list, applicable }));
         }
-        return list;
+        return entry;
     };
+
+    /**
+     * Judges the request's resource by every policy that applies, in one synchronous pass that shares
+     * what they all derive from it (./memo), before the engine's loop calls any: a policy with nothing
+     * to report is then served as its stand-in, which the loop skips, and the others are called as
+     * usual and render their own judgement (a violation at their own level, unknown values as advisory,
+     * exemptions as not applicable, an error that fails the preview). A policy whose check returns a
+     * promise is called with it; one the engine has never called is left to judge when it is called.
+     */
+    const judgeAhead = (type: string, request: AnalyzedRequest, entry: ForType): Policies => {
+        let props: unknown;
+        try {
+            const struct = request.getProperties();
+            if (struct === undefined) return entry.list;
+            props = deserializer().deserializeProperties(struct, false);
+        } catch {
+            // The engine meets the same error when it calls the policies, and reports it its own way.
+            return entry.list;
+        }
+        if (!isObj(props)) return entry.list;
+        const resource: Resource = Object.freeze({ type, name: request.getName(), urn: request.getUrn(), props, dependencies: [] });
+        const judgements = new Map<AnyPolicy, Judgement | Promise<Judgement>>();
+        let list: Policies | undefined;
+        inOnePass(() => {
+            for (const i of entry.applicable) {
+                const policy = policies[i] as ResourcePolicy;
+                const readConfig = configReaders.get(policy);
+                if (!readConfig) continue;
+                const judgement = judgeResourceNow(policy, resource, settingsFor(policy, readConfig()));
+                if (!(judgement instanceof Promise) && isClean(judgement)) (list ??= [...entry.list])[i] = standIns[i];
+                else judgements.set(policy, judgement);
+            }
+        });
+        judgedAhead.set(props, judgements);
+        return list ?? entry.list;
+    };
+
     const list = [...served];
     Object.defineProperty(list, Symbol.iterator, {
         value: () => {
             const type = analyzedType;
-            analyzedType = undefined;
-            return (type === undefined ? served : forType(type)).values();
+            const request = analyzedRequest;
+            analyzedType = analyzedRequest = undefined;
+            if (type === undefined) return served.values();
+            const entry = forType(type);
+            return (request && entry.applicable.length > 0 ? judgeAhead(type, request, entry) : entry.list).values();
         },
     });
     return list;
