@@ -9,5 +9,7 @@ module.exports = {
     spec: selected.spec,
     ignore: selected.ignore,
     timeout: selected.timeout,
+    parallel: selected.parallel ?? false,
+    ...(selected.jobs ? { jobs: selected.jobs } : {}),
     reporter: "spec",
 };

@@ -1,3 +1,5 @@
+const { availableParallelism } = require("node:os");
+
 // The test tiers (README.md, "Tests and benchmarks"). A spec is in `unit` unless listed below; `unit` runs
 // under test/unit-guard.ts, which fails any spec there that renders a stack or starts a subprocess, so a
 // spec that does either must be listed here.
@@ -53,20 +55,24 @@ const RENDER = [
 
 const ALL = ["test/**/*.spec.ts"];
 
-/** Mocha's spec and ignore lists, extra setup and timeout for a tier (all specs when none is given). */
+// The render and CLI tiers wait on subprocesses (Helm, promtool, sh, curl, the served pack) as much as they
+// compute: their spec files run in one worker per core. Each worker renders a stack at most once.
+const parallel = { parallel: true, jobs: Math.max(2, availableParallelism()) };
+
+/** Mocha's spec and ignore lists, extra setup, timeout and parallelism for a tier (all specs when none is given). */
 function tier(name) {
     const slow = 120000;
     switch (name) {
         case undefined:
         case "":
-            return { spec: ALL, ignore: [], require: [], timeout: slow };
+            return { spec: ALL, ignore: [], require: [], timeout: slow, ...parallel };
         case "unit":
             // Pure tests finish in well under a second each; a spec waiting longer is waiting on something it should not.
             return { spec: ALL, ignore: [...RENDER, ...CLI], require: ["test/unit-guard.ts"], timeout: 20000 };
         case "render":
-            return { spec: RENDER, ignore: [], require: [], timeout: slow };
+            return { spec: RENDER, ignore: [], require: [], timeout: slow, ...parallel };
         case "cli":
-            return { spec: CLI, ignore: [], require: [], timeout: slow };
+            return { spec: CLI, ignore: [], require: [], timeout: slow, ...parallel };
         default:
             throw new Error(`TEST_TIER=${name}: the tiers are unit, render and cli (unset for all)`);
     }
