@@ -3,7 +3,7 @@
 import { controlLabels } from "./controls";
 import { enforcementFor, findExemption, parsePackConfig, rawEntry, settingsFor, type PackConfig } from "./config";
 import { exemptionTarget, namespaceOf, objectName } from "./kubernetes";
-import type { AnyPolicy, EvaluationReport, Exemption, Resource, ResourcePolicy, StackPolicy, Violation } from "./types";
+import type { AnyPolicy, EvaluationReport, Exemption, Report, Resource, ResourcePolicy, StackPolicy, Violation } from "./types";
 import { containsUnknown, isObj, trackUnknownReads } from "./values";
 
 export interface ResourceInput {
@@ -55,6 +55,14 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }
 
+/** Collects a resource policy's violations into its outcome (a class: no closure per check). */
+class Recorder implements Report {
+    constructor(private readonly outcome: CheckOutcome) {}
+    violation(message: string): void {
+        this.outcome.violations.push({ message });
+    }
+}
+
 /**
  * Runs one resource policy over one resource and never throws: the outcome at once when the policy's
  * check is synchronous (every Kubernetes policy's is), a promise of it when the check returns one.
@@ -68,7 +76,7 @@ export function checkResource(policy: ResourcePolicy<any>, resource: Resource, c
         const subject = hasUnknowns(resource.props)
             ? { ...resource, props: trackUnknownReads(resource.props, (p) => outcome.unknownPaths.push(p)) }
             : resource;
-        const done = policy.check(subject, { violation: (message) => outcome.violations.push({ message }) }, config);
+        const done = policy.check(subject, new Recorder(outcome), config);
         if (isThenable(done)) {
             return Promise.resolve(done).then(
                 () => outcome,
@@ -127,13 +135,19 @@ export interface Judgement {
     error?: string;
 }
 
-function applyRules(outcome: CheckOutcome, exemptions: Exemption[], subjectOf: (urn?: string) => Resource | undefined): Judgement {
+/** `judged` is the judged resource, or for a stack policy finds the resource a violation names. */
+function applyRules(
+    outcome: CheckOutcome,
+    exemptions: Exemption[],
+    judged: Resource | ((urn?: string) => Resource | undefined),
+): Judgement {
     const judgement: Judgement = { violations: [], exemptions: [] };
     if (outcome.error !== undefined) {
         judgement.error = outcome.error;
         return judgement;
     }
     if (outcome.violations.length === 0) return judgement;
+    const subjectOf = typeof judged === "function" ? judged : () => judged;
     const unknownValues = outcome.unknownPaths.length > 0 ? [...new Set(outcome.unknownPaths)] : [];
     for (const v of outcome.violations) {
         const subject = subjectOf(v.urn);
@@ -159,8 +173,8 @@ function applyRules(outcome: CheckOutcome, exemptions: Exemption[], subjectOf: (
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any policy, whatever its config schema
 export function judgeResourceNow(policy: ResourcePolicy<any>, resource: Resource, settings: Settings): Judgement | Promise<Judgement> {
     const outcome = checkResource(policy, resource, settings.own);
-    const rules = (o: CheckOutcome) => applyRules(o, settings.common.exemptions, () => resource);
-    return outcome instanceof Promise ? outcome.then(rules) : rules(outcome);
+    if (outcome instanceof Promise) return outcome.then((o) => applyRules(o, settings.common.exemptions, resource));
+    return applyRules(outcome, settings.common.exemptions, resource);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any policy, whatever its config schema

@@ -4,29 +4,32 @@
 // Outside a pass nothing is kept, so a caller that changes an object between two evaluations never
 // reads an answer about what it held before.
 
-let pass: Map<object, WeakMap<object, unknown>> | undefined;
+// The memo of every perObject function; filled during a pass only, emptied when it ends.
+const memos: Map<object, unknown>[] = [];
+let inPass = false;
 
-/** Runs `judge` with the memos of `perObject` functions active; they are dropped when it returns. */
+/** Runs `judge` with the memos of `perObject` functions active; they are emptied when it returns. */
 export function inOnePass<T>(judge: () => T): T {
-    const outer = pass;
-    pass = new Map();
+    // A pass inside a pass shares the outer one's memos: nothing changes until the outer one ends.
+    if (inPass) return judge();
+    inPass = true;
     try {
         return judge();
     } finally {
-        pass = outer;
+        inPass = false;
+        for (const memo of memos) memo.clear();
     }
 }
 
 /** `derive`, remembered per key object during a pass and computed afresh outside one. */
 export function perObject<K extends object, V>(derive: (key: K) => V): (key: K) => V {
-    const memoised = (key: K): V => {
-        if (!pass) return derive(key);
-        let memo = pass.get(memoised) as WeakMap<K, V> | undefined;
-        if (!memo) pass.set(memoised, (memo = new WeakMap()));
+    const memo = new Map<K, V>();
+    memos.push(memo as Map<object, unknown>);
+    return (key: K): V => {
+        if (!inPass) return derive(key);
         if (memo.has(key)) return memo.get(key)!;
         const value = derive(key);
         memo.set(key, value);
         return value;
     };
-    return memoised;
 }

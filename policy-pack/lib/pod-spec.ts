@@ -85,18 +85,19 @@ function templatePathOf(type: string, props: Obj): string[] | undefined {
 }
 
 // Every pod policy of a resource asks for its template; during a pass (./memo) it is found once.
-const templatesOf = perObject((_props: Obj) => new Map<string, PodTemplate | undefined>());
+const templateSlot = perObject((_props: Obj): { type?: string; template?: PodTemplate } => ({}));
 
 /**
  * The pod template of any pod-bearing resource, or undefined for other resources. A custom resource
  * counts when a pod spec with containers sits at one of the usual template paths.
  */
 export function podTemplateOf(type: string, props: Obj): PodTemplate | undefined {
-    const known = templatesOf(props);
-    if (known.has(type)) return known.get(type);
-    const template = findPodTemplate(type, props);
-    known.set(type, template);
-    return template;
+    const slot = templateSlot(props);
+    if (slot.type !== type) {
+        slot.type = type;
+        slot.template = findPodTemplate(type, props);
+    }
+    return slot.template;
 }
 
 function findPodTemplate(type: string, props: Obj): PodTemplate | undefined {
