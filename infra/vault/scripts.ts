@@ -169,14 +169,17 @@ list_keys() {
 send() { quiet -H @/work/token.header -X "$1" "$VAULT_ADDR/v1/$2" \${3:+-d @"$3"}; changes=$((changes + 1)); }
 # Writes $2 (a JSON file) to path $1 unless what Vault returns at $3 already has those values.
 converge() {
-  current="$(read_path "$3")"
-  if [ "$current" != null ] && printf '%s' "$current" | jq -e --slurpfile want "$2" '. as $have | $want[0] | to_entries | all(.value == $have[.key])' >/dev/null; then
-    return 0
-  fi
-  if [ "$current" != null ] && [ "\${4:-false}" = true ]; then
-    echo "$1 exists with values that Vault cannot change in place (such as a Transit key type); refusing" >&2
-    return 1
-  fi
+  code="$(raw -o read.json -w '%{http_code}' "$VAULT_ADDR/v1/$3")"
+  case "$code" in
+    200)
+      jq -e --slurpfile want "$2" '.data as $have | $have != null and ($want[0] | to_entries | all(.value == $have[.key]))' read.json >/dev/null && return 0
+      if [ "\${4:-false}" = true ] && jq -e '.data != null' read.json >/dev/null; then
+        echo "$1 exists with values that Vault cannot change in place (such as a Transit key type); refusing" >&2
+        return 1
+      fi ;;
+    404) ;;
+    *) echo "reading $3 failed: HTTP $code" >&2; return 1 ;;
+  esac
   send POST "$1" "$2"
   echo "updated $1"
 }
@@ -232,14 +235,15 @@ while read -r item; do
   fi
 done < items.jsonl
 
+# One jq for all the writes: each line assigns one write's path, source, immutability and body (@sh-quoted).
 apply_writes() {
-  path="" source="" immutable=""
-  jq -c "$1" "$D" > writes.jsonl
-  while read -r item; do
-    printf '%s' "$item" | jq '.body' > body.json
-    eval "$(printf '%s' "$item" | jq -r '@sh "path=\\(.path) source=\\(.read // .path) immutable=\\(.immutable // false)"')"
+  path="" source="" immutable="" body=""
+  jq -r "$1"' | @sh "path=\\(.path) source=\\(.read // .path) immutable=\\(.immutable // false) body=\\(.body | tojson)"' "$D" > writes.sh
+  while read -r assignments; do
+    eval "$assignments"
+    printf '%s' "$body" > body.json
     converge "$path" body.json "$source" "$immutable"
-  done < writes.jsonl
+  done < writes.sh
 }
 apply_writes '.writes[]'
 
@@ -268,13 +272,13 @@ fi
 # What the platform owns but no longer declares.
 jq -c '.prune[]' "$D" > prune.jsonl
 while read -r rule; do
-  list="$(printf '%s' "$rule" | jq -r .list)"
-  prefix="$(printf '%s' "$rule" | jq -r .prefix)"
+  eval "$(printf '%s' "$rule" | jq -r '@sh "list=\\(.list) prefix=\\(.prefix) deletion_allowed=\\(.deletionAllowed)"')"
+  printf '%s' "$rule" | jq -r '.keep[]' > keep.txt
   list_keys "$list" > keys.txt
   while read -r key; do
     case "$key" in "$prefix"*) ;; *) continue ;; esac
-    printf '%s' "$rule" | jq -e --arg k "$key" '.keep | index($k)' >/dev/null && continue
-    if [ "$(printf '%s' "$rule" | jq -r .deletionAllowed)" != true ]; then
+    grep -Fxq -e "$key" keep.txt && continue
+    if [ "$deletion_allowed" != true ]; then
       echo "kept $list/$key: no longer declared, but deletion is refused in this environment"
       continue
     fi
@@ -295,7 +299,7 @@ while read -r key; do
   echo "not managed by the platform: $key"
   unmanaged=$((unmanaged + 1))
 done < keys.txt
-rm -f body.json items.jsonl writes.jsonl prune.jsonl keys.txt stale.txt read.json list.json
+rm -f body.json items.jsonl writes.sh prune.jsonl keep.txt keys.txt stale.txt read.json list.json
 echo "reconciled: $changes change(s); $unmanaged object(s) not managed by the platform"
 # The hourly run expects nothing to do: a change it had to make, or an object nobody declared, was made
 # outside a deploy. It fails, so the Job's failure alerts (kube-prometheus-stack's KubeJobFailed).
