@@ -271,6 +271,7 @@ fi
 
 # What the platform owns but no longer declares.
 jq -c '.prune[]' "$D" > prune.jsonl
+list="" prefix="" deletion_allowed=""
 while read -r rule; do
   eval "$(printf '%s' "$rule" | jq -r '@sh "list=\\(.list) prefix=\\(.prefix) deletion_allowed=\\(.deletionAllowed)"')"
   printf '%s' "$rule" | jq -r '.keep[]' > keep.txt

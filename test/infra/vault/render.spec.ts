@@ -129,8 +129,8 @@ describe("vault in the rendered stacks", function () {
                 ];
                 for (const pod of pods) {
                     const container = pod.containers[0];
-                    // Single-quoted text is literal to the shell (jq programs use their own $variables).
-                    const script = (container.command[2] as string).replace(/'[^']*'/g, "''");
+                    // Comment lines are not run; single-quoted text is literal to the shell (jq programs use their own $variables).
+                    const script = (container.command[2] as string).replace(/^\s*#.*$/gm, "").replace(/'[^']*'/g, "''");
                     const assigned = new Set(
                         [
                             ...script.matchAll(/(?:^|[\s;(])([A-Za-z_][A-Za-z0-9_]*)=/g),
