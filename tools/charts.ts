@@ -2,7 +2,7 @@
 // the cluster would receive. `npm run charts:render -- --stack <s> --out DIR` writes the rendered objects.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Command, Option } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { stringify } from "yaml";
 import { ConfigError } from "../infra/config";
 import { PackConfigError } from "../policy-pack/lib/config";
@@ -10,7 +10,7 @@ import { readStackPolicyConfig } from "../policy-pack/lib/plan";
 import { ChartNotCachedError, DEFAULT_CHARTS_DIR } from "./charts/cache";
 import { runChartChecks, type StackCheck } from "./charts/checks";
 import { findHelm, HelmError } from "./charts/helm";
-import { userPath } from "./cli/output";
+import { emit, oneLine, processIo, userPath, type Io } from "./cli/output";
 import { ReleaseInputError, renderCharts } from "./charts/render";
 import { platformConfigOf } from "./render/platform-config";
 import { renderStack } from "./render/render";
@@ -19,10 +19,7 @@ import type { ChartRendering } from "./charts/types";
 
 const EXIT_FINDINGS = 1;
 const EXIT_BAD_INPUT = 2;
-
-function print(text: string, stream: NodeJS.WriteStream = process.stdout): Promise<void> {
-    return new Promise((resolvePrint, reject) => stream.write(text, (error) => (error ? reject(error) : resolvePrint())));
-}
+const INPUT_ERRORS = [ConfigError, StackFileError, PackConfigError, HelmError, ChartNotCachedError, ReleaseInputError];
 
 interface CommonOptions {
     stack: string[];
@@ -37,13 +34,13 @@ function stacksOf(options: CommonOptions): string[] {
     return stacks;
 }
 
-async function render(stack: string, options: CommonOptions, helm: string): Promise<ChartRendering> {
+async function render(stack: string, options: CommonOptions, helm: string, io: Io): Promise<ChartRendering> {
     const file = readStackFile(stack);
     const config = platformConfigOf(file);
     const program = await renderStack(stack, { stackFile: file });
     return renderCharts(program, {
         helm,
-        chartsDir: userPath(options.charts),
+        chartsDir: userPath(options.charts, io.cwd),
         pull: options.pull,
         kubernetesVersion: config.cluster.kubernetesVersion,
     });
@@ -62,39 +59,37 @@ function formatStack(result: StackCheck): string {
     return lines.join("\n");
 }
 
-async function check(options: CommonOptions & { format: "text" | "json"; output?: string }): Promise<number> {
+async function check(options: CommonOptions & { format: "text" | "json"; output?: string }, io: Io): Promise<number> {
     const helm = await findHelm();
     const results: StackCheck[] = [];
     for (const stack of stacksOf(options)) {
-        const rendering = await render(stack, options, helm);
+        const rendering = await render(stack, options, helm, io);
         const result = await runChartChecks(rendering, readStackPolicyConfig(stack));
         results.push(result);
-        if (options.format === "text") await print(`${formatStack(result)}\n\n`);
+        if (options.format === "text") await io.out(`${formatStack(result)}\n\n`);
     }
     const findings = results.reduce((sum, r) => sum + r.checks.reduce((n, c) => n + c.findings.length, 0), 0);
     if (options.format === "json") {
-        const text = `${JSON.stringify({ stacks: results, findings }, null, 2)}\n`;
-        if (options.output) writeFileSync(userPath(options.output), text);
-        else await print(text);
+        await emit(io, `${JSON.stringify({ stacks: results, findings }, null, 2)}\n`, options.output);
     } else {
-        await print(
+        await io.out(
             findings === 0 ? `No findings in ${results.length} stack(s).\n` : `${findings} finding(s) in ${results.length} stack(s).\n`,
         );
     }
     return findings === 0 ? 0 : EXIT_FINDINGS;
 }
 
-async function writeRendered(options: CommonOptions & { out: string }): Promise<number> {
+async function writeRendered(options: CommonOptions & { out: string }, io: Io): Promise<number> {
     const helm = await findHelm();
     for (const stack of stacksOf(options)) {
-        const rendering = await render(stack, options, helm);
-        const dir = join(userPath(options.out), stack);
+        const rendering = await render(stack, options, helm, io);
+        const dir = join(userPath(options.out, io.cwd), stack);
         mkdirSync(dir, { recursive: true });
         for (const release of rendering.releases) {
             const text = release.objects.map((o) => `# Source: ${o.source}\n${stringify(o.manifest)}`).join("---\n");
             writeFileSync(join(dir, `${release.name}.yaml`), text);
         }
-        await print(`${stack}: ${rendering.releases.length} releases written to ${dir}\n`);
+        await io.out(`${stack}: ${rendering.releases.length} releases written to ${dir}\n`);
     }
     return 0;
 }
@@ -115,42 +110,38 @@ function commonOptions(command: Command): Command {
         .option("--no-pull", "never pull: every pinned chart must already be in the cache (air-gapped mirrors)");
 }
 
-async function main(argv: string[]): Promise<number> {
+function command(io: Io, run: (work: Promise<number>) => void): Command {
     const program = new Command("charts")
         .description("Render the stack's Helm releases with a real Helm and check what the cluster receives")
-        .exitOverride();
-    let result: Promise<number> = Promise.resolve(EXIT_BAD_INPUT);
+        .exitOverride()
+        .configureOutput({ writeOut: (text) => void io.out(text), writeErr: (text) => void io.err(text) });
     commonOptions(program.command("check").description("policy pack, admission, network flows and CRD schemas over the rendered charts"))
         .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
         .option("-o, --output <file>", "write the JSON report to this file (npm prints its own banner on stdout)")
         .exitOverride()
-        .action((options) => {
-            result = check(options);
-        });
+        .action((options) => run(check(options, io)));
     commonOptions(program.command("render").description("write each release's rendered objects to <out>/<stack>/<release>.yaml"))
         .requiredOption("--out <dir>", "output folder")
         .exitOverride()
-        .action((options) => {
-            result = writeRendered(options);
-        });
-    await program.parseAsync(argv);
-    return result;
+        .action((options) => run(writeRendered(options, io)));
+    return program;
 }
 
-main(process.argv).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-        const code = (error as { code?: string }).code;
-        if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") process.exit(0);
-        if (code?.startsWith("commander.")) process.exit(EXIT_BAD_INPUT);
-        const known = [ConfigError, StackFileError, PackConfigError, HelmError, ChartNotCachedError, ReleaseInputError].some(
-            (type) => error instanceof type,
-        );
-        process.stderr.write(
-            known
-                ? `${(error as Error).message}\n`
-                : `charts failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-        );
-        process.exit(EXIT_BAD_INPUT);
-    },
-);
+/**
+ * Runs `charts` with the arguments after `--` and returns its exit code: 0 no finding, 1 findings, 2 bad
+ * input or anything unexpected, always as one line on io.err.
+ */
+export async function runCharts(args: string[], io: Io = processIo()): Promise<number> {
+    try {
+        let work: Promise<number> = Promise.resolve(EXIT_BAD_INPUT);
+        await command(io, (started) => (work = started)).parseAsync(args, { from: "user" });
+        return await work;
+    } catch (error) {
+        if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+        if (INPUT_ERRORS.some((type) => error instanceof type)) await io.err(`${(error as Error).message}\n`);
+        else await io.err(`charts failed: ${oneLine(error)}\n`);
+        return EXIT_BAD_INPUT;
+    }
+}
+
+if (require.main === module) void runCharts(process.argv.slice(2)).then((code) => process.exit(code));

@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ingressGatewayPrincipal } from "../../../infra/services/ingress";
 import { readStackPolicyConfig } from "../../../policy-pack/lib/plan";
+import { runCharts } from "../../../tools/charts";
 import { runChartChecks, type StackCheck } from "../../../tools/charts/checks";
+import type { Io } from "../../../tools/cli/output";
 import { platformConfigOf } from "../../../tools/render/platform-config";
 import { REPO_ROOT, readStackFile } from "../../../tools/render/stack-file";
 import { renderedCharts, TEST_CHARTS } from "../../helpers/charts";
@@ -31,53 +33,66 @@ describe("charts: every stack over the test charts", () => {
     }
 });
 
-describe("npm run charts:check", () => {
-    const cli = (...args: string[]) =>
-        spawnSync("npx", ["tsx", join(REPO_ROOT, "tools", "charts.ts"), ...args], { encoding: "utf8", cwd: REPO_ROOT });
+/** `charts` as its command line runs it, in process: exit code and what it wrote where. */
+async function charts(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const io: Io = { cwd: REPO_ROOT, out: async (text) => void (stdout += text), err: async (text) => void (stderr += text) };
+    const code = await runCharts(args, io);
+    return { code, stdout, stderr };
+}
 
-    it("prints per stack the objects rendered and each check's verdict, exit 0 when nothing is found", () => {
-        const run = cli("check", "--stack", "local", "--charts", TEST_CHARTS, "--no-pull");
-        assert.equal(run.status, 0, run.stderr + run.stdout);
+describe("npm run charts:check", () => {
+    it("prints per stack the objects rendered and each check's verdict, exit 0 when nothing is found", async () => {
+        const run = await charts("check", "--stack", "local", "--charts", TEST_CHARTS, "--no-pull");
+        assert.equal(run.code, 0, run.stderr + run.stdout);
         assert.match(run.stdout, /^Stack local: \d+ objects rendered from \d+ releases/m);
         for (const check of ["pack", "admission", "flows", "schemas", "storage"])
             assert.match(run.stdout, new RegExp(`^  ${check}: `, "m"));
         assert.match(run.stdout, /No findings in 1 stack\(s\)\./);
     });
 
-    it("writes a JSON report to --output, and exits 2 naming the command that fills a cache missing a chart", () => {
+    it("writes a JSON report to --output, and exits 2 naming the command that fills a cache missing a chart", async () => {
         const output = join(mkdtempSync(join(tmpdir(), "charts-")), "report.json");
-        const run = cli("check", "--stack", "dev", "--charts", TEST_CHARTS, "--no-pull", "--format", "json", "--output", output);
-        assert.equal(run.status, 0, run.stderr);
+        const run = await charts("check", "--stack", "dev", "--charts", TEST_CHARTS, "--no-pull", "--format", "json", "--output", output);
+        assert.equal(run.code, 0, run.stderr);
+        assert.equal(run.stdout, "", "the report goes to the file only");
         const report = JSON.parse(readFileSync(output, "utf8")) as { stacks: StackCheck[]; findings: number };
         assert.equal(report.findings, 0);
         assert.equal(report.stacks[0]!.stack, "dev");
         const empty = mkdtempSync(join(tmpdir(), "no-charts-"));
-        const missing = cli("check", "--stack", "dev", "--charts", empty, "--no-pull");
-        assert.equal(missing.status, 2);
+        const missing = await charts("check", "--stack", "dev", "--charts", empty, "--no-pull");
+        assert.equal(missing.code, 2);
         assert.match(missing.stderr, /is not in .*; fill it with: helm pull \S+ --repo https:\/\/\S+ --version \S+ --destination /);
+    });
+
+    it("exits 2 with one line for an unknown stack and for bad arguments, never a stack trace", async () => {
+        const unknown = await charts("check", "--stack", "nope", "--charts", TEST_CHARTS, "--no-pull");
+        assert.equal(unknown.code, 2);
+        assert.equal(unknown.stderr.trim().split("\n").length, 1, unknown.stderr);
+        assert.match(unknown.stderr, /nope/);
+        const bad = await charts("check", "--format", "xml");
+        assert.equal(bad.code, 2);
+        assert.doesNotMatch(bad.stderr, /\n\s+at /);
+    });
+
+    it("smoke: `npm run -s charts:check` in a subprocess passes the exit code and the one-line error through", () => {
+        const run = spawnSync("npm", ["run", "-s", "charts:check", "--", "--stack", "nope", "--charts", TEST_CHARTS, "--no-pull"], {
+            encoding: "utf8",
+            cwd: REPO_ROOT,
+        });
+        assert.equal(run.status, 2, run.stderr + run.stdout);
+        assert.equal(run.stdout, "");
+        assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
+        assert.match(run.stderr, /nope/);
     });
 });
 
 describe("npm run charts:render", () => {
-    it("writes each release's rendered objects to <out>/<stack>/<release>.yaml, each with the template it came from", () => {
+    it("writes each release's rendered objects to <out>/<stack>/<release>.yaml, each with the template it came from", async () => {
         const out = mkdtempSync(join(tmpdir(), "rendered-"));
-        const run = spawnSync(
-            "npx",
-            [
-                "tsx",
-                join(REPO_ROOT, "tools", "charts.ts"),
-                "render",
-                "--stack",
-                "local",
-                "--charts",
-                TEST_CHARTS,
-                "--no-pull",
-                "--out",
-                out,
-            ],
-            { encoding: "utf8", cwd: REPO_ROOT },
-        );
-        assert.equal(run.status, 0, run.stderr);
+        const run = await charts("render", "--stack", "local", "--charts", TEST_CHARTS, "--no-pull", "--out", out);
+        assert.equal(run.code, 0, run.stderr);
         const gateway = readFileSync(join(out, "local", "istio-ingressgateway.yaml"), "utf8");
         assert.match(
             gateway,
