@@ -55,12 +55,25 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }
 
+// Shared by every outcome and judgement with nothing in a list, so that a clean verdict, the usual
+// one, allocates no lists; frozen, and replaced by a list of its own on the first entry.
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+const CLEAN: Judgement = Object.freeze({ violations: NONE, exemptions: NONE });
+
 /** Collects a resource policy's violations into its outcome (a class: no closure per check). */
 class Recorder implements Report {
     constructor(private readonly outcome: CheckOutcome) {}
     violation(message: string): void {
+        if (this.outcome.violations === NONE) this.outcome.violations = [];
         this.outcome.violations.push({ message });
     }
+}
+
+function unknownPathsOf(outcome: CheckOutcome): (path: string) => void {
+    return (path) => {
+        if (outcome.unknownPaths === NONE) outcome.unknownPaths = [];
+        outcome.unknownPaths.push(path);
+    };
 }
 
 /**
@@ -69,12 +82,12 @@ class Recorder implements Report {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any policy, whatever its config schema
 export function checkResource(policy: ResourcePolicy<any>, resource: Resource, config: unknown): CheckOutcome | Promise<CheckOutcome> {
-    const outcome: CheckOutcome = { violations: [], unknownPaths: [] };
+    const outcome: CheckOutcome = { violations: NONE, unknownPaths: NONE };
     try {
         if (!policy.appliesTo(resource.type)) return outcome;
         // Only resources that carry unknowns pay for the read-tracking proxy.
         const subject = hasUnknowns(resource.props)
-            ? { ...resource, props: trackUnknownReads(resource.props, (p) => outcome.unknownPaths.push(p)) }
+            ? { ...resource, props: trackUnknownReads(resource.props, unknownPathsOf(outcome)) }
             : resource;
         const done = policy.check(subject, new Recorder(outcome), config);
         if (isThenable(done)) {
@@ -141,12 +154,9 @@ function applyRules(
     exemptions: Exemption[],
     judged: Resource | ((urn?: string) => Resource | undefined),
 ): Judgement {
+    if (outcome.error !== undefined) return { violations: NONE, exemptions: NONE, error: outcome.error };
+    if (outcome.violations.length === 0) return CLEAN;
     const judgement: Judgement = { violations: [], exemptions: [] };
-    if (outcome.error !== undefined) {
-        judgement.error = outcome.error;
-        return judgement;
-    }
-    if (outcome.violations.length === 0) return judgement;
     const subjectOf = typeof judged === "function" ? judged : () => judged;
     const unknownValues = outcome.unknownPaths.length > 0 ? [...new Set(outcome.unknownPaths)] : [];
     for (const v of outcome.violations) {
