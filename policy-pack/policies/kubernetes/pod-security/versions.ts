@@ -20,8 +20,19 @@ export interface PodSecurityVersion {
     cluster: number;
 }
 
+// Every pod-security policy asks for the minor of the same configured version on every resource.
+const minors = new Map<string, number | undefined>();
+
 /** The minor of "1.33", "v1.33" or "latest" (the newest), or undefined for anything else. */
 export function minorOf(value: string): number | undefined {
+    if (minors.has(value)) return minors.get(value);
+    if (minors.size > 1000) minors.clear();
+    const minor = parseMinor(value);
+    minors.set(value, minor);
+    return minor;
+}
+
+function parseMinor(value: string): number | undefined {
     if (value === "latest") return minorOf(NEWEST_KUBERNETES);
     const match = /^v?1\.(\d+)$/.exec(value.trim());
     return match ? Number(match[1]) : undefined;

@@ -21,8 +21,17 @@ const SAFE_SYSCTLS_SINCE: [number, string[]][] = [
     [32, ["net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"]],
 ];
 
-export function safeSysctls(policyMinor: number): Set<string> {
-    return new Set(SAFE_SYSCTLS_SINCE.filter(([since]) => since <= policyMinor).flatMap(([, names]) => names));
+// The set of a version is built once: every pod of every resource is judged at one of a few versions.
+const safeByMinor = new Map<number, ReadonlySet<string>>();
+
+export function safeSysctls(policyMinor: number): ReadonlySet<string> {
+    let safe = safeByMinor.get(policyMinor);
+    if (!safe) {
+        if (safeByMinor.size > 1000) safeByMinor.clear();
+        safe = new Set(SAFE_SYSCTLS_SINCE.filter(([since]) => since <= policyMinor).flatMap(([, names]) => names));
+        safeByMinor.set(policyMinor, safe);
+    }
+    return safe;
 }
 
 export const sysctls = podSecurityControl({
