@@ -73,8 +73,11 @@ function tier(name) {
             return { spec: RENDER, ignore: [], require: [], timeout: slow, ...parallel };
         case "cli":
             return { spec: CLI, ignore: [], require: [], timeout: slow, ...parallel };
+        case "render+cli":
+            // One run for both (npm test): the workers stay busy to the end instead of idling at the end of each tier.
+            return { spec: [...RENDER, ...CLI], ignore: [], require: [], timeout: slow, ...parallel };
         default:
-            throw new Error(`TEST_TIER=${name}: the tiers are unit, render and cli (unset for all)`);
+            throw new Error(`TEST_TIER=${name}: the tiers are unit, render, cli and render+cli (unset for all)`);
     }
 }
 
