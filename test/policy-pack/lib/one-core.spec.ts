@@ -7,6 +7,9 @@ import { blocks, evaluate, type ResourceInput } from "../../../policy-pack/lib/e
 import { allPolicies } from "../../../policy-pack/policies";
 import type { AnyPolicy, EvaluationReport } from "../../../policy-pack/lib/types";
 import { analyze, analyzeStack, configure, startPack, type RunningPack } from "../../../tools/policy-server/analyzer";
+import { readStackPolicyConfig } from "../../../policy-pack/lib/plan";
+import { awsResources } from "../../../bench/policy/aws-resources";
+import { rendered } from "../../helpers/stacks";
 import { corePolicies } from "../fixtures/core-pack/policies";
 
 const { unknownStringValue } = require("@pulumi/policy/proxy") as Record<string, string>;
@@ -193,6 +196,41 @@ describe("one evaluation core: the real pack on both paths", function () {
         assert.match(
             story.violations[0],
             /mandatory .*Namespace::shop: namespace "shop" has no default-deny NetworkPolicy for Ingress and Egress/,
+        );
+    });
+
+    it("prod's rendered resources and generated AWS resources, each analysed twice: both paths agree on every verdict with prod's pack config", async () => {
+        // Twice: the served pack judges a request ahead of the engine's loop once it has served each policy
+        // (lib/pulumi.ts), so the second round goes through that path; both rounds must tell the offline story.
+        const prod = await rendered("prod");
+        const platform: ResourceInput[] = prod.resources
+            .filter((r) => r.custom)
+            .map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs }));
+        const privileged: ResourceInput = {
+            type: "kubernetes:apps/v1:Deployment",
+            name: "privileged",
+            props: {
+                metadata: { name: "privileged", namespace: "shop" },
+                spec: {
+                    template: { spec: { containers: [{ name: "app", image: unknownStringValue, securityContext: { privileged: true } }] } },
+                },
+            },
+        };
+        const resources = [...platform, ...awsResources(150), privileged];
+        const config = readStackPolicyConfig("prod") as Record<string, unknown>;
+        const once = await bothPaths(pack, allPolicies, resources, config);
+        const twice = await bothPaths(
+            pack,
+            allPolicies,
+            [...resources, ...resources.map((r) => ({ ...r, name: `${r.name}-again` }))],
+            config,
+        );
+        assert.ok(once.story.violations.length > 10, `${once.story.violations.length} violations: the cases judge something`);
+        assert.ok(once.story.exemptions.length > 0, "prod's exemptions are among them");
+        assert.ok(once.story.violations.some((v) => v.includes("privileged") && v.includes(" mandatory ")));
+        assert.ok(
+            twice.story.violations.some((v) => v.includes("::privileged-again: ") && v.includes(" mandatory ")),
+            "the second round judges too",
         );
     });
 
