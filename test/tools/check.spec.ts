@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { runCheck, runCheckCli } from "../../tools/check";
 import type { Io } from "../../tools/cli/output";
+import { runInProcess, type CliRun } from "../helpers/cli";
 
 const ROOT = join(__dirname, "..", "..");
 const FIXTURES = join("test", "tools", "fixtures", "check");
@@ -14,16 +15,8 @@ const GOOD = readFileSync(join(ROOT, fixture("good/web.yaml")), "utf8");
 const PRIVILEGED = readFileSync(join(ROOT, fixture("bad/privileged.yaml")), "utf8");
 
 /** `check` as its command line runs it, in process: exit code and what it wrote where. */
-async function cli(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = "";
-    let stderr = "";
-    const io: Io = {
-        cwd,
-        out: async (text) => void (stdout += text),
-        err: async (text) => void (stderr += text),
-    };
-    const code = await runCheckCli(args, io);
-    return { code, stdout, stderr };
+function cli(args: string[], cwd = ROOT): Promise<CliRun> {
+    return runInProcess(runCheckCli, args, cwd);
 }
 
 /** A folder of files (path to content) in a fresh temporary directory. */

@@ -8,14 +8,11 @@ import { runCheck } from "../../tools/check";
 import type { Io } from "../../tools/cli/output";
 import { runPlan } from "../../tools/plan";
 import { REPO_ROOT, SECRET_PLACEHOLDER } from "../../tools/render/stack-file";
+import { runInProcess, type CliRun } from "../helpers/cli";
 
 /** `plan` as its command line runs it, in process: exit code and what it wrote where. */
-async function plan(args: string[], cwd = REPO_ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = "";
-    let stderr = "";
-    const io: Io = { cwd, out: async (text) => void (stdout += text), err: async (text) => void (stderr += text) };
-    const code = await runPlan(args, io);
-    return { code, stdout, stderr };
+function plan(args: string[], cwd = REPO_ROOT): Promise<CliRun> {
+    return runInProcess(runPlan, args, cwd);
 }
 
 const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));

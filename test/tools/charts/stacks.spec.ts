@@ -9,10 +9,10 @@ import { ingressGatewayPrincipal } from "../../../infra/services/ingress";
 import { readStackPolicyConfig } from "../../../policy-pack/lib/plan";
 import { runCharts } from "../../../tools/charts";
 import { runChartChecks, type StackCheck } from "../../../tools/charts/checks";
-import type { Io } from "../../../tools/cli/output";
 import { platformConfigOf } from "../../../tools/render/platform-config";
 import { REPO_ROOT, readStackFile } from "../../../tools/render/stack-file";
 import { renderedCharts, TEST_CHARTS } from "../../helpers/charts";
+import { runInProcess, type CliRun } from "../../helpers/cli";
 import { STACKS } from "../../helpers/stacks";
 
 function findingsText(result: StackCheck): string {
@@ -34,12 +34,8 @@ describe("charts: every stack over the test charts", () => {
 });
 
 /** `charts` as its command line runs it, in process: exit code and what it wrote where. */
-async function charts(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = "";
-    let stderr = "";
-    const io: Io = { cwd: REPO_ROOT, out: async (text) => void (stdout += text), err: async (text) => void (stderr += text) };
-    const code = await runCharts(args, io);
-    return { code, stdout, stderr };
+function charts(...args: string[]): Promise<CliRun> {
+    return runInProcess(runCharts, args, REPO_ROOT);
 }
 
 describe("npm run charts:check", () => {
