@@ -12,6 +12,7 @@ import {
 } from "@pulumi/policy";
 import { dirname } from "node:path";
 import { controlLabels } from "./controls";
+import { decodeProperties } from "./decode";
 import { pulumiConfigSchema, settingsFor } from "./config";
 import { describeResource, isClean, judgeResourceNow, judgeStack, type Judgement } from "./evaluate";
 import { inOnePass } from "./memo";
@@ -124,32 +125,39 @@ export function toPulumiPolicy(policy: AnyPolicy): ResourceValidationPolicy | St
 }
 
 type Deserialize = (struct: object, proxySecrets: boolean) => Record<string, unknown>;
+/** The shared decoder keeps the engine's own as `original`. */
+type SharedDeserialize = Deserialize & { shared?: true; original?: Deserialize };
 
-let deserializeModule: { deserializeProperties: Deserialize & { shared?: true } } | undefined;
+let deserializeModule: { deserializeProperties: SharedDeserialize } | undefined;
 
-function deserializer(): { deserializeProperties: Deserialize & { shared?: true } } {
+function deserializer(): { deserializeProperties: SharedDeserialize } {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module, without typings
-    return (deserializeModule ??= require("@pulumi/policy/deserialize") as { deserializeProperties: Deserialize & { shared?: true } });
+    return (deserializeModule ??= require("@pulumi/policy/deserialize") as { deserializeProperties: SharedDeserialize });
 }
 
 /**
  * @pulumi/policy 1.21.0 deserialises a request's properties again for every policy it calls (server.js
  * calls deserialize.deserializeProperties per policy). The pack's policies only read them, so one copy
  * per request, keyed by the request's own Struct, serves them all: a policy that does not apply then
- * costs the engine's per-policy bookkeeping only. Remediation (proxySecrets) keeps its own copies.
+ * costs the engine's per-policy bookkeeping only. The copy is made in one walk (./decode) where the
+ * properties hold plain values and secrets only. Remediation (proxySecrets) keeps its own copies.
  */
 export function shareDeserialisedProperties(): void {
     const deserialize = deserializer();
     const original = deserialize.deserializeProperties;
     if (typeof original !== "function" || original.shared) return;
     const copies = new WeakMap<object, Record<string, unknown>>();
-    const shared: Deserialize & { shared?: true } = (struct, proxySecrets) => {
+    const shared: SharedDeserialize = (struct, proxySecrets) => {
+        // Only the Remediate handler proxies secrets, between reading the request's type and its own loop
+        // over the policies: that loop must see every policy (see watchAnalyzedTypes).
+        if (proxySecrets) analyzedType = analyzedRequest = undefined;
         if (proxySecrets || typeof struct !== "object" || struct === null) return original(struct, proxySecrets);
         let props = copies.get(struct);
-        if (!props) copies.set(struct, (props = original(struct, false)));
+        if (!props) copies.set(struct, (props = decodeProperties(struct) ?? original(struct, false)));
         return props;
     };
     shared.shared = true;
+    shared.original = original;
     deserialize.deserializeProperties = shared;
 }
 
@@ -169,9 +177,8 @@ let analyzedType: string | undefined;
  * @pulumi/policy 1.21.0's Analyze handler reads the request's type and then loops over every policy of
  * the pack, calling each (server.js makeAnalyzeRpcFun); it skips early only a policy typed with one type
  * token, and even that costs a not-applicable entry in the response. So the pack notes the request
- * whose type the handler reads, and the policy list it serves yields, for that one loop, a stand-in
- * with no validation to run for each policy that does not apply to the type or has nothing to say
- * about the resource (see judgeAhead).
+ * whose type the handler reads, and the policy list it serves yields, for that one loop, only the
+ * policies with something to say about the resource (see typeIndexed).
  */
 function watchAnalyzedTypes(): void {
     // The request class of the @pulumi/pulumi that @pulumi/policy itself loads.
@@ -196,74 +203,65 @@ function watchAnalyzedTypes(): void {
     );
 }
 
-interface ForType {
-    /** The served list with a stand-in for each resource policy that does not apply to the type. */
-    list: Policies;
-    /** Indexes of the resource policies that apply. */
-    applicable: number[];
-}
-
 /**
- * The served list. Iterated right after an Analyze request's type was read, it yields a stand-in for each
- * resource policy that does not apply, or that judged the request's resource ahead and found nothing to
- * report: the same name, level, schema and metadata, so that a reader that is not that loop sees no
- * difference, and no validation, so that the loop costs it nothing. Iterated otherwise, it yields the
- * policies themselves, each of which checks the type itself anyway.
+ * The served list. Iterated right after an Analyze request's type was read, it yields only the resource
+ * policies that apply to the type and, judged ahead, have something to report about the resource: the
+ * engine's loop would skip a stack policy, and a policy that does not apply or has nothing to report adds
+ * nothing to its response, so the response is the same and the loop costs nothing for them. Iterated
+ * otherwise (the pack's metadata, a stack analysis, a remediation), it yields every policy, each of which
+ * checks the type itself anyway.
  */
 function typeIndexed(policies: AnyPolicy[], served: Policies): Policies {
-    const standIns = served.map((p) => ("validateResource" in p ? { ...p, validateResource: [] } : p));
-    const byType = new Map<string, ForType>();
-    const forType = (type: string): ForType => {
-        let entry = byType.get(type);
-        if (!entry) {
+    // Per type, the indexes of the resource policies that apply.
+    const byType = new Map<string, number[]>();
+    const applicableTo = (type: string): number[] => {
+        let applicable = byType.get(type);
+        if (!applicable) {
             if (byType.size > 10_000) byType.clear();
-            const applicable: number[] = [];
-            const list = served.map((p, i) => {
-                const policy = policies[i];
-                if (policy.kind !== "resource") return p;
-                if (!policy.appliesTo(type)) return standIns[i];
-                applicable.push(i);
-                return p;
-            });
-            byType.set(type, (entry = { list, applicable }));
+            applicable = [];
+            policies.forEach((policy, i) => policy.kind === "resource" && policy.appliesTo(type) && applicable!.push(i));
+            byType.set(type, applicable);
         }
-        return entry;
+        return applicable;
     };
+    const servedAt = (indexes: number[]): Policies => indexes.map((i) => served[i]);
 
     /**
      * Judges the request's resource by every policy that applies, in one synchronous pass that shares
      * what they all derive from it (./memo), before the engine's loop calls any: a policy with nothing
-     * to report is then served as its stand-in, which the loop skips, and the others are called as
-     * usual and render their own judgement (a violation at their own level, unknown values as advisory,
-     * exemptions as not applicable, an error that fails the preview). A policy whose check returns a
-     * promise is called with it; one the engine has never called is left to judge when it is called.
+     * to report is then left out of the loop, and the others are called as usual and render their own
+     * judgement (a violation at their own level, unknown values as advisory, exemptions as not
+     * applicable, an error that fails the preview). A policy whose check returns a promise is called
+     * with it; one the engine has never called is left to judge when it is called.
      */
-    const judgeAhead = (type: string, request: AnalyzedRequest, entry: ForType): Policies => {
+    const judgeAhead = (type: string, request: AnalyzedRequest, applicable: number[]): Policies => {
         let props: unknown;
         try {
             const struct = request.getProperties();
-            if (struct === undefined) return entry.list;
+            if (struct === undefined) return servedAt(applicable);
             props = deserializer().deserializeProperties(struct, false);
         } catch {
             // The engine meets the same error when it calls the policies, and reports it its own way.
-            return entry.list;
+            return servedAt(applicable);
         }
-        if (!isObj(props)) return entry.list;
+        if (!isObj(props)) return servedAt(applicable);
         const resource: Resource = Object.freeze({ type, name: request.getName(), urn: request.getUrn(), props, dependencies: [] });
         const judgements = new Map<AnyPolicy, Judgement | Promise<Judgement>>();
-        let list: Policies | undefined;
+        const called: Policies = [];
         inOnePass(() => {
-            for (const i of entry.applicable) {
+            for (const i of applicable) {
                 const policy = policies[i] as ResourcePolicy;
                 const readConfig = configReaders.get(policy);
-                if (!readConfig) continue;
-                const judgement = judgeResourceNow(policy, resource, settingsFor(policy, readConfig()));
-                if (!(judgement instanceof Promise) && isClean(judgement)) (list ??= [...entry.list])[i] = standIns[i];
-                else judgements.set(policy, judgement);
+                if (readConfig) {
+                    const judgement = judgeResourceNow(policy, resource, settingsFor(policy, readConfig()));
+                    if (!(judgement instanceof Promise) && isClean(judgement)) continue;
+                    judgements.set(policy, judgement);
+                }
+                called.push(served[i]);
             }
         });
-        judgedAhead.set(props, judgements);
-        return list ?? entry.list;
+        if (judgements.size > 0) judgedAhead.set(props, judgements);
+        return called;
     };
 
     const list = [...served];
@@ -272,9 +270,9 @@ function typeIndexed(policies: AnyPolicy[], served: Policies): Policies {
             const type = analyzedType;
             const request = analyzedRequest;
             analyzedType = analyzedRequest = undefined;
-            if (type === undefined) return served.values();
-            const entry = forType(type);
-            return (request && entry.applicable.length > 0 ? judgeAhead(type, request, entry) : entry.list).values();
+            if (type === undefined || request === undefined) return served.values();
+            const applicable = applicableTo(type);
+            return (applicable.length > 0 ? judgeAhead(type, request, applicable) : []).values();
         },
     });
     return list;
