@@ -86,6 +86,20 @@ type ConfigReader = () => Record<string, unknown>;
 // a request can be judged by every policy before the engine calls them (see judgeAhead).
 const configReaders = new WeakMap<AnyPolicy, ConfigReader>();
 
+// How many times the CLI has sent a pack config (see watchConfigureRequests): the settings a policy
+// read stay its settings until the next one.
+let configGeneration = 0;
+const settingsRead = new WeakMap<AnyPolicy, { generation: number; settings: ReturnType<typeof settingsFor> }>();
+
+/** The policy's settings from the config the CLI last sent, read once per config. */
+function currentSettings(policy: AnyPolicy, readConfig: ConfigReader): ReturnType<typeof settingsFor> {
+    const read = settingsRead.get(policy);
+    if (read?.generation === configGeneration) return read.settings;
+    const settings = settingsFor(policy, readConfig());
+    settingsRead.set(policy, { generation: configGeneration, settings });
+    return settings;
+}
+
 // Judgements made ahead for one request, by its deserialised properties, each taken by its policy
 // when the engine calls it.
 const judgedAhead = new WeakMap<object, Map<AnyPolicy, Judgement | Promise<Judgement>>>();
@@ -204,6 +218,31 @@ function watchAnalyzedTypes(): void {
 }
 
 /**
+ * @pulumi/policy 1.21.0 replaces the whole pack config when the CLI sends one (server.js configure reads
+ * the request's policy config map, then swaps the config in the same synchronous turn): each read of
+ * that map starts a new generation of settings.
+ */
+function watchConfigureRequests(): void {
+    const from = { paths: [dirname(require.resolve("@pulumi/policy"))] };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved from @pulumi/policy's folder
+    const { ConfigureAnalyzerRequest } = require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", from)) as {
+        ConfigureAnalyzerRequest: {
+            prototype: { getPolicyconfigMap: ((this: object, ...args: unknown[]) => unknown) & { watched?: true } };
+        };
+    };
+    const proto = ConfigureAnalyzerRequest.prototype;
+    const read = proto.getPolicyconfigMap;
+    if (read.watched) return;
+    proto.getPolicyconfigMap = Object.assign(
+        function (this: object, ...args: unknown[]) {
+            configGeneration++;
+            return read.apply(this, args);
+        },
+        { watched: true as const },
+    );
+}
+
+/**
  * The served list. Iterated right after an Analyze request's type was read, it yields only the resource
  * policies that apply to the type and, judged ahead, have something to report about the resource: the
  * engine's loop would skip a stack policy, and a policy that does not apply or has nothing to report adds
@@ -253,7 +292,7 @@ function typeIndexed(policies: AnyPolicy[], served: Policies): Policies {
                 const policy = policies[i] as ResourcePolicy;
                 const readConfig = configReaders.get(policy);
                 if (readConfig) {
-                    const judgement = judgeResourceNow(policy, resource, settingsFor(policy, readConfig()));
+                    const judgement = judgeResourceNow(policy, resource, currentSettings(policy, readConfig));
                     if (!(judgement instanceof Promise) && isClean(judgement)) continue;
                     judgements.set(policy, judgement);
                 }
@@ -282,5 +321,6 @@ function typeIndexed(policies: AnyPolicy[], served: Policies): Policies {
 export function packPolicies(policies: AnyPolicy[]): Policies {
     shareDeserialisedProperties();
     watchAnalyzedTypes();
+    watchConfigureRequests();
     return typeIndexed(policies, policies.map(toPulumiPolicy));
 }

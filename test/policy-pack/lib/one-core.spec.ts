@@ -234,6 +234,37 @@ describe("one evaluation core: the real pack on both paths", function () {
         );
     });
 
+    it("a pack config sent after requests were judged changes the settings the next requests are judged by", async () => {
+        // The first round serves each policy once; from then on the pack judges requests ahead of the
+        // engine's loop (lib/pulumi.ts), with the settings of the config the CLI sent last.
+        const web: ResourceInput = {
+            type: "kubernetes:apps/v1:Deployment",
+            name: "web",
+            props: {
+                metadata: { name: "web", namespace: "shop" },
+                spec: {
+                    template: {
+                        spec: {
+                            containers: [
+                                {
+                                    name: "app",
+                                    image: "app:1.0.0",
+                                    resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+                                },
+                            ],
+                        },
+                    },
+                },
+            },
+        };
+        const cpuLimit = (story: { violations: string[] }) => story.violations.filter((v) => v.includes("resources.limits.cpu"));
+        const requireCpuLimit = { "k8s:resources:container-limits": { requireCpuLimit: true } };
+        assert.deepEqual(cpuLimit((await bothPaths(pack, allPolicies, [web])).story), []);
+        assert.equal(cpuLimit((await bothPaths(pack, allPolicies, [web], requireCpuLimit)).story).length, 1);
+        assert.deepEqual(cpuLimit((await bothPaths(pack, allPolicies, [web])).story), []);
+        assert.equal(cpuLimit((await bothPaths(pack, allPolicies, [web], requireCpuLimit)).story).length, 1);
+    });
+
     it("a policy's own settings from the pack config reach it on both paths", async () => {
         const resources = [namespace("shop"), ingressDeny("shop")];
         const strict = await bothPaths(pack, policies, resources);
