@@ -2,14 +2,17 @@
 // beside AWSGuard, and over gRPC beside an empty pack.
 // First: AWSGuard takes its own copy of @pulumi/policy before the pack loads one (see ./awsguard).
 import { awsGuard, awsGuardHandler, type AnalyzeHandler } from "./awsguard";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { deepStrictEqual } from "node:assert";
 import { evaluate, type ResourceInput } from "../../policy-pack/lib/evaluate";
 import { packPolicies } from "../../policy-pack/lib/pulumi";
 import { allPolicies } from "../../policy-pack/policies";
-import { analyze, startPack, type AnalyzedResource, type RunningPack, type StartMode } from "../../tools/policy-server/analyzer";
+import { analyze, startPack, urnOf, type AnalyzedResource, type RunningPack, type StartMode } from "../../tools/policy-server/analyzer";
 import { AWS_TYPES, awsResources } from "./aws-resources";
 import { measureEngine, type EngineFigures, type EnginePack } from "./engine";
+import { recordFindings, reported } from "./replay";
 
 const RESOURCES = 10_000;
 const ENGINE_PASSES = 3;
@@ -220,25 +223,55 @@ async function analyzeRates(packs: RunningPack[], resources: AnalyzedResource[])
     return seconds.map((s, i) => ({ rate: ANALYZE_CALLS / s, cpuMs: (cpu[i] / ANALYZE_CALLS) * 1000 }));
 }
 
-async function grpc(packDir: string, emptyDir: string): Promise<void> {
+/**
+ * The replay pack, reporting what the real pack reports for `resources` without judging (checked:
+ * the same answers). Its rate is the floor under any pack that reports those findings.
+ */
+async function startReplay(ours: RunningPack, replayDir: string, resources: AnalyzedResource[]): Promise<RunningPack> {
+    const responses = [];
+    for (const r of resources) responses.push({ urn: urnOf(r), response: await analyze(ours.client, r) });
+    const dir = mkdtempSync(join(tmpdir(), "replay-"));
+    const file = join(dir, "findings.json");
+    writeFileSync(file, JSON.stringify(recordFindings("secure-platform-baseline", responses)));
+    process.env.REPLAY_FINDINGS = file;
+    const replay = await startPack(replayDir);
+    rmSync(dir, { recursive: true });
+    for (const [i, r] of resources.entries()) {
+        deepStrictEqual(
+            reported(await analyze(replay.client, r)),
+            reported(responses[i].response),
+            `the replay pack answers ${r.name} as ours does`,
+        );
+    }
+    return replay;
+}
+
+async function grpc(packDir: string, emptyDir: string, replayDir: string): Promise<void> {
     const packs = [await startPack(packDir), await startPack(emptyDir)];
     try {
         const deployment = generate(1) as AnalyzedResource[];
         const aws = awsResources(ANALYZE_CALLS) as AnalyzedResource[];
-        for (const [what, resources] of [
-            ["one Deployment", deployment],
-            [`the generated AWS resources`, aws],
-        ] as const) {
-            const [ours, empty] = await analyzeRates(packs, [...resources]);
-            const line = (label: string, f: { rate: number; cpuMs: number }) =>
-                `  ${label.padEnd(22)} ${f.rate.toFixed(0).padStart(10)} calls/s  (${(1000 / f.rate).toFixed(2)} ms per call; the pack process's CPU ${f.cpuMs.toFixed(2)} ms per call)`;
-            console.log(
-                `\nAnalyze over gRPC, ${ANALYZE_CALLS} sequential calls each (${what}) after ${WARM_UP_CALLS} to warm up, the packs taking turns every 100:`,
-            );
-            console.log(line("secure-platform pack", ours));
-            console.log(line("empty pack", empty));
-            console.log(`  empty / ours           ${(empty.rate / ours.rate).toFixed(2).padStart(10)}  (target within 1.2)`);
-        }
+        packs.push(await startReplay(packs[0], replayDir, deployment));
+        const line = (label: string, f: { rate: number; cpuMs: number }) =>
+            `  ${label.padEnd(22)} ${f.rate.toFixed(0).padStart(10)} calls/s  (${(1000 / f.rate).toFixed(2)} ms per call; the pack process's CPU ${f.cpuMs.toFixed(2)} ms per call)`;
+        const heading = (what: string, n: number) =>
+            `\nAnalyze over gRPC, ${ANALYZE_CALLS} sequential calls each (${what}) after ${WARM_UP_CALLS} to warm up, the ${n} packs taking turns every 100:`;
+
+        const [ours, empty, replay] = await analyzeRates(packs, [...deployment]);
+        console.log(heading("one Deployment", 3));
+        console.log(line("secure-platform pack", ours));
+        console.log(line("empty pack", empty));
+        console.log(line("replay of its findings", replay));
+        console.log(`  empty / ours           ${(empty.rate / ours.rate).toFixed(2).padStart(10)}  (target within 1.2)`);
+        console.log(
+            `  empty / replay         ${(empty.rate / replay.rate).toFixed(2).padStart(10)}  (the floor: the server's own cost of the ${deployment.length === 1 ? "Deployment's" : ""} findings, nothing judged)`,
+        );
+
+        const [oursAws, emptyAws] = await analyzeRates(packs.slice(0, 2), [...aws]);
+        console.log(heading("the generated AWS resources", 2));
+        console.log(line("secure-platform pack", oursAws));
+        console.log(line("empty pack", emptyAws));
+        console.log(`  empty / ours           ${(emptyAws.rate / oursAws.rate).toFixed(2).padStart(10)}  (target within 1.2)`);
     } finally {
         for (const p of packs) await p.stop();
     }
@@ -259,7 +292,7 @@ async function main(): Promise<void> {
     await enginePath();
     const packDir = join(__dirname, "..", "..", "policy-pack");
     const emptyDir = join(__dirname, "empty-pack");
-    await grpc(packDir, emptyDir);
+    await grpc(packDir, emptyDir, join(__dirname, "replay-pack"));
     const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms  [${xs.map((x) => x.toFixed(0)).join(", ")}]`;
     for (const [mode, how] of [
         ["cli", "as the Pulumi CLI starts it (run-policy-pack, ts-node)"],

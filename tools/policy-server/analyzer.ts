@@ -94,7 +94,8 @@ export interface AnalyzedResource {
     dependencies?: string[];
 }
 
-const urnOf = (r: AnalyzedResource) => r.urn ?? `urn:pulumi:test::test::${r.type}::${r.name}`;
+/** The URN a request carries: the resource's own, or one made up from its type and name. */
+export const urnOf = (r: AnalyzedResource) => r.urn ?? `urn:pulumi:test::test::${r.type}::${r.name}`;
 const struct = (props: Record<string, unknown>) => Struct.fromJavaScript(props as Parameters<typeof Struct.fromJavaScript>[0]);
 
 /** The request the CLI sends for one resource (it always sends resource options; the pack refuses requests without them). */
