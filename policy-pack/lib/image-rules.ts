@@ -124,14 +124,33 @@ export function normaliseImage(image: string): string {
     return rest.includes("/") ? DEFAULT_REGISTRY + rest : DEFAULT_REGISTRY_LIBRARY + rest;
 }
 
+// Each allowed entry's patterns, compiled once: a pack config names a handful of entries, and every
+// container of every workload is tested against them.
+const compiledPatterns = new Map<string, { explicit: RegExp; implicit?: RegExp }>();
+function compiledRegistryPatterns(prefix: string): { explicit: RegExp; implicit?: RegExp } {
+    let compiled = compiledPatterns.get(prefix);
+    if (!compiled) {
+        if (compiledPatterns.size > 1000) compiledPatterns.clear();
+        const { explicit, implicit } = registryPatterns(prefix);
+        compiled = { explicit: new RegExp(explicit), ...(implicit !== undefined ? { implicit: new RegExp(implicit) } : {}) };
+        compiledPatterns.set(prefix, compiled);
+    }
+    return compiled;
+}
+
 /** Whether an allowed entry admits the image: the test the CEL policies compile from the same patterns. */
 export function fromAllowedRegistry(image: string, allowedRegistries: readonly string[]): boolean {
     const explicit = EXPLICIT_REGISTRY.test(image);
     return allowedRegistries.some((prefix) => {
-        const patterns = registryPatterns(prefix);
+        const patterns = compiledRegistryPatterns(prefix);
         const pattern = explicit ? patterns.explicit : patterns.implicit;
-        return pattern !== undefined && new RegExp(pattern).test(image);
+        return pattern !== undefined && pattern.test(image);
     });
+}
+
+/** Whether the image is pinned by digest (image@sha256:<64 hex>), the "digest" rule of imageVerdict. */
+export function pinnedByDigest(image: string): boolean {
+    return DIGEST.test(image);
 }
 
 /** go-containerregistry's default registry, the spelling policy-controller writes into resolved images. */
@@ -178,7 +197,7 @@ export function imageVerdict(image: string, options: ImageRuleOptions): ImageVer
             message: `${image} uses a floating tag; pin a version tag or a digest, never :latest or no tag`,
         });
     }
-    if (options.requireDigest && !DIGEST.test(image)) {
+    if (options.requireDigest && !pinnedByDigest(image)) {
         violations.push({ rule: "digest", message: `${image} is not pinned by digest; use <image>@sha256:<64 hex>` });
     }
     return { image, allowed: violations.length === 0, violations };

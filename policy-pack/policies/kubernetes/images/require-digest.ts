@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CHANGE_INTEGRITY } from "../../../lib/controls";
 import { podPolicy } from "../../../lib/define";
-import { imageVerdict, injectorFillsImage } from "../../../lib/image-rules";
+import { injectorFillsImage, pinnedByDigest } from "../../../lib/image-rules";
 import { namespaceOf } from "../../../lib/kubernetes";
 import { containersOf, quoteList } from "../../../lib/pod-spec";
 import { str } from "../../../lib/values";
@@ -27,11 +27,7 @@ export const requireDigest = podPolicy({
         const bad = containersOf(pod.spec)
             .filter((c) => !injectorFillsImage(pod.metadata, c.container, c.list))
             .map((c) => str(c.container.image))
-            .filter(
-                (image): image is string =>
-                    image !== undefined &&
-                    imageVerdict(image, { allowedRegistries: [], requireDigest: true }).violations.some((v) => v.rule === "digest"),
-            );
+            .filter((image): image is string => image !== undefined && !pinnedByDigest(image));
         return bad.length ? [`images ${quoteList([...new Set(bad)])} are not pinned by digest`] : [];
     },
 });

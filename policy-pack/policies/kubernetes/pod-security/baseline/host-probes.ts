@@ -1,12 +1,15 @@
 import { pssControls } from "../../../../lib/controls";
 import { containersOf, quoteList } from "../../../../lib/pod-spec";
-import { obj } from "../../../../lib/values";
+import { isObj } from "../../../../lib/values";
 import { podSecurityControl } from "../define";
 
 // A probe or lifecycle handler with a host makes the kubelet connect to another machine.
-function hosts(handler: unknown): string[] {
-    const h = obj(handler);
-    return [obj(h.httpGet).host, obj(h.tcpSocket).host].filter((v) => v !== undefined && v !== null && v !== "").map(String);
+function addHosts(handler: unknown, found: string[]): void {
+    if (!isObj(handler)) return;
+    for (const action of [handler.httpGet, handler.tcpSocket]) {
+        const host = isObj(action) ? action.host : undefined;
+        if (host !== undefined && host !== null && host !== "") found.push(String(host));
+    }
 }
 
 /** check_hostProbesAndhostLifecycle.go: one version, MinimumVersion 1.34; older policy versions have no such check. */
@@ -21,14 +24,14 @@ export const hostProbes = podSecurityControl({
         const bad: string[] = [];
         const found = new Set<string>();
         for (const c of containersOf(pod.spec)) {
-            const lifecycle = obj(c.container.lifecycle);
-            const all = [
-                c.container.livenessProbe,
-                c.container.readinessProbe,
-                c.container.startupProbe,
-                lifecycle.postStart,
-                lifecycle.preStop,
-            ].flatMap(hosts);
+            const all: string[] = [];
+            addHosts(c.container.livenessProbe, all);
+            addHosts(c.container.readinessProbe, all);
+            addHosts(c.container.startupProbe, all);
+            if (isObj(c.container.lifecycle)) {
+                addHosts(c.container.lifecycle.postStart, all);
+                addHosts(c.container.lifecycle.preStop, all);
+            }
             if (all.length) {
                 bad.push(c.name);
                 all.forEach((h) => found.add(h));
