@@ -45,10 +45,18 @@ export function num(value: unknown): number | undefined {
     return undefined;
 }
 
+// The keys of each dotted path, split once: policies read the same few paths on every resource.
+const pathKeys = new Map<string, readonly string[]>();
+
 /** Reads a dotted path through nested objects. */
 export function at(value: unknown, path: string): unknown {
+    let keys = pathKeys.get(path);
+    if (!keys) {
+        if (pathKeys.size > 10_000) pathKeys.clear();
+        pathKeys.set(path, (keys = path.split(".")));
+    }
     let current: unknown = value;
-    for (const key of path.split(".")) {
+    for (const key of keys) {
         if (!isObj(current)) return undefined;
         current = current[key];
     }

@@ -4,6 +4,9 @@ import { podPolicy } from "../../../lib/define";
 import { containersOf, quoteList } from "../../../lib/pod-spec";
 import { at } from "../../../lib/values";
 
+const REQUIRED = ["requests.cpu", "requests.memory", "limits.memory"];
+const WITH_CPU_LIMIT = [...REQUIRED, "limits.cpu"];
+
 /** Requests let the scheduler place pods honestly; a memory limit stops one pod starving a node. */
 export const containerLimits = podPolicy({
     name: "k8s:resources:container-limits",
@@ -16,9 +19,9 @@ export const containerLimits = podPolicy({
     check(pod, config) {
         const messages: string[] = [];
         const missing = new Map<string, string[]>();
+        const required = config.requireCpuLimit ? WITH_CPU_LIMIT : REQUIRED;
         for (const c of containersOf(pod.spec)) {
             if (c.list === "ephemeralContainers") continue; // ephemeral containers cannot set resources
-            const required = ["requests.cpu", "requests.memory", "limits.memory", ...(config.requireCpuLimit ? ["limits.cpu"] : [])];
             const absent = required.filter((p) => {
                 const v = at(c.container.resources, p);
                 return v === undefined || v === null || v === "";
