@@ -183,6 +183,11 @@ describe("one evaluation core: the real pack on both paths", function () {
         props: { metadata: { name: "default-deny", namespace: ns }, spec: { podSelector: {}, policyTypes: ["Ingress"] } },
     });
     const policies = allPolicies.filter((p) => p.name === "k8s:network-policy:namespace-default-deny");
+    const deployment = (name: string, containers: Record<string, unknown>[]): ResourceInput => ({
+        type: "kubernetes:apps/v1:Deployment",
+        name,
+        props: { metadata: { name, namespace: "shop" }, spec: { template: { spec: { containers } } } },
+    });
 
     it("a stack policy's exemption shows its reason on both paths, and the other namespace is still judged", async () => {
         const config = {
@@ -206,16 +211,7 @@ describe("one evaluation core: the real pack on both paths", function () {
         const platform: ResourceInput[] = prod.resources
             .filter((r) => r.custom)
             .map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs }));
-        const privileged: ResourceInput = {
-            type: "kubernetes:apps/v1:Deployment",
-            name: "privileged",
-            props: {
-                metadata: { name: "privileged", namespace: "shop" },
-                spec: {
-                    template: { spec: { containers: [{ name: "app", image: unknownStringValue, securityContext: { privileged: true } }] } },
-                },
-            },
-        };
+        const privileged = deployment("privileged", [{ name: "app", image: unknownStringValue, securityContext: { privileged: true } }]);
         const resources = [...platform, ...awsResources(150), privileged];
         const config = readStackPolicyConfig("prod") as Record<string, unknown>;
         const once = await bothPaths(pack, allPolicies, resources, config);
@@ -237,26 +233,9 @@ describe("one evaluation core: the real pack on both paths", function () {
     it("a pack config sent after requests were judged changes the settings the next requests are judged by", async () => {
         // The first round serves each policy once; from then on the pack judges requests ahead of the
         // engine's loop (lib/pulumi.ts), with the settings of the config the CLI sent last.
-        const web: ResourceInput = {
-            type: "kubernetes:apps/v1:Deployment",
-            name: "web",
-            props: {
-                metadata: { name: "web", namespace: "shop" },
-                spec: {
-                    template: {
-                        spec: {
-                            containers: [
-                                {
-                                    name: "app",
-                                    image: "app:1.0.0",
-                                    resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-                                },
-                            ],
-                        },
-                    },
-                },
-            },
-        };
+        const web = deployment("web", [
+            { name: "app", image: "app:1.0.0", resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
+        ]);
         const cpuLimit = (story: { violations: string[] }) => story.violations.filter((v) => v.includes("resources.limits.cpu"));
         const requireCpuLimit = { "k8s:resources:container-limits": { requireCpuLimit: true } };
         assert.deepEqual(cpuLimit((await bothPaths(pack, allPolicies, [web])).story), []);
