@@ -16,7 +16,8 @@ import { recordFindings, reported } from "./replay";
 
 const RESOURCES = 10_000;
 const ENGINE_PASSES = 3;
-const ANALYZE_CALLS = 2_000;
+const ANALYZE_CALLS = 3_000;
+const TURN_CALLS = 100;
 // Calls each pack answers before the measured ones, whatever the number of distinct resources, so that
 // both are measured at their steady rate: JIT compilation of the pack's code is not counted.
 const WARM_UP_CALLS = 500;
@@ -202,25 +203,46 @@ function cpuSecondsOf(pid: number): number {
     return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+interface Rate {
+    rate: number;
+    cpuMs: number;
+    /** Seconds of each turn, in turn order: the packs' turns of one round ran side by side. */
+    turns: number[];
+}
+
 /**
- * Sequential Analyze calls after WARM_UP_CALLS each, the packs taking turns every 100 calls: calls per
- * second, and the pack process's CPU per call.
+ * Sequential Analyze calls after WARM_UP_CALLS each, the packs taking turns every TURN_CALLS calls:
+ * calls per second, the pack process's CPU per call, and each turn's time.
  */
-async function analyzeRates(packs: RunningPack[], resources: AnalyzedResource[]): Promise<{ rate: number; cpuMs: number }[]> {
+async function analyzeRates(packs: RunningPack[], resources: AnalyzedResource[]): Promise<Rate[]> {
     const seconds = packs.map(() => 0);
     const cpu = packs.map(() => 0);
+    const turns: number[][] = packs.map(() => []);
     for (const pack of packs) for (let c = 0; c < WARM_UP_CALLS; c++) await analyze(pack.client, resources[c % resources.length]);
-    for (let start = 0, turn = 0; start < ANALYZE_CALLS; start += 100, turn++) {
+    for (let start = 0, turn = 0; start < ANALYZE_CALLS; start += TURN_CALLS, turn++) {
         for (let k = 0; k < packs.length; k++) {
             const i = (k + turn) % packs.length;
             const t = process.hrtime.bigint();
             const used = cpuSecondsOf(packs[i].pid);
-            for (let c = start; c < start + 100; c++) await analyze(packs[i].client, resources[c % resources.length]);
-            seconds[i] += Number(process.hrtime.bigint() - t) / 1e9;
+            for (let c = start; c < start + TURN_CALLS; c++) await analyze(packs[i].client, resources[c % resources.length]);
+            const took = Number(process.hrtime.bigint() - t) / 1e9;
+            seconds[i] += took;
+            turns[i].push(took);
             cpu[i] += cpuSecondsOf(packs[i].pid) - used;
         }
     }
-    return seconds.map((s, i) => ({ rate: ANALYZE_CALLS / s, cpuMs: (cpu[i] / ANALYZE_CALLS) * 1000 }));
+    return seconds.map((s, i) => ({ rate: ANALYZE_CALLS / s, cpuMs: (cpu[i] / ANALYZE_CALLS) * 1000, turns: turns[i] }));
+}
+
+/**
+ * How many times slower `slow` was than `fast`: the median over rounds of the two packs' turn times
+ * in one round, which ran side by side, with the quartiles. On a shared machine a burst of other work
+ * slows the turns it falls on; the median of paired turns is not moved by it, the ratio of totals is.
+ */
+function pairedRatio(slow: Rate, fast: Rate): string {
+    const ratios = slow.turns.map((t, i) => t / fast.turns[i]).sort((a, b) => a - b);
+    const q = (f: number) => ratios[Math.min(ratios.length - 1, Math.floor(f * ratios.length))].toFixed(2);
+    return `${q(0.5).padStart(10)}  [quartiles ${q(0.25)}, ${q(0.75)}; ratio of the totals ${(slow.turns.reduce((a, b) => a + b) / fast.turns.reduce((a, b) => a + b)).toFixed(2)}]`;
 }
 
 /**
@@ -255,7 +277,7 @@ async function grpc(packDir: string, emptyDir: string, replayDir: string): Promi
         const line = (label: string, f: { rate: number; cpuMs: number }) =>
             `  ${label.padEnd(22)} ${f.rate.toFixed(0).padStart(10)} calls/s  (${(1000 / f.rate).toFixed(2)} ms per call; the pack process's CPU ${f.cpuMs.toFixed(2)} ms per call)`;
         const heading = (what: string, n: number) =>
-            `\nAnalyze over gRPC, ${ANALYZE_CALLS} sequential calls each (${what}) after ${WARM_UP_CALLS} to warm up, the ${n} packs taking turns every 100:`;
+            `\nAnalyze over gRPC, ${ANALYZE_CALLS} sequential calls each (${what}) after ${WARM_UP_CALLS} to warm up, the ${n} packs taking turns every ${TURN_CALLS}:`;
 
         const [ours, empty, replay] = await analyzeRates(packs, [...deployment]);
         console.log(heading("one Deployment", 3));
@@ -263,19 +285,17 @@ async function grpc(packDir: string, emptyDir: string, replayDir: string): Promi
         console.log(line("empty pack", empty));
         console.log(line("replay of its findings", replay));
         const findings = (await analyze(packs[0].client, deployment[0])).getDiagnosticsList().length;
+        console.log(`  ours / empty           ${pairedRatio(ours, empty)}  (one resource with ${findings} findings)`);
         console.log(
-            `  empty / ours           ${(empty.rate / ours.rate).toFixed(2).padStart(10)}  (one resource with ${findings} findings)`,
+            `  replay / empty         ${pairedRatio(replay, empty)}  (the floor: what serving those findings costs @pulumi/policy's server, nothing judged)`,
         );
-        console.log(
-            `  empty / replay         ${(empty.rate / replay.rate).toFixed(2).padStart(10)}  (the floor: what serving those findings costs @pulumi/policy's server, nothing judged)`,
-        );
-        console.log(`  replay / ours          ${(replay.rate / ours.rate).toFixed(2).padStart(10)}  (what the pack's own judging adds)`);
+        console.log(`  ours / replay          ${pairedRatio(ours, replay)}  (what the pack's own judging adds)`);
 
         const [oursAws, emptyAws] = await analyzeRates(packs.slice(0, 2), [...aws]);
         console.log(heading("the generated AWS resources", 2));
         console.log(line("secure-platform pack", oursAws));
         console.log(line("empty pack", emptyAws));
-        console.log(`  empty / ours           ${(emptyAws.rate / oursAws.rate).toFixed(2).padStart(10)}  (target within 1.2)`);
+        console.log(`  ours / empty           ${pairedRatio(oursAws, emptyAws)}  (target within 1.2)`);
     } finally {
         for (const p of packs) await p.stop();
     }
