@@ -114,6 +114,33 @@ describe("lib/pulumi: the pack as @pulumi/policy serves it", () => {
         assert.ok(diagnostics >= resources.length / 4, `the resources carry violations to compare (${diagnostics})`);
     });
 
+    it("requests whose handlers run interleaved are each answered as when handled one by one", async () => {
+        // Several Analyze calls can be in flight; each handler's loop resumes between the policies it
+        // calls, so the loops of requests started together interleave, and no judgement may leak.
+        const analyze = server.makeAnalyzeRpcFun("p", "1.0.0", "mandatory", packPolicies(allPolicies));
+        const privileged = restrictedPod();
+        privileged.containers[0].securityContext.privileged = true;
+        const resources = [
+            ...awsResources(40).map((r) => ({ ...r, props: r.props as Record<string, unknown> })),
+            // Workloads of one type with the same findings: a judgement that leaked would name the wrong one.
+            ...[restrictedPod(), privileged, privileged, privileged, privileged].map((spec, i) => ({
+                type: "kubernetes:apps/v1:Deployment",
+                name: `web-${i}`,
+                props: {
+                    ...POD_KINDS.find((k) => k.kind === "Deployment")!.wrap(spec, {}),
+                    metadata: { name: `web-${i}`, namespace: "shop" },
+                },
+            })),
+        ];
+        const answer = (r: AnalyzeResponse) => JSON.stringify(r.toObject());
+        const oneByOne: string[] = [];
+        for (const r of resources) oneByOne.push(answer(await run(analyze, r)));
+        // Every handler is started before any of them resumes.
+        const together = await Promise.all(resources.map((r) => run(analyze, r)));
+        assert.deepEqual(together.map(answer), oneByOne);
+        assert.ok(oneByOne.filter((a) => a.includes('"policyname"')).length > 10, "the answers carry findings to compare");
+    });
+
     it("yields only what has something to say to the Analyze loop that reads a request's type, and every policy to any other reader", () => {
         const served = packPolicies(allPolicies);
         const info = () => Buffer.from(makeAnalyzerInfo("p", "1.0.0", "mandatory", { policies: served }).serializeBinary()).toString("hex");
