@@ -2,7 +2,7 @@
 // gives policies, on the wire's own Structs, or leaves the request to it.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { Struct, Value } from "google-protobuf/google/protobuf/struct_pb";
 import { decodeProperties } from "../../../policy-pack/lib/decode";
 
 type Deserialize = (struct: object, proxySecrets: boolean) => Record<string, unknown>;
@@ -129,6 +129,23 @@ describe("lib/decode: a request's properties in one walk", () => {
             { secretWithoutValue: { [SIG_KEY]: SECRET_SIG } },
         ]) {
             assert.equal(decodeProperties(onTheWire(props)), undefined, JSON.stringify(props));
+        }
+    });
+
+    it("leaves a Struct with a Value of no kind anywhere, even among a secret's other fields, to the engine's decoder", () => {
+        // The CLI never sends one, and Struct.fromJavaScript cannot build one; the engine's decoder throws on it.
+        const props = (inner: (secret: Struct) => void) => {
+            const built = Struct.fromJavaScript({ password: { [SIG_KEY]: SECRET_SIG, value: "hunter2" }, spec: { a: [1] } });
+            inner(built);
+            return Struct.deserializeBinary(built.serializeBinary());
+        };
+        const secretField = props((b) => b.getFieldsMap().get("password")!.getStructValue()!.getFieldsMap().set("extra", new Value()));
+        const listItem = props((b) =>
+            b.getFieldsMap().get("spec")!.getStructValue()!.getFieldsMap().get("a")!.getListValue()!.addValues(new Value()),
+        );
+        for (const struct of [secretField, listItem]) {
+            assert.equal(decodeProperties(struct), undefined);
+            assert.match(String((engine(struct) as { error: string }).error), /Unexpected struct type/);
         }
     });
 
