@@ -101,8 +101,8 @@ function currentSettings(policy: AnyPolicy, readConfig: ConfigReader): ReturnTyp
 }
 
 // Judgements made ahead for one request, by its deserialised properties, each taken by its policy
-// when the engine calls it.
-const judgedAhead = new WeakMap<object, Map<AnyPolicy, Judgement | Promise<Judgement>>>();
+// when the engine calls it, under the pack config they were made with.
+const judgedAhead = new WeakMap<object, { generation: number; judgements: Map<AnyPolicy, Judgement | Promise<Judgement>> }>();
 
 export function toPulumiPolicy(policy: AnyPolicy): ResourceValidationPolicy | StackValidationPolicy {
     if (policy.kind === "resource") {
@@ -113,8 +113,9 @@ export function toPulumiPolicy(policy: AnyPolicy): ResourceValidationPolicy | St
                 if (!configReaders.has(policy)) configReaders.set(policy, args.getConfig as ConfigReader);
                 if (!policy.appliesTo(args.type)) return;
                 const ahead = judgedAhead.get(plainProps(args.props));
-                let judgement = ahead?.get(policy);
-                if (judgement !== undefined) ahead!.delete(policy);
+                // A config the CLI sent since (while an earlier policy's check awaited) voids the judgement.
+                let judgement = ahead?.generation === configGeneration ? ahead.judgements.get(policy) : undefined;
+                if (judgement !== undefined) ahead!.judgements.delete(policy);
                 else judgement = judgeResourceNow(policy, resourceOf(args), settingsFor(policy, args.getConfig<Record<string, unknown>>()));
                 if (judgement instanceof Promise) return judgement.then((j) => render(j, args.urn, args, reportViolation));
                 return render(judgement, args.urn, args, reportViolation);
@@ -162,9 +163,6 @@ export function shareDeserialisedProperties(): void {
     if (typeof original !== "function" || original.shared) return;
     const copies = new WeakMap<object, Record<string, unknown>>();
     const shared: SharedDeserialize = (struct, proxySecrets) => {
-        // Only the Remediate handler proxies secrets, between reading the request's type and its own loop
-        // over the policies: that loop must see every policy (see watchAnalyzedTypes).
-        if (proxySecrets) analyzedType = analyzedRequest = undefined;
         if (proxySecrets || typeof struct !== "object" || struct === null) return original(struct, proxySecrets);
         let props = copies.get(struct);
         if (!props) copies.set(struct, (props = decodeProperties(struct) ?? original(struct, false)));
@@ -175,12 +173,14 @@ export function shareDeserialisedProperties(): void {
     deserialize.deserializeProperties = shared;
 }
 
-/** What the pack reads of an Analyze request: what the engine hands a policy as args.type, name, urn and props. */
+/** What the pack reads of an Analyze request: what the engine reads of it for every policy it calls. */
 interface AnalyzedRequest {
     getType(): string;
     getName(): string;
     getUrn(): string;
     getProperties(): object | undefined;
+    getOptions(): object | undefined;
+    getProvider(): { getProperties(): object | undefined } | undefined;
 }
 
 // The Analyze request whose policy loop starts next, and its type, for this synchronous turn only.
@@ -192,18 +192,29 @@ let analyzedType: string | undefined;
  * the pack, calling each (server.js makeAnalyzeRpcFun); it skips early only a policy typed with one type
  * token, and even that costs a not-applicable entry in the response. So the pack notes the request
  * whose type the handler reads, and the policy list it serves yields, for that one loop, only the
- * policies with something to say about the resource (see typeIndexed).
+ * policies with something to say about the resource (see typeIndexed). The Remediate handler reads the
+ * type too, but then the request's options before its own loop: reading them forgets the request.
  */
 function watchAnalyzedTypes(): void {
     // The request class of the @pulumi/pulumi that @pulumi/policy itself loads.
     const from = { paths: [dirname(require.resolve("@pulumi/policy"))] };
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved from @pulumi/policy's folder
     const { AnalyzeRequest } = require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", from)) as {
-        AnalyzeRequest: { prototype: { getType: ((this: AnalyzedRequest) => string) & { watched?: true } } };
+        AnalyzeRequest: {
+            prototype: {
+                getType: ((this: AnalyzedRequest) => string) & { watched?: true };
+                getOptions: (this: AnalyzedRequest) => object | undefined;
+            };
+        };
     };
     const proto = AnalyzeRequest.prototype;
     const getType = proto.getType;
     if (getType.watched) return;
+    const getOptions = proto.getOptions;
+    proto.getOptions = function (this: AnalyzedRequest) {
+        if (this === analyzedRequest) analyzedType = analyzedRequest = undefined;
+        return getOptions.call(this);
+    };
     proto.getType = Object.assign(
         function (this: AnalyzedRequest) {
             const type = getType.call(this);
@@ -266,41 +277,54 @@ function typeIndexed(policies: AnyPolicy[], served: Policies): Policies {
     const servedAt = (indexes: number[]): Policies => indexes.map((i) => served[i]);
 
     /**
+     * The request's properties as every policy reads them, or undefined when the engine fails the
+     * request on every policy it calls: for each, it reads the request's options, and decodes the
+     * provider's properties and the request's own (server.js getResourceOptions, getProviderResource).
+     * Then the loop is given every policy, and the engine fails it its own way, naming the policy it
+     * fails on.
+     */
+    const propsOf = (request: AnalyzedRequest): Record<string, unknown> | undefined => {
+        try {
+            if (!request.getOptions()) return undefined;
+            const provider = request.getProvider();
+            if (provider) deserializer().deserializeProperties(provider.getProperties()!, false);
+            const props = deserializer().deserializeProperties(request.getProperties()!, false);
+            return isObj(props) ? props : undefined;
+        } catch {
+            return undefined;
+        }
+    };
+
+    /**
      * Judges the request's resource by every policy that applies, in one synchronous pass that shares
      * what they all derive from it (./memo), before the engine's loop calls any: a policy with nothing
      * to report is then left out of the loop, and the others are called as usual and render their own
      * judgement (a violation at their own level, unknown values as advisory, exemptions as not
-     * applicable, an error that fails the preview). A policy whose check returns a promise is called
-     * with it; one the engine has never called is left to judge when it is called.
+     * applicable, an error that fails the preview). One the engine has never called is left to judge
+     * when it is called. A check that returns a promise lets other requests in, a new pack config
+     * among them, before the loop ends: then every policy that applies is called, and one whose
+     * judgement predates that config judges again.
      */
-    const judgeAhead = (type: string, request: AnalyzedRequest, applicable: number[]): Policies => {
-        let props: unknown;
-        try {
-            const struct = request.getProperties();
-            if (struct === undefined) return servedAt(applicable);
-            props = deserializer().deserializeProperties(struct, false);
-        } catch {
-            // The engine meets the same error when it calls the policies, and reports it its own way.
-            return servedAt(applicable);
-        }
-        if (!isObj(props)) return servedAt(applicable);
+    const judgeAhead = (type: string, request: AnalyzedRequest, props: Record<string, unknown>, applicable: number[]): Policies => {
         const resource: Resource = Object.freeze({ type, name: request.getName(), urn: request.getUrn(), props, dependencies: [] });
         const judgements = new Map<AnyPolicy, Judgement | Promise<Judgement>>();
-        const called: Policies = [];
+        const called: number[] = [];
+        let awaits = false;
         inOnePass(() => {
             for (const i of applicable) {
                 const policy = policies[i] as ResourcePolicy;
                 const readConfig = configReaders.get(policy);
                 if (readConfig) {
                     const judgement = judgeResourceNow(policy, resource, currentSettings(policy, readConfig));
-                    if (!(judgement instanceof Promise) && isClean(judgement)) continue;
+                    if (judgement instanceof Promise) awaits = true;
+                    else if (isClean(judgement)) continue;
                     judgements.set(policy, judgement);
                 }
-                called.push(served[i]);
+                called.push(i);
             }
         });
-        if (judgements.size > 0) judgedAhead.set(props, judgements);
-        return called;
+        if (judgements.size > 0) judgedAhead.set(props, { generation: configGeneration, judgements });
+        return servedAt(awaits ? applicable : called);
     };
 
     const list = [...served];
@@ -310,8 +334,10 @@ function typeIndexed(policies: AnyPolicy[], served: Policies): Policies {
             const request = analyzedRequest;
             analyzedType = analyzedRequest = undefined;
             if (type === undefined || request === undefined) return served.values();
+            const props = propsOf(request);
+            if (props === undefined) return served.values();
             const applicable = applicableTo(type);
-            return (applicable.length > 0 ? judgeAhead(type, request, applicable) : []).values();
+            return (applicable.length > 0 ? judgeAhead(type, request, props, applicable) : []).values();
         },
     });
     return list;

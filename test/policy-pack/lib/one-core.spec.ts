@@ -162,6 +162,38 @@ describe("one evaluation core: the offline evaluator and the served pack agree",
     });
 });
 
+describe("one evaluation core: a pack config sent while a check awaits", function () {
+    this.timeout(120_000);
+    let pack: RunningPack;
+    before(async () => {
+        pack = await startPack(join(__dirname, "..", "fixtures", "slow-pack"), "tsx");
+    });
+    after(async () => {
+        await pack?.stop();
+    });
+
+    it("reaches the policies the engine calls after it, as it does when each policy judges when called", async () => {
+        const thing = { type: "test:index:Thing", name: "web", props: { metadata: { name: "web" } } };
+        const levels = { "test:slow": { enforcementLevel: "mandatory" }, "test:fast": { enforcementLevel: "mandatory" } };
+        await configure(pack.client, levels);
+        await analyze(pack.client, thing); // both policies served once: requests are judged ahead from now on
+        const pending = analyze(pack.client, thing);
+        // Sent while test:slow's check awaits (500 ms), before the engine calls test:fast.
+        await new Promise((done) => setTimeout(done, 100));
+        const reason = "exempted while the slow check ran (TEST-1)";
+        await configure(pack.client, { ...levels, "test:fast": { enforcementLevel: "mandatory", exemptions: [{ name: "web", reason }] } });
+        const response = await pending;
+        assert.deepEqual(
+            response.getDiagnosticsList().map((d) => d.getPolicyname()),
+            ["test:slow"],
+        );
+        assert.deepEqual(
+            response.getNotApplicableList().map((n) => [n.getPolicyName(), n.getReason()]),
+            [["test:fast", `exempt: web: ${reason}`]],
+        );
+    });
+});
+
 describe("one evaluation core: the real pack on both paths", function () {
     this.timeout(120_000);
     let pack: RunningPack;

@@ -1,6 +1,7 @@
 // The adapter to @pulumi/policy, driven through @pulumi/policy's own Analyze handler in process.
 import { strict as assert } from "node:assert";
-import type { AnalyzeResponse } from "@pulumi/pulumi/proto/analyzer_pb";
+import { AnalyzerProviderResource, type AnalyzeResponse } from "@pulumi/pulumi/proto/analyzer_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { pulumiConfigSchema } from "../../../policy-pack/lib/config";
 import { resourcePolicy } from "../../../policy-pack/lib/define";
 import { packPolicies, toPulumiPolicy } from "../../../policy-pack/lib/pulumi";
@@ -10,13 +11,14 @@ import { allPolicies } from "../../../policy-pack/policies";
 import { analyzeRequest } from "../../../tools/policy-server/analyzer";
 import { POD_KINDS, restrictedPod } from "../helpers";
 
-type Deserialize = (struct: object, proxySecrets: boolean) => Record<string, unknown>;
-const deserialize = require("@pulumi/policy/deserialize") as { deserializeProperties: Deserialize };
 // @pulumi/policy's own Analyze handler (an internal export, untyped).
 const { makeAnalyzerInfo } = require("@pulumi/policy/protoutil") as { makeAnalyzerInfo(...args: any[]): { serializeBinary(): Uint8Array } };
 const server = require("@pulumi/policy/server") as {
     makeAnalyzeRpcFun(...args: any[]): (call: object, done: (e: unknown, r?: AnalyzeResponse) => void) => void;
+    makeRemediateRpcFun(...args: any[]): (call: object, done: (e: unknown, r?: unknown) => void) => Promise<void>;
 };
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
 
 describe("lib/pulumi: the pack as @pulumi/policy serves it", () => {
     it("publishes every policy once, with its name, enforcement level, severity and config schema", () => {
@@ -114,6 +116,58 @@ describe("lib/pulumi: the pack as @pulumi/policy serves it", () => {
         assert.ok(diagnostics >= resources.length / 4, `the resources carry violations to compare (${diagnostics})`);
     });
 
+    it("a request the engine fails on every policy it calls fails as it does with the policies served one by one", async () => {
+        const indexed = server.makeAnalyzeRpcFun("p", "1.0.0", "mandatory", packPolicies(allPolicies));
+        const plain = server.makeAnalyzeRpcFun("p", "1.0.0", "mandatory", allPolicies.map(toPulumiPolicy));
+        const outcome = (analyze: Handler, request: ReturnType<typeof analyzeRequest>) =>
+            new Promise<string>((ok) =>
+                analyze({ request }, (e, r) =>
+                    // The engine's message: the policy it failed on and the cause (a stack trace follows).
+                    ok(e ? `error: ${(e as Error).message.split("\n").slice(0, 2).join("\n")}` : JSON.stringify(r!.toObject())),
+                ),
+            );
+        const deployment = { type: "kubernetes:apps/v1:Deployment", name: "web", props: { metadata: { name: "web", namespace: "shop" } } };
+        const plumbing = { type: "aws:ec2/vpc:Vpc", name: "net", props: {} };
+        await run(indexed, deployment); // the policies have been served: requests are judged ahead
+        const withoutOptions = (r: Parameters<typeof analyzeRequest>[0]) => {
+            const request = analyzeRequest(r);
+            request.setOptions(undefined);
+            return request;
+        };
+        const withProvider = (r: Parameters<typeof analyzeRequest>[0], providerProps: Record<string, unknown>) => {
+            const request = analyzeRequest(r);
+            const provider = new AnalyzerProviderResource();
+            provider.setType("pulumi:providers:kubernetes");
+            provider.setName("k8s");
+            provider.setUrn("urn:pulumi:test::test::pulumi:providers:kubernetes::k8s");
+            provider.setProperties(Struct.fromJavaScript(providerProps as Parameters<typeof Struct.fromJavaScript>[0]));
+            request.setProvider(provider);
+            return request;
+        };
+        const cases = [
+            withoutOptions(deployment),
+            withoutOptions(plumbing),
+            analyzeRequest({ ...plumbing, props: { source: { [SIG_KEY]: ASSET_SIG, text: "" } } }), // an asset the engine refuses
+            withProvider(deployment, { kubeconfig: { [SIG_KEY]: "not-a-signature" } }),
+            withProvider(deployment, { kubeconfig: "~/.kube/config" }), // and one it accepts
+        ];
+        for (const request of cases) assert.equal(await outcome(indexed, request), await outcome(plain, request));
+        assert.match(await outcome(indexed, cases[1]), /^error: Error validating resource with policy 'pss:baseline:host-process'/);
+    });
+
+    it("a remediation that fails before its loop leaves the list whole for the next reader in the same turn", async () => {
+        const served = packPolicies(allPolicies);
+        const remediate = server.makeRemediateRpcFun("p", "1.0.0", "mandatory", served);
+        const request = analyzeRequest({ type: "aws:kms/key:Key", name: "k", props: {} });
+        request.setOptions(undefined);
+        const failed = remediate({ request }, () => {});
+        assert.deepEqual(
+            [...served].map((p) => p.name),
+            allPolicies.map((p) => p.name),
+        );
+        await assert.rejects(failed, /more recent version of the Pulumi CLI/);
+    });
+
     it("requests whose handlers run interleaved are each answered as when handled one by one", async () => {
         // Several Analyze calls can be in flight; each handler's loop resumes between the policies it
         // calls, so the loops of requests started together interleave, and no judgement may leak.
@@ -153,9 +207,9 @@ describe("lib/pulumi: the pack as @pulumi/policy serves it", () => {
         // Only the loop right after the type was read is narrowed.
         assert.equal([...served].length, allPolicies.length);
         assert.equal(info(), Buffer.from(oneByOne).toString("hex"));
-        // A remediation reads the type too, then the properties with secrets proxied: its loop sees every policy.
+        // A remediation reads the type too, then the request's options before its own loop: that loop sees every policy.
         request.getType();
-        deserialize.deserializeProperties(request.getProperties()!, true);
+        request.getOptions();
         assert.deepEqual(
             [...served].map((p) => p.name),
             allPolicies.map((p) => p.name),
