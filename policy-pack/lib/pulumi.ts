@@ -302,29 +302,30 @@ function typeIndexed(policies: AnyPolicy[], served: Policies): Policies {
      * judgement (a violation at their own level, unknown values as advisory, exemptions as not
      * applicable, an error that fails the preview). One the engine has never called is left to judge
      * when it is called. A check that returns a promise lets other requests in, a new pack config
-     * among them, before the loop ends: then every policy that applies is called, and one whose
-     * judgement predates that config judges again.
+     * among them, before the loop ends: so when one did, or one is left to judge when called, every
+     * policy that applies is called, and one whose judgement predates that config judges again.
      */
     const judgeAhead = (type: string, request: AnalyzedRequest, props: Record<string, unknown>, applicable: number[]): Policies => {
         const resource: Resource = Object.freeze({ type, name: request.getName(), urn: request.getUrn(), props, dependencies: [] });
         const judgements = new Map<AnyPolicy, Judgement | Promise<Judgement>>();
         const called: number[] = [];
-        let awaits = false;
+        // A check that returned a promise, or one not judged ahead, which may return one when called.
+        let mayAwait = false;
         inOnePass(() => {
             for (const i of applicable) {
                 const policy = policies[i] as ResourcePolicy;
                 const readConfig = configReaders.get(policy);
                 if (readConfig) {
                     const judgement = judgeResourceNow(policy, resource, currentSettings(policy, readConfig));
-                    if (judgement instanceof Promise) awaits = true;
+                    if (judgement instanceof Promise) mayAwait = true;
                     else if (isClean(judgement)) continue;
                     judgements.set(policy, judgement);
-                }
+                } else mayAwait = true;
                 called.push(i);
             }
         });
         if (judgements.size > 0) judgedAhead.set(props, { generation: configGeneration, judgements });
-        return servedAt(awaits ? applicable : called);
+        return servedAt(mayAwait ? applicable : called);
     };
 
     const list = [...served];

@@ -6,7 +6,14 @@ import { EnforcementLevel, type AnalyzeResponse } from "@pulumi/pulumi/proto/ana
 import { blocks, evaluate, type ResourceInput } from "../../../policy-pack/lib/evaluate";
 import { allPolicies } from "../../../policy-pack/policies";
 import type { AnyPolicy, EvaluationReport } from "../../../policy-pack/lib/types";
-import { analyze, analyzeStack, configure, startPack, type RunningPack } from "../../../tools/policy-server/analyzer";
+import {
+    analyze,
+    analyzeStack,
+    configure,
+    startPack,
+    type AnalyzedResource,
+    type RunningPack,
+} from "../../../tools/policy-server/analyzer";
 import { readStackPolicyConfig } from "../../../policy-pack/lib/plan";
 import { awsResources } from "../../../bench/policy/aws-resources";
 import { rendered } from "../../helpers/stacks";
@@ -165,24 +172,48 @@ describe("one evaluation core: the offline evaluator and the served pack agree",
 describe("one evaluation core: a pack config sent while a check awaits", function () {
     this.timeout(120_000);
     let pack: RunningPack;
-    before(async () => {
+    beforeEach(async () => {
         pack = await startPack(join(__dirname, "..", "fixtures", "slow-pack"), "tsx");
     });
-    after(async () => {
+    afterEach(async () => {
         await pack?.stop();
+    });
+    const levels = {
+        "test:slow": { enforcementLevel: "mandatory" },
+        "test:strict": { enforcementLevel: "mandatory" },
+        "test:fast": { enforcementLevel: "mandatory" },
+    };
+    /** Sends `config` while test:slow's check awaits (500 ms), before the engine calls the policies after it. */
+    async function configuredMidway(resource: AnalyzedResource, config: Parameters<typeof configure>[1]) {
+        const pending = analyze(pack.client, resource);
+        await new Promise((done) => setTimeout(done, 100));
+        await configure(pack.client, config);
+        return pending;
+    }
+
+    it("reaches a policy the engine has not called before, judged only when called", async () => {
+        // Only test:strict has been served (for another type) when the slow check starts.
+        await configure(pack.client, levels);
+        await analyze(pack.client, { type: "test:index:Other", name: "other", props: {} });
+        const response = await configuredMidway(
+            { type: "test:index:Thing", name: "web", props: {} },
+            { ...levels, "test:strict": { enforcementLevel: "mandatory", strict: true } },
+        );
+        assert.deepEqual(
+            response.getDiagnosticsList().map((d) => d.getPolicyname()),
+            ["test:slow", "test:strict", "test:fast"],
+        );
     });
 
     it("reaches the policies the engine calls after it, as it does when each policy judges when called", async () => {
         const thing = { type: "test:index:Thing", name: "web", props: { metadata: { name: "web" } } };
-        const levels = { "test:slow": { enforcementLevel: "mandatory" }, "test:fast": { enforcementLevel: "mandatory" } };
         await configure(pack.client, levels);
-        await analyze(pack.client, thing); // both policies served once: requests are judged ahead from now on
-        const pending = analyze(pack.client, thing);
-        // Sent while test:slow's check awaits (500 ms), before the engine calls test:fast.
-        await new Promise((done) => setTimeout(done, 100));
+        await analyze(pack.client, thing); // every policy served once: requests are judged ahead from now on
         const reason = "exempted while the slow check ran (TEST-1)";
-        await configure(pack.client, { ...levels, "test:fast": { enforcementLevel: "mandatory", exemptions: [{ name: "web", reason }] } });
-        const response = await pending;
+        const response = await configuredMidway(thing, {
+            ...levels,
+            "test:fast": { enforcementLevel: "mandatory", exemptions: [{ name: "web", reason }] },
+        });
         assert.deepEqual(
             response.getDiagnosticsList().map((d) => d.getPolicyname()),
             ["test:slow"],
