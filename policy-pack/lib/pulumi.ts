@@ -116,7 +116,7 @@ export function toPulumiPolicy(policy: AnyPolicy): ResourceValidationPolicy | St
                 // A config the CLI sent since (while an earlier policy's check awaited) voids the judgement.
                 let judgement = ahead?.generation === configGeneration ? ahead.judgements.get(policy) : undefined;
                 if (judgement !== undefined) ahead!.judgements.delete(policy);
-                else judgement = judgeResourceNow(policy, resourceOf(args), settingsFor(policy, args.getConfig<Record<string, unknown>>()));
+                else judgement = judgeResourceNow(policy, resourceOf(args), currentSettings(policy, args.getConfig as ConfigReader));
                 if (judgement instanceof Promise) return judgement.then((j) => render(j, args.urn, args, reportViolation));
                 return render(judgement, args.urn, args, reportViolation);
             },
@@ -187,6 +187,13 @@ interface AnalyzedRequest {
 let analyzedRequest: AnalyzedRequest | undefined;
 let analyzedType: string | undefined;
 
+/** The request classes of the @pulumi/pulumi that @pulumi/policy itself loads. */
+function analyzerProto<T>(): T {
+    const from = { paths: [dirname(require.resolve("@pulumi/policy"))] };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved from @pulumi/policy's folder
+    return require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", from)) as T;
+}
+
 /**
  * @pulumi/policy 1.21.0's Analyze handler reads the request's type and then loops over every policy of
  * the pack, calling each (server.js makeAnalyzeRpcFun); it skips early only a policy typed with one type
@@ -196,17 +203,14 @@ let analyzedType: string | undefined;
  * type too, but then the request's options before its own loop: reading them forgets the request.
  */
 function watchAnalyzedTypes(): void {
-    // The request class of the @pulumi/pulumi that @pulumi/policy itself loads.
-    const from = { paths: [dirname(require.resolve("@pulumi/policy"))] };
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved from @pulumi/policy's folder
-    const { AnalyzeRequest } = require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", from)) as {
+    const { AnalyzeRequest } = analyzerProto<{
         AnalyzeRequest: {
             prototype: {
                 getType: ((this: AnalyzedRequest) => string) & { watched?: true };
                 getOptions: (this: AnalyzedRequest) => object | undefined;
             };
         };
-    };
+    }>();
     const proto = AnalyzeRequest.prototype;
     const getType = proto.getType;
     if (getType.watched) return;
@@ -234,13 +238,11 @@ function watchAnalyzedTypes(): void {
  * that map starts a new generation of settings.
  */
 function watchConfigureRequests(): void {
-    const from = { paths: [dirname(require.resolve("@pulumi/policy"))] };
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved from @pulumi/policy's folder
-    const { ConfigureAnalyzerRequest } = require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", from)) as {
+    const { ConfigureAnalyzerRequest } = analyzerProto<{
         ConfigureAnalyzerRequest: {
             prototype: { getPolicyconfigMap: ((this: object, ...args: unknown[]) => unknown) & { watched?: true } };
         };
-    };
+    }>();
     const proto = ConfigureAnalyzerRequest.prototype;
     const read = proto.getPolicyconfigMap;
     if (read.watched) return;
