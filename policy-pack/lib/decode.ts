@@ -65,26 +65,10 @@ function decodeObject(struct: StructMessage): unknown {
     const inner = fields.get("value");
     if (inner === undefined) throw NOT_PLAIN;
     // @pulumi/policy's decoder copies the secret's other fields too before it drops them, and fails on
-    // a value without a kind among them.
-    fields.forEach((field, key) => key !== "value" && assertKinds(field));
+    // a value without a kind among them: they are walked, and anything but plain values among them
+    // goes to it as well.
+    fields.forEach((field, key) => key !== "value" && decodeValue(field));
     return decodeValue(inner);
-}
-
-/** Throws NOT_PLAIN when a Value without a kind sits anywhere in `value`, where Struct.toJavaScript throws. */
-function assertKinds(value: ValueMessage): void {
-    switch (value.getKindCase()) {
-        case STRUCT_VALUE:
-            return value.getStructValue()!.getFieldsMap().forEach(assertKinds);
-        case LIST_VALUE:
-            return value.getListValue()!.getValuesList().forEach(assertKinds);
-        case NULL_VALUE:
-        case NUMBER_VALUE:
-        case STRING_VALUE:
-        case BOOL_VALUE:
-            return;
-        default:
-            throw NOT_PLAIN;
-    }
 }
 
 function decodeFields(fields: ReturnType<StructMessage["getFieldsMap"]>): Record<string, unknown> {
