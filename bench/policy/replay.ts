@@ -1,7 +1,12 @@
 // Records what the real pack reports for some resources, for the replay pack (./replay-pack) to
-// report again without judging.
+// report again without judging, and starts it.
+import { deepStrictEqual } from "node:assert";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { EnforcementLevel, PolicySeverity, type AnalyzeResponse } from "@pulumi/pulumi/proto/analyzer_pb";
 import type { Severity } from "@pulumi/policy";
+import { analyze, startPack, urnOf, type AnalyzedResource, type RunningPack, type StartMode } from "../../tools/policy-server/analyzer";
 
 type Level = "advisory" | "mandatory";
 
@@ -23,12 +28,14 @@ const SEVERITIES: Partial<Record<number, Severity>> = {
     [PolicySeverity.POLICY_SEVERITY_CRITICAL]: "critical",
 };
 
-/** The findings of each response, keyed by the URN of the resource it answered for. */
-export function recordFindings(packName: string, responses: { urn: string; response: AnalyzeResponse }[]): ReplayedFindings {
+/** The findings of each response, keyed by the URN of the resource it answered for, under the pack's own name. */
+export function recordFindings(responses: { urn: string; response: AnalyzeResponse }[]): ReplayedFindings {
+    let packName = "replay-pack";
     const policies = new Map<string, ReplayedFindings["policies"][number]>();
     const findings: ReplayedFindings["findings"] = {};
     for (const { urn, response } of responses) {
         for (const d of response.getDiagnosticsList()) {
+            packName = d.getPolicypackname();
             const level = LEVELS[d.getEnforcementlevel()];
             if (!level) throw new Error(`${d.getPolicyname()}: cannot replay a finding at enforcement level ${d.getEnforcementlevel()}`);
             const severity = SEVERITIES[d.getSeverity()];
@@ -53,4 +60,32 @@ export function reported(response: AnalyzeResponse): string[] {
         .map((d) =>
             [d.getPolicyname(), d.getDescription(), d.getMessage(), d.getEnforcementlevel(), d.getSeverity(), d.getUrn()].join(" | "),
         );
+}
+
+/**
+ * The replay pack, reporting what `ours` reports for `resources` without judging; checked to answer
+ * each of them exactly as `ours` does.
+ */
+export async function startReplay(ours: RunningPack, resources: AnalyzedResource[], mode: StartMode = "cli"): Promise<RunningPack> {
+    const responses = [];
+    for (const r of resources) responses.push({ urn: urnOf(r), response: await analyze(ours.client, r) });
+    const dir = mkdtempSync(join(tmpdir(), "replay-"));
+    let replay: RunningPack;
+    try {
+        const file = join(dir, "findings.json");
+        writeFileSync(file, JSON.stringify(recordFindings(responses)));
+        process.env.REPLAY_FINDINGS = file;
+        replay = await startPack(join(__dirname, "replay-pack"), mode);
+    } finally {
+        delete process.env.REPLAY_FINDINGS;
+        rmSync(dir, { recursive: true });
+    }
+    for (const [i, r] of resources.entries()) {
+        deepStrictEqual(
+            reported(await analyze(replay.client, r)),
+            reported(responses[i].response),
+            `the replay pack answers ${r.name} as ours does`,
+        );
+    }
+    return replay;
 }

@@ -2,17 +2,15 @@
 // beside AWSGuard, and over gRPC beside an empty pack.
 // First: AWSGuard takes its own copy of @pulumi/policy before the pack loads one (see ./awsguard).
 import { awsGuard, awsGuardHandler, type AnalyzeHandler } from "./awsguard";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { deepStrictEqual } from "node:assert";
 import { evaluate, type ResourceInput } from "../../policy-pack/lib/evaluate";
 import { packPolicies } from "../../policy-pack/lib/pulumi";
 import { allPolicies } from "../../policy-pack/policies";
-import { analyze, startPack, urnOf, type AnalyzedResource, type RunningPack, type StartMode } from "../../tools/policy-server/analyzer";
+import { analyze, startPack, type AnalyzedResource, type RunningPack, type StartMode } from "../../tools/policy-server/analyzer";
 import { AWS_TYPES, awsResources } from "./aws-resources";
 import { measureEngine, type EngineFigures, type EnginePack } from "./engine";
-import { recordFindings, reported } from "./replay";
+import { startReplay } from "./replay";
 
 const RESOURCES = 10_000;
 const ENGINE_PASSES = 3;
@@ -246,34 +244,15 @@ function pairedRatio(slow: Rate, fast: Rate): string {
 }
 
 /**
- * The replay pack, reporting what the real pack reports for `resources` without judging (checked:
- * the same answers). Its rate is the floor under any pack that reports those findings.
+ * Analyze rates over gRPC, beside an empty pack and, for one Deployment, the replay pack (./replay),
+ * whose rate is the floor under any pack that reports that Deployment's findings.
  */
-async function startReplay(ours: RunningPack, replayDir: string, resources: AnalyzedResource[]): Promise<RunningPack> {
-    const responses = [];
-    for (const r of resources) responses.push({ urn: urnOf(r), response: await analyze(ours.client, r) });
-    const dir = mkdtempSync(join(tmpdir(), "replay-"));
-    const file = join(dir, "findings.json");
-    writeFileSync(file, JSON.stringify(recordFindings("secure-platform-baseline", responses)));
-    process.env.REPLAY_FINDINGS = file;
-    const replay = await startPack(replayDir);
-    rmSync(dir, { recursive: true });
-    for (const [i, r] of resources.entries()) {
-        deepStrictEqual(
-            reported(await analyze(replay.client, r)),
-            reported(responses[i].response),
-            `the replay pack answers ${r.name} as ours does`,
-        );
-    }
-    return replay;
-}
-
-async function grpc(packDir: string, emptyDir: string, replayDir: string): Promise<void> {
+async function grpc(packDir: string, emptyDir: string): Promise<void> {
     const packs = [await startPack(packDir), await startPack(emptyDir)];
     try {
         const deployment = generate(1) as AnalyzedResource[];
         const aws = awsResources(ANALYZE_CALLS) as AnalyzedResource[];
-        packs.push(await startReplay(packs[0], replayDir, deployment));
+        packs.push(await startReplay(packs[0], deployment));
         const line = (label: string, f: { rate: number; cpuMs: number }) =>
             `  ${label.padEnd(22)} ${f.rate.toFixed(0).padStart(10)} calls/s  (${(1000 / f.rate).toFixed(2)} ms per call; the pack process's CPU ${f.cpuMs.toFixed(2)} ms per call)`;
         const heading = (what: string, n: number) =>
@@ -316,7 +295,7 @@ async function main(): Promise<void> {
     await enginePath();
     const packDir = join(__dirname, "..", "..", "policy-pack");
     const emptyDir = join(__dirname, "empty-pack");
-    await grpc(packDir, emptyDir, join(__dirname, "replay-pack"));
+    await grpc(packDir, emptyDir);
     const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms  [${xs.map((x) => x.toFixed(0)).join(", ")}]`;
     for (const [mode, how] of [
         ["cli", "as the Pulumi CLI starts it (run-policy-pack, ts-node)"],
