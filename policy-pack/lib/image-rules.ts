@@ -2,6 +2,7 @@
 // CrossGuard pack calls imageVerdict(); both read the same allowed-registry list from stack config.
 // It lives in the pack because a published pack carries only its own folder.
 // Patterns use only syntax that JavaScript and RE2 (the engine of CEL's matches()) read alike.
+import { perKey } from "./memo";
 
 /** A registry host (optional port) and optional path, ending in "/": what an allowed-registry entry is. */
 const PREFIX_LABEL = "[a-z0-9](?:[a-z0-9-]*[a-z0-9])?";
@@ -126,17 +127,10 @@ export function normaliseImage(image: string): string {
 
 // Each allowed entry's patterns, compiled once: a pack config names a handful of entries, and every
 // container of every workload is tested against them.
-const compiledPatterns = new Map<string, { explicit: RegExp; implicit?: RegExp }>();
-function compiledRegistryPatterns(prefix: string): { explicit: RegExp; implicit?: RegExp } {
-    let compiled = compiledPatterns.get(prefix);
-    if (!compiled) {
-        if (compiledPatterns.size > 1000) compiledPatterns.clear();
-        const { explicit, implicit } = registryPatterns(prefix);
-        compiled = { explicit: new RegExp(explicit), ...(implicit !== undefined ? { implicit: new RegExp(implicit) } : {}) };
-        compiledPatterns.set(prefix, compiled);
-    }
-    return compiled;
-}
+const compiledRegistryPatterns = perKey((prefix: string): { explicit: RegExp; implicit?: RegExp } => {
+    const { explicit, implicit } = registryPatterns(prefix);
+    return { explicit: new RegExp(explicit), ...(implicit !== undefined ? { implicit: new RegExp(implicit) } : {}) };
+}, 1000);
 
 /** Whether an allowed entry admits the image: the test the CEL policies compile from the same patterns. */
 export function fromAllowedRegistry(image: string, allowedRegistries: readonly string[]): boolean {

@@ -1,3 +1,4 @@
+import { perKey } from "./memo";
 import { at, obj, str, type Obj } from "./values";
 
 export interface KubernetesType {
@@ -6,17 +7,11 @@ export interface KubernetesType {
     kind: string;
 }
 
-// Policies ask for the parts of the same few type tokens on every resource; each is parsed once.
-const parsedTypes = new Map<string, Readonly<KubernetesType> | undefined>();
-
-/** Parses a Pulumi Kubernetes type token: `kubernetes:apps/v1:Deployment`, `kubernetes:security.istio.io/v1:PeerAuthentication`. */
-export function parseKubernetesType(type: string): Readonly<KubernetesType> | undefined {
-    if (parsedTypes.has(type)) return parsedTypes.get(type);
-    if (parsedTypes.size > 10_000) parsedTypes.clear();
-    const parsed = parse(type);
-    parsedTypes.set(type, parsed);
-    return parsed;
-}
+/**
+ * Parses a Pulumi Kubernetes type token: `kubernetes:apps/v1:Deployment`, `kubernetes:security.istio.io/v1:PeerAuthentication`.
+ * Policies ask for the parts of the same few type tokens on every resource; each is parsed once.
+ */
+export const parseKubernetesType: (type: string) => Readonly<KubernetesType> | undefined = perKey(parse, 10_000);
 
 function parse(type: string): Readonly<KubernetesType> | undefined {
     const match = /^kubernetes:([^:]+):([A-Za-z0-9]+)$/.exec(type);

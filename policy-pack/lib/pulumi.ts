@@ -15,7 +15,7 @@ import { controlLabels } from "./controls";
 import { decodeProperties } from "./decode";
 import { pulumiConfigSchema, settingsFor } from "./config";
 import { describeResource, isClean, judgeResourceNow, judgeStack, type Judgement } from "./evaluate";
-import { inOnePass } from "./memo";
+import { inOnePass, perKey } from "./memo";
 import type { AnyPolicy, Resource, ResourcePolicy } from "./types";
 import { isObj, UNKNOWN_STRING } from "./values";
 import { NEWEST_KUBERNETES } from "../policies/kubernetes/pod-security/versions";
@@ -265,17 +265,11 @@ function watchConfigureRequests(): void {
  */
 function typeIndexed(policies: AnyPolicy[], served: Policies): Policies {
     // Per type, the indexes of the resource policies that apply.
-    const byType = new Map<string, number[]>();
-    const applicableTo = (type: string): number[] => {
-        let applicable = byType.get(type);
-        if (!applicable) {
-            if (byType.size > 10_000) byType.clear();
-            applicable = [];
-            policies.forEach((policy, i) => policy.kind === "resource" && policy.appliesTo(type) && applicable!.push(i));
-            byType.set(type, applicable);
-        }
+    const applicableTo = perKey((type: string): number[] => {
+        const applicable: number[] = [];
+        policies.forEach((policy, i) => policy.kind === "resource" && policy.appliesTo(type) && applicable.push(i));
         return applicable;
-    };
+    }, 10_000);
     const servedAt = (indexes: number[]): Policies => indexes.map((i) => served[i]);
 
     /**

@@ -1,5 +1,6 @@
 // Safe readers over untyped resource properties. Policies judge resources they have never seen,
 // so every read tolerates any shape and none of them throws.
+import { perKey } from "./memo";
 
 /** Sentinels the Pulumi engine sends for values that are not known until apply. */
 export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set<string>([
@@ -46,17 +47,12 @@ export function num(value: unknown): number | undefined {
 }
 
 // The keys of each dotted path, split once: policies read the same few paths on every resource.
-const pathKeys = new Map<string, readonly string[]>();
+const keysOf = perKey((path: string): readonly string[] => path.split("."), 10_000);
 
 /** Reads a dotted path through nested objects. */
 export function at(value: unknown, path: string): unknown {
-    let keys = pathKeys.get(path);
-    if (!keys) {
-        if (pathKeys.size > 10_000) pathKeys.clear();
-        pathKeys.set(path, (keys = path.split(".")));
-    }
     let current: unknown = value;
-    for (const key of keys) {
+    for (const key of keysOf(path)) {
         if (!isObj(current)) return undefined;
         current = current[key];
     }

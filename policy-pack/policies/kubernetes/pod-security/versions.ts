@@ -3,6 +3,7 @@
 // version (policy/registry.go, inflateVersions), so a version here is a minor of Kubernetes 1.
 import { z } from "zod";
 import type { PackConfig } from "../../../lib/config";
+import { perKey } from "../../../lib/memo";
 import type { AnyPolicy } from "../../../lib/types";
 
 /** Every release the pod-security policies model exactly, oldest first; the last is the newest released. */
@@ -20,17 +21,11 @@ export interface PodSecurityVersion {
     cluster: number;
 }
 
-// Every pod-security policy asks for the minor of the same configured version on every resource.
-const minors = new Map<string, number | undefined>();
-
-/** The minor of "1.33", "v1.33" or "latest" (the newest), or undefined for anything else. */
-export function minorOf(value: string): number | undefined {
-    if (minors.has(value)) return minors.get(value);
-    if (minors.size > 1000) minors.clear();
-    const minor = parseMinor(value);
-    minors.set(value, minor);
-    return minor;
-}
+/**
+ * The minor of "1.33", "v1.33" or "latest" (the newest), or undefined for anything else. Every
+ * pod-security policy asks for the minor of the same configured version on every resource.
+ */
+export const minorOf: (value: string) => number | undefined = perKey(parseMinor, 1000);
 
 function parseMinor(value: string): number | undefined {
     if (value === "latest") return minorOf(NEWEST_KUBERNETES);

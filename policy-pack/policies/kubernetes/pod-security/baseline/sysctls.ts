@@ -1,4 +1,5 @@
 import { pssControls } from "../../../../lib/controls";
+import { perKey } from "../../../../lib/memo";
 import { podSecurityContext } from "../../../../lib/pod-spec";
 import { arr, obj } from "../../../../lib/values";
 import { podSecurityControl } from "../define";
@@ -22,17 +23,10 @@ const SAFE_SYSCTLS_SINCE: [number, string[]][] = [
 ];
 
 // The set of a version is built once: every pod of every resource is judged at one of a few versions.
-const safeByMinor = new Map<number, ReadonlySet<string>>();
-
-export function safeSysctls(policyMinor: number): ReadonlySet<string> {
-    let safe = safeByMinor.get(policyMinor);
-    if (!safe) {
-        if (safeByMinor.size > 1000) safeByMinor.clear();
-        safe = new Set(SAFE_SYSCTLS_SINCE.filter(([since]) => since <= policyMinor).flatMap(([, names]) => names));
-        safeByMinor.set(policyMinor, safe);
-    }
-    return safe;
-}
+export const safeSysctls: (policyMinor: number) => ReadonlySet<string> = perKey(
+    (policyMinor: number) => new Set(SAFE_SYSCTLS_SINCE.filter(([since]) => since <= policyMinor).flatMap(([, names]) => names)),
+    1000,
+);
 
 export const sysctls = podSecurityControl({
     name: "pss:baseline:sysctls",
